@@ -1,0 +1,294 @@
+"""Load and validate ``config/bot.yaml`` into a frozen ``Config``.
+
+Every problem is a ``ConfigError`` naming the file and the key. Relative paths in the
+file are relative to the file's own folder, so the bot behaves the same from any cwd.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.errors import ConfigError
+from bot.model import PLATFORMS, Account, Organisation
+
+DEFAULT_CONFIG = Path("config/bot.yaml")
+
+# Which credential names each platform needs; values in the file are env var names.
+REQUIRED_CREDENTIALS = {
+    "x": ("api_key", "api_secret", "access_token", "access_secret"),
+    "mastodon": ("access_token",),
+    "bluesky": ("password",),
+}
+
+DEFAULT_TEMPLATES = (
+    "{years_ago} ago today, we said: {title}",
+    "On this day {years} years ago: {title}",
+    "We said it {years_ago} ago today, and we say it again: {title}",
+)
+
+
+@dataclass(frozen=True)
+class AnniversarySettings:
+    """When and how anniversaries come back."""
+
+    default: str = "yearly"
+    time: str = "10:00"
+    templates: tuple[str, ...] = DEFAULT_TEMPLATES
+
+
+@dataclass(frozen=True)
+class PublishingSettings:
+    """How hard the publisher tries before it pauses a thread."""
+
+    timeout_seconds: float = 30.0
+    max_attempts: int = 5
+    backoff_base_seconds: float = 2.0
+    backoff_max_seconds: float = 300.0
+
+
+@dataclass(frozen=True)
+class SchedulerSettings:
+    """How the always-on bot watches and fires."""
+
+    grace_seconds: int = 3600
+    settle_seconds: float = 0.5
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the bot was told, validated."""
+
+    path: Path
+    timezone: str
+    statements_dir: Path
+    state: Path
+    organisation: Organisation
+    accounts: tuple[Account, ...]
+    anniversary: AnniversarySettings = field(default_factory=AnniversarySettings)
+    publishing: PublishingSettings = field(default_factory=PublishingSettings)
+    scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def account(self, name: str) -> Account:
+        """The account called ``name``, or a ConfigError listing the real names."""
+        for account in self.accounts:
+            if account.name == name:
+                return account
+        known = ", ".join(a.name for a in self.accounts) or "none"
+        raise ConfigError(f"{self.path}: no account named {name!r} (configured: {known})")
+
+
+def credential(account: Account, key: str, environ: dict[str, str] | None = None) -> str:
+    """Read one secret from the environment variable the config names for it."""
+    env = os.environ if environ is None else environ
+    var = account.credentials.get(key)
+    if not var:
+        raise ConfigError(f"account {account.name!r}: credentials.{key} is not configured")
+    value = env.get(var, "")
+    if not value:
+        raise ConfigError(f"account {account.name!r}: environment variable {var} is not set")
+    return value
+
+
+class _Reader:
+    """Typed access to one mapping of the file, with errors naming file and key."""
+
+    def __init__(self, path: Path, where: str, data: Any, allowed: set[str]):
+        self.path, self.where = path, where
+        if not isinstance(data, dict):
+            self.fail(where or "top level", "must be a mapping")
+        unknown = sorted(set(data) - allowed)
+        if unknown:
+            self.fail(self.key(str(unknown[0])), f"unknown key (allowed: {', '.join(sorted(allowed))})")
+        self.data = data
+
+    def key(self, name: str) -> str:
+        return f"{self.where}.{name}" if self.where else name
+
+    def fail(self, key: str, problem: str) -> None:
+        raise ConfigError(f"{self.path}: {key}: {problem}")
+
+    def get(self, name: str, kind: type | tuple[type, ...], default: Any = None, required: bool = False) -> Any:
+        if name not in self.data or self.data[name] is None:
+            if required:
+                self.fail(self.key(name), "is required")
+            return default
+        value = self.data[name]
+        if isinstance(value, bool) and kind in (int, float, (int, float)):
+            self.fail(self.key(name), f"must be {_kind_name(kind)}, not a boolean")
+        if not isinstance(value, kind):
+            self.fail(self.key(name), f"must be {_kind_name(kind)}, got {type(value).__name__}")
+        return value
+
+    def strings(self, name: str) -> tuple[str, ...]:
+        values = self.get(name, list, [])
+        for i, v in enumerate(values):
+            if not isinstance(v, str):
+                self.fail(f"{self.key(name)}[{i}]", "must be a string")
+        return tuple(values)
+
+    def positive(self, name: str, kind: type | tuple[type, ...], default: Any) -> Any:
+        value = self.get(name, kind, default)
+        if value is not None and value <= 0:
+            self.fail(self.key(name), "must be greater than 0")
+        return value
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "a string", int: "an integer", float: "a number", list: "a list", dict: "a mapping", bool: "true or false"}
+    if isinstance(kind, tuple):
+        return " or ".join(names.get(k, k.__name__) for k in kind)
+    return names.get(kind, kind.__name__)
+
+
+def load_config(path: str | Path = DEFAULT_CONFIG) -> Config:
+    """Read, validate and resolve the config file at ``path``."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: cannot read config: {e}") from None
+    return parse_config(text, path)
+
+
+def parse_config(text: str, path: Path) -> Config:
+    """Validate config text; ``path`` names it in errors and anchors relative paths."""
+    import yaml
+
+    try:
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise ConfigError(f"{path}: not valid YAML{where}") from None
+    top = _Reader(path, "", data if data is not None else {}, {
+        "timezone", "statements_dir", "state", "organisation", "accounts",
+        "anniversary", "publishing", "scheduler",
+    })
+    base = path.parent
+    timezone = top.get("timezone", str, "UTC")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        top.fail("timezone", f"unknown time zone {timezone!r}")
+    return Config(
+        path=path,
+        timezone=timezone,
+        statements_dir=base / top.get("statements_dir", str, "../statements"),
+        state=base / top.get("state", str, "../state/statement-bot.sqlite3"),
+        organisation=_organisation(path, top.get("organisation", dict, {})),
+        accounts=_accounts(path, top.get("accounts", list, [])),
+        anniversary=_anniversary(path, top.get("anniversary", dict, {})),
+        publishing=_publishing(path, top.get("publishing", dict, {})),
+        scheduler=_scheduler(path, top.get("scheduler", dict, {})),
+    )
+
+
+def _organisation(path: Path, data: dict) -> Organisation:
+    r = _Reader(path, "organisation", data, {"name", "slogans", "links", "hashtags", "statement_url_template"})
+    template = r.get("statement_url_template", str)
+    if template is not None and "{id}" not in template:
+        r.fail("organisation.statement_url_template", "must contain {id}")
+    return Organisation(
+        name=r.get("name", str, ""),
+        slogans=r.strings("slogans"),
+        links=r.strings("links"),
+        hashtags=tuple(_hashtag(h) for h in r.strings("hashtags")),
+        statement_url_template=template,
+    )
+
+
+ACCOUNT_KEYS = {
+    "name", "platform", "handle", "instance", "limit", "max_posts", "posts_per_day",
+    "numbering", "hashtags", "credentials", "visibility", "spoiler_text", "api_base",
+}
+
+
+def _accounts(path: Path, data: list) -> tuple[Account, ...]:
+    accounts: list[Account] = []
+    for i, item in enumerate(data):
+        r = _Reader(path, f"accounts[{i}]", item, ACCOUNT_KEYS)
+        name = r.get("name", str, required=True)
+        platform = r.get("platform", str, required=True)
+        if platform not in PLATFORMS:
+            r.fail(r.key("platform"), f"unknown platform {platform!r} (use {', '.join(PLATFORMS)})")
+        if any(a.name == name for a in accounts):
+            r.fail(r.key("name"), f"duplicate account name {name!r}")
+        numbering = r.get("numbering", (str, bool), "{i}/{n}")
+        if numbering is True:
+            numbering = "{i}/{n}"
+        elif numbering is False:
+            numbering = None
+        elif "{i}" not in numbering:
+            r.fail(r.key("numbering"), "must contain {i} (and usually {n}), or be false")
+        credentials = r.get("credentials", dict, {})
+        cr = _Reader(path, r.key("credentials"), credentials, set(REQUIRED_CREDENTIALS[platform]))
+        for key in REQUIRED_CREDENTIALS[platform]:
+            cr.get(key, str, required=True)
+        if platform == "mastodon":
+            r.get("instance", str, required=True)
+        if platform == "bluesky":
+            r.get("handle", str, required=True)
+        visibility = r.get("visibility", str, "public")
+        if visibility not in ("public", "unlisted", "private", "direct"):
+            r.fail(r.key("visibility"), "must be public, unlisted, private or direct")
+        accounts.append(Account(
+            name=name,
+            platform=platform,
+            handle=r.get("handle", str),
+            instance=r.get("instance", str),
+            limit=r.positive("limit", int, None),
+            max_posts=r.positive("max_posts", int, None),
+            posts_per_day=r.positive("posts_per_day", int, None),
+            numbering=numbering,
+            hashtags=tuple(_hashtag(h) for h in r.strings("hashtags")),
+            credentials=dict(credentials),
+            visibility=visibility,
+            spoiler_text=r.get("spoiler_text", str),
+            api_base=r.get("api_base", str),
+        ))
+    return tuple(accounts)
+
+
+def _anniversary(path: Path, data: dict) -> AnniversarySettings:
+    r = _Reader(path, "anniversary", data, {"default", "time", "templates"})
+    default = r.get("default", str, "yearly")
+    if default not in ("yearly", "none"):
+        r.fail("anniversary.default", "must be yearly or none")
+    time = r.get("time", str, "10:00")
+    hh, _, mm = time.partition(":")
+    if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60):
+        r.fail("anniversary.time", f"must be HH:MM, got {time!r}")
+    templates = r.strings("templates") or DEFAULT_TEMPLATES
+    return AnniversarySettings(default=default, time=time, templates=templates)
+
+
+def _publishing(path: Path, data: dict) -> PublishingSettings:
+    r = _Reader(path, "publishing", data, {"timeout_seconds", "max_attempts", "backoff_base_seconds", "backoff_max_seconds"})
+    return PublishingSettings(
+        timeout_seconds=float(r.positive("timeout_seconds", (int, float), 30.0)),
+        max_attempts=r.positive("max_attempts", int, 5),
+        backoff_base_seconds=float(r.positive("backoff_base_seconds", (int, float), 2.0)),
+        backoff_max_seconds=float(r.positive("backoff_max_seconds", (int, float), 300.0)),
+    )
+
+
+def _scheduler(path: Path, data: dict) -> SchedulerSettings:
+    r = _Reader(path, "scheduler", data, {"grace_seconds", "settle_seconds"})
+    return SchedulerSettings(
+        grace_seconds=r.positive("grace_seconds", int, 3600),
+        settle_seconds=float(r.positive("settle_seconds", (int, float), 0.5)),
+    )
+
+
+def _hashtag(tag: str) -> str:
+    return tag if tag.startswith("#") else "#" + tag
