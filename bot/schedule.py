@@ -1,0 +1,149 @@
+"""APScheduler wiring: persistent jobs in the journal's SQLite file, one per statement/account/kind.
+
+Jobs live in the ``apscheduler_jobs`` table of the same database as the journal, so they
+survive restarts. Each job calls ``bot.daemon:fire`` by name with plain arguments, which
+is what lets APScheduler store it. A job whose time passed more than ``grace_seconds``
+ago while the bot was down is not run: ``on_missed`` is told, so it can be recorded.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+JOB_FUNC = "bot.daemon:fire"
+KINDS = ("thread", "anniversary")
+
+log = logging.getLogger("statement-bot.schedule")
+
+
+@dataclass(frozen=True)
+class JobKey:
+    """What a job publishes: kind ('thread'|'anniversary'), account, occasion (year or ''), statement."""
+
+    kind: str
+    account: str
+    occasion: str
+    statement_id: str
+
+    @property
+    def id(self) -> str:
+        """The job store id; the statement id goes last because only it may contain ':'."""
+        return f"{self.kind}:{self.account}:{self.occasion}:{self.statement_id}"
+
+    @classmethod
+    def parse(cls, job_id: str) -> JobKey | None:
+        """The key behind a job id, or None for a job this bot did not make."""
+        parts = job_id.split(":", 3)
+        if len(parts) != 4 or parts[0] not in KINDS:
+            return None
+        return cls(*parts)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A job waiting in the store: what, and when (UTC)."""
+
+    key: JobKey
+    at: datetime
+
+
+class Schedule:
+    """A BackgroundScheduler on the journal's database (or in memory, for dry runs)."""
+
+    def __init__(self, state: Path | None, grace_seconds: int,
+                 on_missed: Callable[[JobKey, datetime], None] | None = None, workers: int = 4):
+        from apscheduler.executors.pool import ThreadPoolExecutor
+        from apscheduler.jobstores.memory import MemoryJobStore
+        from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        store: Any = MemoryJobStore() if state is None else SQLAlchemyJobStore(url=f"sqlite:///{state}")
+        self.grace_seconds = grace_seconds
+        self.on_missed = on_missed
+        self.scheduler = BackgroundScheduler(
+            jobstores={"default": store},
+            executors={"default": ThreadPoolExecutor(workers)},
+            job_defaults={"misfire_grace_time": grace_seconds, "coalesce": True, "max_instances": 1},
+            timezone=UTC,
+        )
+
+    def start(self, paused: bool = False) -> None:
+        """Open the job store; with ``paused`` nothing fires until ``resume``."""
+        from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED
+
+        self.scheduler.add_listener(self._event, EVENT_JOB_MISSED | EVENT_JOB_ERROR)
+        self.scheduler.start(paused=paused)
+
+    def resume(self) -> None:
+        """Start firing jobs (those missed within the grace window fire now, once)."""
+        self.scheduler.resume()
+
+    def wakeup(self) -> None:
+        """Look at the job store again now (another process may have changed it)."""
+        self.scheduler.wakeup()
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop; with ``wait`` the jobs already running finish first."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=wait)
+
+    def add(self, key: JobKey, at: datetime) -> None:
+        """Schedule (or move) the job for ``key`` to fire at ``at``."""
+        if at.tzinfo is None:
+            raise ValueError(f"naive time {at.isoformat()} for job {key.id}")
+        self.scheduler.add_job(
+            JOB_FUNC, trigger="date", run_date=at.astimezone(UTC), id=key.id, name=key.id,
+            args=[key.kind, key.account, key.occasion, key.statement_id], replace_existing=True,
+        )
+
+    def get(self, key: JobKey) -> datetime | None:
+        """When the job for ``key`` fires, or None if there is none."""
+        job = self.scheduler.get_job(key.id)
+        return None if job is None else job.next_run_time
+
+    def remove(self, key: JobKey) -> bool:
+        """Drop the job for ``key``; False if there was none."""
+        from apscheduler.jobstores.base import JobLookupError
+
+        try:
+            self.scheduler.remove_job(key.id)
+        except JobLookupError:
+            return False
+        return True
+
+    def cancel(self, statement_id: str, kind: str | None = None) -> list[JobKey]:
+        """Drop every job of a statement (optionally of one kind); returns what was dropped."""
+        dropped = [p.key for p in self.planned()
+                   if p.key.statement_id == statement_id and kind in (None, p.key.kind)]
+        for key in dropped:
+            self.remove(key)
+        return dropped
+
+    def planned(self) -> list[Planned]:
+        """Every job this bot made, soonest first."""
+        found = []
+        for job in self.scheduler.get_jobs():
+            key = JobKey.parse(job.id)
+            if key is not None and job.next_run_time is not None:
+                found.append(Planned(key, job.next_run_time.astimezone(UTC)))
+        return sorted(found, key=lambda p: (p.at, p.key.id))
+
+    def _event(self, event: Any) -> None:
+        from apscheduler.events import EVENT_JOB_MISSED
+
+        key = JobKey.parse(event.job_id)
+        if key is None:
+            return
+        if event.code == EVENT_JOB_MISSED:
+            log.warning("missed %s (due %s, more than %ss ago)", key.id, event.scheduled_run_time.isoformat(),
+                        self.grace_seconds, extra={"statement": key.statement_id, "account": key.account})
+            if self.on_missed is not None:
+                self.on_missed(key, event.scheduled_run_time)
+        else:
+            log.error("job %s failed: %s", key.id, event.exception,
+                      extra={"statement": key.statement_id, "account": key.account})
