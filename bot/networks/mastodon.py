@@ -1,0 +1,174 @@
+"""Mastodon through Mastodon.py.
+
+Every post carries an ``Idempotency-Key`` (``Outgoing.key``): Mastodon remembers it
+for about an hour, so resending after an unknown outcome returns the same status
+instead of a second one. The instance's character limit and URL cost are read from
+``GET /api/v2/instance`` and cached in the journal for a day.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any, TypeVar
+
+import mastodon
+
+from bot.entities import find_entities
+from bot.errors import AuthError, PublishError, RateLimited, Rejected, Unavailable
+from bot.model import Account
+from bot.networks.base import Outgoing, PostRef
+from bot.networks.registry import KeyValue
+
+DEFAULT_LIMIT, DEFAULT_URL_COST = 500, 23
+LIMITS_TTL = 24 * 3600  # seconds an instance's limits are trusted
+RECENT = 40  # the most statuses Mastodon returns per page
+T = TypeVar("T")
+
+
+class MastodonAdapter:
+    """Posts, replies, boosts and deletes on one Mastodon account."""
+
+    def __init__(self, account: Account, *, access_token: str, timeout: float, store: KeyValue,
+                 clock: Callable[[], float] = time.time):
+        self.account = account
+        self.store = store
+        self.clock = clock
+        self.base = (account.api_base or account.instance or "").rstrip("/")
+        if "://" not in self.base:
+            self.base = "https://" + self.base
+        self.client = mastodon.Mastodon(
+            api_base_url=self.base, access_token=access_token, request_timeout=timeout,
+            ratelimit_method="throw",  # the publisher decides how long to wait, not the SDK
+        )
+        self._me: str | None = None
+
+    def limit(self) -> tuple[int, int]:
+        """(max characters, URL cost) from the instance; a configured limit may only lower it."""
+        key = f"mastodon.instance_limits:{self.base}"
+        cached = _load(self.store.get_value(key))
+        if cached is None or self.clock() - cached["at"] > LIMITS_TTL:
+            try:
+                instance = self._call("read instance limits", self.client.instance_v2)
+            except (Unavailable, RateLimited):
+                if cached is None:
+                    raise
+            else:
+                statuses = (instance.get("configuration") or {}).get("statuses") or {}
+                cached = {
+                    "at": self.clock(),
+                    "limit": int(statuses.get("max_characters") or DEFAULT_LIMIT),
+                    "url": int(statuses.get("characters_reserved_per_url") or DEFAULT_URL_COST),
+                }
+                self.store.set_value(key, json.dumps(cached))
+        limit = min(cached["limit"], self.account.limit or cached["limit"])
+        return (limit, cached["url"])
+
+    def post(self, out: Outgoing) -> PostRef:
+        """Send one status; the same ``out.key`` never makes a second one."""
+        extra: dict[str, Any] = {}
+        if out.quote:
+            extra["quoted_status_id"] = out.quote.id
+        status = self._call("post", lambda: self.client.status_post(
+            out.text,
+            in_reply_to_id=out.reply_to.id if out.reply_to else None,
+            visibility=self.account.visibility,
+            language=out.language or None,
+            idempotency_key=out.key,
+            spoiler_text=self.account.spoiler_text or None,
+            **extra,
+        ))
+        return PostRef(id=str(status["id"]), url=status.get("url"))
+
+    def find(self, out: Outgoing) -> PostRef | None:
+        """The account's recent status with this text (and reply target), if any."""
+        if self._me is None:
+            self._me = str(self._call("find", self.client.account_verify_credentials)["id"])
+        me = self._me
+        statuses = self._call("find", lambda: self.client.account_statuses(me, limit=RECENT))
+        wanted = _comparable(out.text)
+        parent = out.reply_to.id if out.reply_to else None
+        for status in statuses:
+            if str(status.get("in_reply_to_id") or "") != (parent or ""):
+                continue
+            if _comparable(_plain(status.get("content") or "")) == wanted:
+                return PostRef(id=str(status["id"]), url=status.get("url"))
+        return None
+
+    def exists(self, ref: PostRef) -> bool:
+        """Whether the status can still be read."""
+        try:
+            self._call("read", lambda: self.client.status(ref.id))
+        except Rejected as e:
+            if isinstance(e.__cause__, mastodon.MastodonNotFoundError):
+                return False
+            raise
+        return True
+
+    def boost(self, ref: PostRef) -> None:
+        """Reblog ``ref``; Mastodon answers a second reblog with the first one."""
+        self._call("boost", lambda: self.client.status_reblog(ref.id))
+
+    def delete(self, ref: PostRef) -> None:
+        """Delete a status; one already gone is fine."""
+        try:
+            self._call("delete", lambda: self.client.status_delete(ref.id))
+        except Rejected as e:
+            if not isinstance(e.__cause__, mastodon.MastodonNotFoundError):
+                raise
+
+    def close(self) -> None:
+        """Release the HTTP connections."""
+        self.client.session.close()
+
+    def _call(self, action: str, call: Callable[[], T]) -> T:
+        """Run one Mastodon.py call, translating every failure at the boundary."""
+        try:
+            return call()
+        except mastodon.MastodonError as e:
+            raise self._error(action, e) from e
+
+    def _error(self, action: str, e: mastodon.MastodonError) -> PublishError:
+        name = self.account.name
+        args = e.args
+        status = args[1] if len(args) > 1 and isinstance(args[1], int) else None
+        said = str(args[3]) if len(args) > 3 and args[3] else (str(args[2]) if len(args) > 2 else "")
+        where = f"account {name!r}: Mastodon {action} failed ({status or type(e).__name__}{' ' + said if said else ''})"
+        if isinstance(e, mastodon.MastodonRatelimitError):
+            reset = self.client.ratelimit_reset  # parsed by Mastodon.py from ISO 8601 or epoch seconds
+            retry_at = datetime.fromtimestamp(reset, timezone.utc) if reset else None
+            return RateLimited(f"account {name!r}: Mastodon {action} was rate limited", name, retry_at=retry_at)
+        if isinstance(e, mastodon.MastodonUnauthorizedError):
+            return AuthError(where, name)
+        if isinstance(e, (mastodon.MastodonNetworkError, mastodon.MastodonServerError)):
+            return Unavailable(where, name)
+        if status is None or status in (408, 409, 425):
+            return Unavailable(where, name)  # no status: an unreadable answer, outcome unknown
+        return Rejected(where, name)
+
+
+def _load(value: str | None) -> dict[str, Any] | None:
+    try:
+        data = json.loads(value) if value else None
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) and {"at", "limit", "url"} <= data.keys() else None
+
+
+def _plain(content: str) -> str:
+    """A status's HTML content as the text that was sent (line breaks kept)."""
+    content = re.sub(r"<br\s*/?>", "\n", content)
+    content = re.sub(r"</p>\s*<p>", "\n\n", content)
+    return html.unescape(re.sub(r"<[^>]+>", "", content))
+
+
+def _comparable(text: str) -> str:
+    """Text minus what Mastodon renders differently: URLs are shortened, mentions lose their domain."""
+    for entity in sorted(find_entities(text), key=lambda e: e.start, reverse=True):
+        if entity.kind in ("url", "mention"):
+            text = text[:entity.start] + text[entity.end:]
+    return " ".join(text.split())

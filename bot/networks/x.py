@@ -1,0 +1,182 @@
+"""X (Twitter) through tweepy's API v2 client, OAuth 1.0a user context.
+
+X's create endpoint (``POST /2/tweets``) takes no language: X detects it, so
+``Outgoing.language`` is not sent. X has no idempotency key; ``find`` reads the
+account's recent posts where the access level allows it.
+"""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+from datetime import datetime, timezone
+from typing import Any
+
+import requests
+import tweepy
+from requests.adapters import HTTPAdapter
+
+from bot.entities import find_entities
+from bot.errors import AuthError, Duplicate, PublishError, RateLimited, Rejected, Unavailable
+from bot.model import Account
+from bot.networks.base import Outgoing, PostRef
+
+X_API = "https://api.twitter.com"  # the host tweepy hard-codes
+X_LIMIT, X_URL_COST = 280, 23
+RECENT = 100  # posts read back by ``find``; a thread's unknown post is always recent
+
+
+class _Redirect(HTTPAdapter):
+    """Transport for ``X_API``: sends to ``base`` instead (when set), always with a timeout.
+
+    tweepy builds every URL from the hard-coded host but sends it through its public
+    ``session``; mounting this on that prefix is the one place the base URL is changed.
+    OAuth 1.0a signing has already happened, so the Authorization header is unchanged.
+    """
+
+    def __init__(self, base: str | None, timeout: float):
+        super().__init__()
+        self.base = base.rstrip("/") if base else None
+        self.timeout = timeout
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        if self.base and request.url and request.url.startswith(X_API):
+            request.url = self.base + request.url[len(X_API):]
+        kwargs["timeout"] = kwargs.get("timeout") or self.timeout
+        return super().send(request, **kwargs)
+
+
+class XAdapter:
+    """Posts, replies, quotes and deletes on one X account."""
+
+    def __init__(self, account: Account, *, api_key: str, api_secret: str, access_token: str,
+                 access_secret: str, timeout: float):
+        self.account = account
+        self.client = tweepy.Client(
+            consumer_key=api_key, consumer_secret=api_secret,
+            access_token=access_token, access_token_secret=access_secret,
+            return_type=requests.Response, wait_on_rate_limit=False,
+        )
+        self.client.session.mount(X_API, _Redirect(account.api_base, timeout))
+        self._user_id: str | None = None
+
+    def limit(self) -> tuple[int, int]:
+        """280 weighted characters (or the account's configured limit), URLs cost 23."""
+        return (self.account.limit or X_LIMIT, X_URL_COST)
+
+    def post(self, out: Outgoing) -> PostRef:
+        """Create one post, replying to ``out.reply_to`` or quoting ``out.quote``."""
+        body = self._call("post", lambda: self.client.create_tweet(
+            text=out.text,
+            in_reply_to_tweet_id=out.reply_to.id if out.reply_to else None,
+            quote_tweet_id=out.quote.id if out.quote else None,
+            user_auth=True,
+        ))
+        data = body.get("data") or {}
+        if not data.get("id"):
+            raise Unavailable(f"account {self.account.name!r}: X answered the post without an id", self.account.name)
+        return self._ref(str(data["id"]))
+
+    def find(self, out: Outgoing) -> PostRef | None:
+        """The account's recent post with this text (and reply target), if any.
+
+        Raises ``Rejected`` when the access level cannot read the timeline (X free tier).
+        """
+        user_id = self._me()
+        body = self._call("find", lambda: self.client.get_users_tweets(
+            user_id, max_results=RECENT, tweet_fields=["referenced_tweets"], user_auth=True,
+        ))
+        wanted = _comparable(out.text)
+        for tweet in body.get("data") or []:
+            if _comparable(tweet.get("text", "")) != wanted:
+                continue
+            if out.reply_to and not _replies_to(tweet, out.reply_to.id):
+                continue
+            return self._ref(str(tweet["id"]))
+        return None
+
+    def exists(self, ref: PostRef) -> bool:
+        """Whether the post can still be read."""
+        try:
+            body = self._call("read", lambda: self.client.get_tweet(ref.id, user_auth=True))
+        except Rejected as e:
+            if isinstance(e.__cause__, tweepy.NotFound):
+                return False
+            raise
+        return bool(body.get("data"))  # X answers 200 with only "errors" for a deleted post
+
+    def boost(self, ref: PostRef) -> None:
+        """Not used on X: anniversaries quote the original instead."""
+        raise Rejected(f"account {self.account.name!r}: reposting is not used on X (anniversaries quote instead)",
+                       self.account.name)
+
+    def delete(self, ref: PostRef) -> None:
+        """Delete a post; one already gone is fine."""
+        try:
+            self._call("delete", lambda: self.client.delete_tweet(ref.id, user_auth=True))
+        except Rejected as e:
+            if not isinstance(e.__cause__, tweepy.NotFound):
+                raise
+
+    def close(self) -> None:
+        """Release the HTTP connections."""
+        self.client.session.close()
+
+    def _me(self) -> str:
+        if self._user_id is None:
+            body = self._call("find", lambda: self.client.get_me(user_auth=True))
+            self._user_id = str((body.get("data") or {}).get("id", ""))
+            if not self._user_id:
+                raise Unavailable(f"account {self.account.name!r}: X did not say who this account is", self.account.name)
+        return self._user_id
+
+    def _ref(self, tweet_id: str) -> PostRef:
+        handle = (self.account.handle or "").lstrip("@") or "i/web"
+        return PostRef(id=tweet_id, url=f"https://x.com/{handle}/status/{tweet_id}")
+
+    def _call(self, action: str, call: Any) -> dict[str, Any]:
+        """Run one tweepy call and return its JSON body, translating every failure."""
+        try:
+            response = call()
+            return response.json() if response.content else {}
+        except tweepy.HTTPException as e:
+            raise self._http_error(action, e) from e
+        except requests.RequestException as e:  # timeouts, refused or dropped connections, bad JSON
+            raise Unavailable(f"account {self.account.name!r}: X {action} failed: {type(e).__name__}",
+                              self.account.name) from e
+
+    def _http_error(self, action: str, e: tweepy.HTTPException) -> PublishError:
+        name = self.account.name
+        status = e.response.status_code
+        said = "; ".join(str(m) for m in e.api_messages)[:200] or e.response.reason or ""
+        where = f"account {name!r}: X {action} failed ({status} {said})"
+        if isinstance(e, tweepy.TooManyRequests):
+            reset = getattr(e, "reset_time", None)
+            retry_at = datetime.fromtimestamp(reset, timezone.utc) if reset else None
+            return RateLimited(where, name, retry_at=retry_at)
+        if isinstance(e, tweepy.Unauthorized):
+            return AuthError(where, name)
+        if isinstance(e, tweepy.TwitterServerError):
+            return Unavailable(where, name)
+        if isinstance(e, tweepy.Forbidden) and "duplicate" in said.lower():
+            return Duplicate(where, name)
+        if isinstance(e, tweepy.Forbidden) and action == "find":
+            return Rejected(f"account {name!r}: X does not let this account's access level read its own posts "
+                            f"({status}), so whether the post went out cannot be checked automatically", name)
+        return Rejected(where, name)
+
+
+def _comparable(text: str) -> str:
+    """Text as X stores it, minus what X rewrites: URLs become t.co links, &<> are escaped."""
+    text = unicodedata.normalize("NFC", html.unescape(text))
+    for entity in sorted(find_entities(text), key=lambda e: e.start, reverse=True):
+        if entity.kind == "url":
+            text = text[:entity.start] + text[entity.end:]
+    return " ".join(text.split())
+
+
+def _replies_to(tweet: dict[str, Any], parent_id: str) -> bool:
+    refs = tweet.get("referenced_tweets")
+    if refs is None:
+        return True  # the server did not say; the text already matched
+    return any(r.get("type") == "replied_to" and str(r.get("id")) == parent_id for r in refs)
