@@ -368,3 +368,32 @@ def migrate(db: sqlite3.Connection) -> int:
             raise
         db.execute("COMMIT")
     return len(MIGRATIONS)
+
+
+# -- read-outs for the daemon's status and schedule commands (appended by the daemon engineer) --
+@dataclass(frozen=True)
+class StatementRow:
+    """A statement the journal has seen: where it was and which version."""
+
+    id: str
+    path: str
+    content_hash: str
+    title: str
+
+
+def statement_rows(journal: Journal) -> list[StatementRow]:
+    """Every statement the journal has seen, by id."""
+    rows = journal.db.execute("SELECT id, path, content_hash, title FROM statements ORDER BY id").fetchall()
+    return [StatementRow(r["id"], r["path"], r["content_hash"], r["title"]) for r in rows]
+
+
+def values_with_prefix(journal: Journal, prefix: str) -> dict[str, str]:
+    """Every key/value whose key starts with ``prefix``."""
+    rows = journal.db.execute("SELECT key, value FROM kv WHERE substr(key, 1, ?) = ?", (len(prefix), prefix)).fetchall()
+    return {r["key"]: r["value"] for r in rows}
+
+
+def delete_value(journal: Journal, key: str) -> None:
+    """Forget one key/value (nothing if it is not there)."""
+    with journal._tx() as db:
+        db.execute("DELETE FROM kv WHERE key = ?", (key,))
