@@ -1,0 +1,91 @@
+"""`statement-bot preview PATH`: the exact threads that would go out, with no network at all."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bot.model import PLATFORMS
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("preview", help="show the threads a statement would become (no network)",
+                       description="Print the threads that would be posted. PATH may be a file or a folder "
+                                   "(JSON Lines, one document per statement).")
+    p.add_argument("path", metavar="PATH", help="statement file (.txt, .md, .pdf) or folder")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--account", action="append", metavar="NAME", help="only this account (repeatable)")
+    who.add_argument("--platform", choices=PLATFORMS, help="that network's default rules, no account needed")
+    p.add_argument("--format", choices=("text", "json", "html"), default="text")
+    p.add_argument("--config", metavar="FILE", default=None, help="config file (default: config/bot.yaml)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.errors import BotError, ConfigError, StatementError
+    from bot.preview import preview_document, render_text
+    from bot.reading import iter_statements, read_statement
+    from bot.threads import build_threads
+
+    config = _config(args)
+    path = Path(args.path)
+    if not path.exists():
+        raise StatementError(str(path), "file not found")
+    items = iter_statements(path, config) if path.is_dir() else [(path, _read(read_statement, path, config))]
+    documents, chunks, failed = [], [], 0
+    for item_path, statement in items:
+        try:
+            if isinstance(statement, BotError):
+                raise statement
+            threads = build_threads(statement, config, accounts=args.account, platform=args.platform)
+        except (StatementError, ConfigError) as e:
+            failed += 1
+            print(f"statement-bot: {e}", file=sys.stderr)
+            continue
+        except BotError as e:
+            failed += 1
+            print(f"statement-bot: {item_path}: {e}", file=sys.stderr)
+            continue
+        documents.append(preview_document(statement, threads))
+        if args.format == "text":
+            chunks.append(render_text(statement, threads))
+    if args.format == "json":
+        if path.is_dir():
+            chunks = [json.dumps(d, ensure_ascii=False) + "\n" for d in documents]
+        elif documents:
+            chunks = [json.dumps(documents[0], ensure_ascii=False, indent=2) + "\n"]
+    elif args.format == "html" and documents:
+        from bot.html import render_html
+
+        chunks = [render_html(documents)]
+    _write(args.output, "\n".join(chunks) if args.format == "text" else "".join(chunks))
+    return 2 if failed else 0
+
+
+def _read(read_statement, path, config):
+    from bot.errors import StatementError
+
+    try:
+        return read_statement(path, config)
+    except StatementError as e:
+        return e
+
+
+def _config(args: argparse.Namespace):
+    from bot.config import DEFAULT_CONFIG, Config, load_config
+    from bot.model import Organisation
+
+    if args.config is None and args.platform and not DEFAULT_CONFIG.exists():
+        return Config(path=DEFAULT_CONFIG, timezone="UTC", statements_dir=Path("statements"),
+                      state=Path("state/statement-bot.sqlite3"), organisation=Organisation(), accounts=())
+    return load_config(args.config or DEFAULT_CONFIG)
+
+
+def _write(output: str | None, text: str) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)

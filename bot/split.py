@@ -1,0 +1,104 @@
+"""Choose where a thread breaks: optimal line breaking over break costs, as TeX does.
+
+Pure. Given pieces (unbreakable runs of text, each with the quality of the gap after
+it) and their measured sizes, find the cuts that give the fewest posts, allowing one
+more when that buys clearly better breaks, and among those the cheapest breaks:
+paragraph ends, then sentence ends, then clause ends, then any gap between words.
+
+A post's size is the sum of its pieces and separators: the counters keep that
+additive for whitespace-separated tokens, and ``bot.threads`` re-measures every
+finished post with the real counter anyway. Runs in O(pieces): one sliding-window
+minimum per post count.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Sequence
+
+from bot.sentences import CLAUSE, GLUE, LINE, PARAGRAPH, SENTENCE, WORD
+
+Size = tuple[int, ...]
+
+BREAK_COST = {PARAGRAPH: 0, LINE: 1, SENTENCE: 3, CLAUSE: 40, WORD: 1000, GLUE: 1_000_000}
+# One more post is worth it only if it saves at least this much: two mid-sentence breaks.
+EXTRA_POST_COST = 1500
+INF = float("inf")
+
+
+def window_starts(sizes: Sequence[Size], seps: Sequence[Size], budget: Size) -> list[int]:
+    """lows[i]: the earliest j such that pieces j..i-1 fit one post (never more than i - 1).
+
+    ``sizes[k]``/``seps[k]`` are piece k's size and the size of the separator after it.
+    """
+    n = len(sizes)
+    lows = [0] * (n + 1)
+    for d, limit in enumerate(budget):
+        prefix = [0] * (n + 1)
+        total = 0
+        for k in range(n):
+            total += sizes[k][d] + seps[k][d]
+            prefix[k + 1] = total
+        j = 0
+        for i in range(1, n + 1):
+            end = prefix[i] - seps[i - 1][d]
+            while j < i - 1 and end - prefix[j] > limit:
+                j += 1
+            if j > lows[i]:
+                lows[i] = j  # the tightest dimension decides
+    return lows
+
+
+def fewest_posts(lows: Sequence[int]) -> int:
+    """The floor: posts needed when any gap between words may be a break."""
+    fewest = [0] * len(lows)
+    for i in range(1, len(lows)):
+        fewest[i] = fewest[lows[i]] + 1
+    return fewest[-1]
+
+
+def choose_breaks(breaks: Sequence[int], lows: Sequence[int]) -> list[tuple[int, int]]:
+    """Cut n pieces into posts; ``breaks[k]`` ranks the gap after piece k, ``lows`` comes
+    from ``window_starts``. Returns (start, end) piece ranges, end exclusive.
+    """
+    n = len(breaks)
+    if n == 0:
+        return []
+    fewest = [0] * (n + 1)
+    for i in range(1, n + 1):
+        fewest[i] = fewest[lows[i]] + 1  # fewest never decreases: the window's first is its min
+    floor = fewest[n]
+    costs = [BREAK_COST[b] for b in breaks]
+    costs[-1] = 0
+    # best[c][i]: cheapest cover of pieces[:i] by exactly c posts, filled only for c within
+    # one of fewest[i]: a prefix two posts over its minimum can never end in floor + 1 posts.
+    best = [[INF] * (n + 1) for _ in range(floor + 2)]
+    back = [[-1] * (n + 1) for _ in range(floor + 2)]
+    best[0][0] = 0.0
+    windows: list[deque[tuple[float, int]]] = [deque() for _ in range(floor + 2)]
+    pushed = [0] * (floor + 2)  # next j to offer each level's window
+    for i in range(1, n + 1):
+        low, f = lows[i], fewest[i]
+        for level in (f - 1, f):
+            row, window = best[level], windows[level]
+            for k in range(max(pushed[level], low), i):
+                v = row[k]
+                if v != INF:
+                    while window and window[-1][0] >= v:
+                        window.pop()
+                    window.append((v, k))
+            pushed[level] = i
+            while window and window[0][1] < low:
+                window.popleft()
+            if window:
+                value, j = window[0]
+                best[level + 1][i] = value + costs[i - 1]
+                back[level + 1][i] = j
+    use = floor + 1 if best[floor + 1][n] + EXTRA_POST_COST < best[floor][n] else floor
+    cuts: list[tuple[int, int]] = []
+    i, c = n, use
+    while i > 0:
+        j = back[c][i]
+        cuts.append((j, i))
+        i, c = j, c - 1
+    return cuts[::-1]
