@@ -1,0 +1,250 @@
+"""Each network's own length rules, exact to the character.
+
+- **X**: twitter-text v3 weighted length, driven by ``bot/data/twitter-text-config-v3.json``:
+  NFC first; every URL (with or without scheme, see ``bot.entities.url_spans``) weighs
+  ``transformedURLLength``; an emoji sequence weighs ``defaultWeight``; any other code
+  point weighs its range's weight; the sum is divided by ``scale``. X also rejects a
+  post holding U+FFFE, U+FEFF or U+FFFF, so ``measure`` reports their number as a
+  second quantity with limit 0.
+- **Mastodon**: the server's ``StatusLengthValidator``: extended grapheme clusters,
+  every URL with a scheme counts ``url_length`` (the instance's
+  ``characters_reserved_per_url``), ``@user@domain`` counts as ``@user``, a URL
+  without scheme counts literally. (Unlike the server we do not count a
+  whitespace-only text as 0: that keeps counts additive and only ever errs long.)
+- **Bluesky**: at most 300 grapheme clusters and 3,000 UTF-8 bytes. Our Bluesky
+  adapter shows every URL as ``bot.entities.display_url(url)`` (the link facet keeps
+  the full URL), so a URL counts as its display form here.
+
+All counters are additive over whitespace: for whitespace-free tokens ``a``, ``b``
+and a separator ``s``, ``measure(a + s + b) == measure(a) + measure(s) + measure(b)``
+(unless ``b`` starts with a combining mark, which would join ``s``'s grapheme).
+The splitter relies on this and measures word by word, so results are cached.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any, Callable
+
+from bot.errors import ConfigError
+from bot.entities import DATA_DIR, display_url, find_entities, mastodon_url_spans, url_spans
+
+PLATFORM_LIMITS = {"x": (280, 0), "mastodon": (500,), "bluesky": (300, 3000)}
+_CACHE = 1 << 16
+
+
+@dataclass(frozen=True)
+class XConfig:
+    """A twitter-text counting configuration (the fields of its JSON config files)."""
+
+    max_weighted_length: int = 280
+    scale: int = 100
+    default_weight: int = 200
+    url_length: int = 23
+    emoji_parsing: bool = True
+    ranges: tuple[tuple[int, int, int], ...] = ((0, 4351, 100),)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> XConfig:
+        """Build from a parsed twitter-text config (v2 has no emoji flag: off)."""
+        return cls(data["maxWeightedTweetLength"], data["scale"], data["defaultWeight"],
+                   data["transformedURLLength"], bool(data.get("emojiParsingEnabled", False)),
+                   tuple((r["start"], r["end"], r["weight"]) for r in data["ranges"]))
+
+
+@cache
+def x_config() -> XConfig:
+    """The bundled twitter-text v3 configuration."""
+    with open(os.path.join(DATA_DIR, "twitter-text-config-v3.json"), encoding="utf-8") as f:
+        return XConfig.from_json(json.load(f))
+
+
+_INVALID_X = re.compile("[\uFFFE\uFEFF\uFFFF]")
+
+
+@cache
+def _emoji() -> Any:
+    import regex  # ~35 ms to import: only non-ASCII text pays for it
+
+    # UTS #51 emoji sequences: keycaps, flags, then ZWJ chains of (modified / presented) emoji
+    # with tag sequences. (C) and (R) are text symbols unless U+FE0F follows, as in twemoji.
+    elem = (r"(?:[[\p{Emoji}\p{Extended_Pictographic}]--[#*0-9\xA9\xAE]]|[\xA9\xAE](?=\uFE0F))"
+            r"\p{Emoji_Modifier}?\uFE0F?(?:[\U000E0020-\U000E007E]+\U000E007F)?")
+    return regex.compile(rf"[#*0-9]\uFE0F?\u20E3|\p{{Regional_Indicator}}{{2}}|{elem}(?:\u200D{elem})*",
+                         regex.V1)
+
+
+@cache
+def _graphemes() -> Any:
+    import regex
+
+    return regex.compile(r"\X")
+
+
+def _char_weights(text: str, config: XConfig) -> int:
+    start, end, weight = config.ranges[0]
+    if start == 0 and end >= 0x7F and text.isascii():
+        return len(text) * weight
+    total = 0
+    for ch in text:
+        code = ord(ch)
+        for start, end, weight in config.ranges:
+            if start <= code <= end:
+                total += weight
+                break
+        else:
+            total += config.default_weight
+    return total
+
+
+def _x_segment(text: str, config: XConfig) -> int:
+    """Weight (in scale units) of text holding no URL."""
+    if text.isascii():
+        return _char_weights(text, config)
+    if not config.emoji_parsing:
+        return _char_weights(text, config)
+    total, pos = 0, 0
+    for m in _emoji().finditer(text):
+        total += _char_weights(text[pos:m.start()], config) + config.default_weight
+        pos = m.end()
+    return total + _char_weights(text[pos:], config)
+
+
+def x_weighted_length(text: str, config: XConfig | None = None) -> int:
+    """twitter-text ``parseTweet(text).weightedLength`` under ``config`` (default v3)."""
+    config = config or x_config()
+    text = unicodedata.normalize("NFC", text)
+    total, pos = 0, 0
+    for start, end in url_spans(text):
+        total += _x_segment(text[pos:start], config) + config.url_length * config.scale
+        pos = end
+    total += _x_segment(text[pos:], config)
+    return -(-total // config.scale)
+
+
+def x_invalid_characters(text: str) -> int:
+    """How many characters X refuses outright (U+FFFE, U+FEFF, U+FFFF)."""
+    return len(_INVALID_X.findall(unicodedata.normalize("NFC", text)))
+
+
+@lru_cache(maxsize=_CACHE)
+def _x_measure(text: str) -> tuple[int, ...]:
+    if text.isascii() and "." not in text:
+        return (len(text), 0)
+    return (x_weighted_length(text), x_invalid_characters(text))
+
+
+def x_length(text: str) -> int:
+    """X's weighted length of ``text`` (twitter-text v3)."""
+    return _x_measure(text)[0]
+
+
+def grapheme_count(text: str) -> int:
+    """Number of extended grapheme clusters."""
+    if text.isascii():
+        return len(text) - text.count("\r\n")
+    return len(_graphemes().findall(text))
+
+
+# Mastodon's Account::MENTION_RE (and Twitter's end_mention_match, checked after it)
+_MASTODON_MENTION = re.compile(r"(?<![=/\w])@(([a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?)(?:@[\w.-]+\w+)?)", re.I)
+_END_MENTION = re.compile(r"[@\uFF20\xC0-\xD6\xD8-\xF6\xF8-\xFF\u0100-\u024F\u0253\u0254\u0256\u0257\u0259"
+                          r"\u025B\u0263\u0268\u026F\u0272\u0289\u028B\u02BB\u0300-\u036F\u1E00-\u1EFF]|://")
+
+
+def mastodon_countable_text(text: str, url_length: int = 23) -> str:
+    """The text Mastodon counts: each URL as ``url_length`` x's, each ``@user@domain`` as ``@user``."""
+    found = [(s, e, "x" * url_length) for s, e in mastodon_url_spans(text)]
+    if "@" in text:
+        found += [(m.start(), m.end(), "@" + m.group(2)) for m in _MASTODON_MENTION.finditer(text)
+                  if not _END_MENTION.match(text, m.end())]
+    if not found:
+        return text
+    parts, pos = [], 0
+    for start, end, replacement in sorted(found):
+        if start < pos:
+            continue  # Extractor.remove_overlapping_entities: the earlier entity wins
+        parts += [text[pos:start], replacement]
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+@lru_cache(maxsize=_CACHE)
+def _mastodon_measure(text: str, url_length: int) -> tuple[int, ...]:
+    return (grapheme_count(mastodon_countable_text(text, url_length)),)
+
+
+def mastodon_length(text: str, url_length: int = 23) -> int:
+    """Mastodon's length of ``text`` (its ``StatusLengthValidator``)."""
+    return _mastodon_measure(text, url_length)[0]
+
+
+def bluesky_text(text: str) -> str:
+    """The text our Bluesky adapter sends: each URL replaced by its display form."""
+    parts, pos = [], 0
+    for entity in find_entities(text):
+        if entity.kind == "url":
+            parts += [text[pos:entity.start], display_url(entity.text)]
+            pos = entity.end
+    return "".join(parts) + text[pos:] if parts else text
+
+
+@lru_cache(maxsize=_CACHE)
+def _bluesky_measure(text: str) -> tuple[int, ...]:
+    shown = bluesky_text(text)
+    return (grapheme_count(shown), len(shown) if shown.isascii() else len(shown.encode("utf-8")))
+
+
+def bluesky_graphemes(text: str) -> int:
+    """Bluesky's grapheme count of ``text`` as our adapter sends it."""
+    return _bluesky_measure(text)[0]
+
+
+def bluesky_bytes(text: str) -> int:
+    """Bluesky's UTF-8 byte count of ``text`` as our adapter sends it."""
+    return _bluesky_measure(text)[1]
+
+
+_MEASURERS: dict[str, Callable[[str, int], tuple[int, ...]]] = {
+    "x": lambda text, _: _x_measure(text),
+    "mastodon": _mastodon_measure,
+    "bluesky": lambda text, _: _bluesky_measure(text),
+}
+
+
+@dataclass(frozen=True)
+class Rules:
+    """How one network (or one account on it) measures a post, and its limits."""
+
+    platform: str
+    limit: int
+    limits: tuple[int, ...]
+    url_length: int = 23
+
+    def measure(self, text: str) -> tuple[int, ...]:
+        """Every counted quantity of ``text``, in the order of ``limits``."""
+        return _MEASURERS[self.platform](text, self.url_length)
+
+    def count(self, text: str) -> int:
+        """The network's headline length of ``text``."""
+        return self.measure(text)[0]
+
+    def fits(self, text: str) -> bool:
+        """Whether every quantity of ``text`` is within its limit."""
+        return all(q <= lim for q, lim in zip(self.measure(text), self.limits))
+
+
+def rules_for(platform: str, limit: int | None = None, url_length: int = 23) -> Rules:
+    """The rules of ``platform``; ``limit`` overrides the headline limit (e.g. an instance's)."""
+    if platform not in PLATFORM_LIMITS:
+        raise ConfigError(f"unknown platform {platform!r}; expected one of {', '.join(PLATFORM_LIMITS)}")
+    limits = PLATFORM_LIMITS[platform]
+    if limit is not None:
+        limits = (limit, *limits[1:])
+    return Rules(platform, limits[0], limits, url_length)
