@@ -1,0 +1,222 @@
+"""Render preview documents as one self-contained HTML page: a column per account.
+
+Input is exactly what ``bot.preview.preview_document`` returns. The page loads nothing
+(no fonts, scripts or images), forbids scripts through its Content-Security-Policy, and
+every piece of statement text goes through ``html.escape``: a statement is only ever text.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from typing import Any
+
+from bot.entities import Entity, display_url, find_entities
+from bot.html_template.style import CSS
+
+Posted = dict[tuple[str, str, int], str]
+
+RTL_LANGUAGES = frozenset({"fa", "ar", "he", "ur", "ps", "ckb", "yi", "dv", "sd", "ug"})
+NETWORK_NAMES = {"x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky"}
+CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
+_SCHEME = re.compile(r"^https?://", re.IGNORECASE)
+_WEB = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
+_LONG_URL = 30  # Mastodon shows this many characters of a link (after scheme and www.), then "…"
+
+
+def render_html(documents: list[dict[str, Any]], posted: Posted | None = None) -> str:
+    """The whole preview page for ``documents``; ``posted`` maps (statement id, account, index) to a live URL."""
+    posted = posted or {}
+    titles = [str(d["statement"].get("title") or d["statement"].get("id") or "") for d in documents]
+    title = titles[0] if len(titles) == 1 else f"{len(titles)} statements"
+    sections = "\n".join(_statement(doc, posted) for doc in documents)
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"<title>Preview: {escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f"{sections}\n</body>\n</html>\n"
+    )
+
+
+def is_rtl(language: str | None) -> bool:
+    """Whether a language tag names a right-to-left script (fa, ar, he, ur, …)."""
+    return (language or "").lower().split("-")[0].split("_")[0] in RTL_LANGUAGES
+
+
+def meter_level(length: int, limit: int) -> str:
+    """How close a post is to its limit: ok, high (≥ 80 %), near (≥ 95 %) or over."""
+    if length > limit:
+        return "over"
+    if limit and length >= 0.95 * limit:
+        return "near"
+    if limit and length >= 0.8 * limit:
+        return "high"
+    return "ok"
+
+
+def _statement(doc: dict[str, Any], posted: Posted) -> str:
+    st = doc["statement"]
+    lang = str(st.get("language") or "und")
+    direction = "rtl" if is_rtl(lang) else "ltr"
+    threads = doc.get("threads") or []
+    columns = "".join(_column(th, st, posted) for th in threads)
+    # The page's own labels are English (left to right); only the threads take the statement's direction.
+    return (
+        f"<article class=\"statement\" data-statement=\"{escape(str(st.get('id', '')))}\" dir=\"ltr\">\n"
+        f"{_banner(threads)}\n{_details(st)}\n"
+        f"<div class=\"columns\" lang=\"{escape(lang)}\" dir=\"{direction}\">{columns}</div>\n</article>"
+    )
+
+
+def _banner(threads: list[dict[str, Any]]) -> str:
+    """Splitter warnings and over-long posts, first thing on the page."""
+    items = [(th["account"], str(w)) for th in threads for w in th.get("warnings") or ()]
+    items += [
+        (th["account"], f"post {p['index']} is {p['length']} long, over the limit of {th['limit']}")
+        for th in threads for p in th.get("posts") or () if p["length"] > th["limit"]
+    ]
+    if not items:
+        return "<div class=\"banner ok\" role=\"status\">✓ No warnings: every post fits its network.</div>"
+    rows = "".join(f"<li><span class=\"who\">{escape(a)}</span>: {escape(w)}</li>" for a, w in items)
+    noun = "warning" if len(items) == 1 else "warnings"
+    return (
+        f"<div class=\"banner bad\" role=\"alert\"><h2>⚠ {len(items)} {noun}: check before approving</h2>"
+        f"<ul>{rows}</ul></div>"
+    )
+
+
+def _details(st: dict[str, Any]) -> str:
+    """The statement's header: title and the facts an approver checks."""
+    rows = [
+        ("Statement", st.get("id")),
+        ("Date", st.get("date")),
+        ("Language", st.get("language")),
+        ("Scheduled", _when(st.get("publish_at")) or "not scheduled (posted when run)"),
+        ("Anniversary", _anniversary(st.get("anniversary"))),
+        ("Full text", st.get("url")),
+        ("Slogans", st.get("slogans")),
+        ("Links", st.get("links")),
+        ("Hashtags", st.get("hashtags")),
+        ("Signature", st.get("signature")),
+    ]
+    cells = "".join(
+        f"<dt>{label}</dt><dd>{_value(value)}</dd>" for label, value in rows if value
+    )
+    title = escape(str(st.get("title") or st.get("id") or "Untitled statement"))
+    return f"<header class=\"details\"><h1 dir=\"auto\">{title}</h1><dl>{cells}</dl></header>"
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return "<ul>" + "".join(f"<li><bdi>{escape(str(v))}</bdi></li>" for v in value) + "</ul>"
+    return f"<bdi>{escape(str(value))}</bdi>"
+
+
+def _when(value: Any) -> str:
+    return str(value).replace("T", " ", 1) if value else ""
+
+
+def _anniversary(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value) or None
+    return value
+
+
+def _column(th: dict[str, Any], st: dict[str, Any], posted: Posted) -> str:
+    platform = str(th["platform"])
+    account = str(th["account"])
+    posts = th.get("posts") or []
+    live = sum(1 for p in posts if (st.get("id"), account, p["index"]) in posted)
+    network = NETWORK_NAMES.get(platform, platform)
+    cards = "".join(_card(p, len(posts), th, st, posted) for p in posts)
+    return (
+        f"<section class=\"column net-{escape(platform)}\" data-account=\"{escape(account)}\" "
+        f"data-platform=\"{escape(platform)}\"><h2><bdi>{escape(network)} · {escape(account)}</bdi>"
+        f"<bdi class=\"sub\">{len(posts)} posts · limit {th['limit']} · {live} posted</bdi></h2>"
+        f"<ol class=\"cards\">{cards}</ol></section>"
+    )
+
+
+def _card(post: dict[str, Any], total: int, th: dict[str, Any], st: dict[str, Any], posted: Posted) -> str:
+    platform, account, limit = str(th["platform"]), str(th["account"]), int(th["limit"])
+    index, length = int(post["index"]), int(post["length"])
+    level = meter_level(length, limit)
+    rtl = is_rtl(st.get("language"))
+    lang = escape(str(st.get("language") or "und"))
+    fill = min(100.0, 100.0 * length / limit) if limit else 100.0
+    initial = escape((account.strip() or "?")[0].upper())
+    url = posted.get((str(st.get("id")), account, index))
+    return (
+        f"<li class=\"card{' over' if level == 'over' else ''}\" data-index=\"{index}\">"
+        f"<div class=\"side\"><span class=\"avatar\" aria-hidden=\"true\">{initial}</span></div>"
+        f"<div class=\"body\"><div class=\"head\"><span class=\"name\">{escape(account)}</span>"
+        f"<span class=\"meta\">{escape(NETWORK_NAMES.get(platform, platform))}</span>"
+        f"<span class=\"num\" title=\"post {index} of {total}\"><bdi dir=\"ltr\">{index}/{total}</bdi></span></div>"
+        f"<div class=\"text\" lang=\"{lang}\" dir=\"{'rtl' if rtl else 'auto'}\">"
+        f"{rich_text(str(post['text']), platform)}</div>"
+        f"<div class=\"foot\"><span class=\"meter m-{level}\" role=\"meter\" aria-valuemin=\"0\" "
+        f"aria-valuemax=\"{limit}\" aria-valuenow=\"{length}\" aria-label=\"length\">"
+        f"<span class=\"bar\"><span class=\"fill\" style=\"width:{fill:.1f}%\"></span></span>"
+        f"<bdi class=\"count\" dir=\"ltr\">{length} / {limit}</bdi></span>{_status(url)}</div>"
+        "</div></li>"
+    )
+
+
+def _status(url: str | None) -> str:
+    if url is None:
+        return "<span class=\"status pending\">not yet posted</span>"
+    if _WEB.match(url):  # only web links become clickable; anything else stays text
+        return f"<span class=\"status live\"><a href=\"{escape(url)}\" rel=\"noreferrer\">posted ↗</a></span>"
+    return f"<span class=\"status live\" title=\"{escape(url)}\">posted</span>"
+
+
+def rich_text(text: str, platform: str) -> str:
+    """Escaped post text with links, mentions and hashtags marked up as ``platform`` shows them."""
+    out: list[str] = []
+    pos = 0
+    for ent in sorted(find_entities(text), key=lambda e: e.start):
+        if ent.start < pos:
+            continue
+        out.append(escape(text[pos:ent.start]))
+        out.append(_entity(ent, platform))
+        pos = ent.end
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def _entity(ent: Entity, platform: str) -> str:
+    shown = escape(ent.text)
+    if ent.kind == "url":
+        has_scheme = bool(_SCHEME.match(ent.text))
+        if platform == "mastodon" and not has_scheme:
+            return shown  # Mastodon links only URLs with a scheme; bare domains stay text
+        href = ent.text if has_scheme else "https://" + ent.text
+        if not _WEB.match(href):
+            return shown
+        return (
+            f"<a class=\"ent url\" href=\"{escape(href)}\" title=\"{escape(ent.text)}\" "
+            f"rel=\"noreferrer\">{escape(_display(ent.text, platform))}</a>"
+        )
+    if ent.kind == "email":
+        # None of the three networks links an e-mail address; mark it so it reads as one unit.
+        return f"<span class=\"ent email\" title=\"e-mail address (not a link on the network)\">{shown}</span>"
+    if ent.kind == "mention":
+        if platform == "bluesky" and "." not in ent.text:
+            return shown  # a Bluesky handle is a domain; "@name" alone is plain text there
+        if platform == "mastodon" and ent.text.count("@") > 1:
+            user = escape(ent.text[: ent.text.index("@", 1)])
+            return f"<span class=\"ent mention\" title=\"{shown}\">{user}</span>"
+        return f"<span class=\"ent mention\">{shown}</span>"
+    return f"<span class=\"ent {escape(ent.kind)}\">{shown}</span>"
+
+
+def _display(url: str, platform: str) -> str:
+    """The link text a network shows: Bluesky's own shortening, else scheme dropped and long links cut."""
+    if platform == "bluesky":
+        return display_url(url)
+    rest = _SCHEME.sub("", url)
+    if platform == "mastodon" and rest.lower().startswith("www."):
+        rest = rest[4:]
+    return rest if len(rest) <= _LONG_URL else rest[:_LONG_URL] + "…"

@@ -1,0 +1,91 @@
+"""The preview page's stylesheet: system fonts only, one look per network."""
+
+# System fonts only (the page must work offline); the Arabic-script faces come before the
+# generic ones so Persian and Arabic never fall back to boxes.
+FONTS = (
+    'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans Arabic", '
+    'Vazirmatn, "Noto Naskh Arabic", Tahoma, "DejaVu Sans", "Noto Color Emoji", sans-serif'
+)
+
+CSS = """
+*{box-sizing:border-box}
+body{margin:0;background:#eef0f3;color:#1f2328;font:15px/1.45 FONTS}
+.statement{padding:20px 24px 32px;border-bottom:3px solid #cfd4da}
+.banner{margin:0 0 16px;padding:12px 16px;border-radius:10px;font-weight:600}
+.banner.ok{background:#dff5e6;color:#0f5132;border:1px solid #a3d9b5}
+.banner.bad{background:#fff1d6;color:#663c00;border:2px solid #f0a020}
+.banner h2{margin:0 0 6px;font-size:17px}
+.banner ul{margin:0;padding-inline-start:22px;font-weight:500}
+.banner .who{font-weight:700}
+header.details h1{margin:0 0 8px;font-size:24px;line-height:1.25}
+header.details dl{display:grid;grid-template-columns:max-content 1fr;gap:3px 14px;margin:0 0 18px;
+  font-size:14px;max-width:1100px}
+header.details dt{color:#59636e;font-weight:600}
+header.details dd{margin:0;overflow-wrap:anywhere}
+header.details ul{margin:0;padding:0;list-style:none}
+.columns{display:grid;grid-auto-flow:column;grid-auto-columns:minmax(340px,1fr);gap:20px;
+  overflow-x:auto;align-items:start;padding-bottom:6px}
+.column{border-radius:16px;overflow:hidden;box-shadow:0 1px 3px rgba(0,0,0,.12)}
+.column>h2{margin:0;padding:10px 16px;font-size:16px;color:#fff;display:flex;flex-direction:column}
+.column>h2 .sub{font-size:13px;font-weight:500;opacity:.85}
+.cards{list-style:none;margin:0;padding:0}
+.card{display:grid;grid-template-columns:auto minmax(0,1fr);gap:0 12px;padding:12px 16px}
+.avatar{width:42px;height:42px;border-radius:50%;display:flex;align-items:center;
+  justify-content:center;font-weight:700;color:#fff;font-size:17px;position:relative}
+.card:not(:last-child) .avatar::after{content:"";position:absolute;top:46px;left:19px;width:2px;
+  height:600px;background:inherit;opacity:.35}
+.side{overflow:hidden}
+.body{min-width:0}
+.head{display:flex;flex-wrap:wrap;gap:0 6px;align-items:baseline}
+.name{font-weight:700}
+.meta{opacity:.75}
+.num{margin-inline-start:auto;font-size:13px;font-weight:700;padding:0 8px;border-radius:9px}
+.text{margin:4px 0 8px;white-space:pre-wrap;overflow-wrap:anywhere;text-align:start}
+.ent{text-decoration:none}
+a.ent:hover{text-decoration:underline}
+.ent.email{text-decoration:underline dotted}
+.foot{display:flex;flex-wrap:wrap;align-items:center;gap:4px 12px;font-size:13px}
+.meter{display:flex;align-items:center;gap:8px;flex:1 1 160px}
+.bar{flex:1;height:5px;border-radius:3px;background:rgba(128,128,128,.25);overflow:hidden;min-width:60px}
+.fill{display:block;height:100%;border-radius:3px}
+.count{font-variant-numeric:tabular-nums;font-weight:600;white-space:nowrap}
+.m-ok .fill{background:#00ba7c}.m-high .fill{background:#e6b400}
+.m-near .fill{background:#ff7a00}.m-over .fill{background:#f4212e}
+.m-near .count{color:#c25e00}.m-over .count{color:#f4212e}
+.card.over{outline:3px solid #f4212e;outline-offset:-3px}
+.status{white-space:nowrap}
+.status.pending{opacity:.7;font-style:italic}
+.status.live{font-weight:700}
+[dir=rtl] .card:not(:last-child) .avatar::after{left:auto;right:19px}
+
+/* X: white timeline, black header, blue links, round avatars */
+.net-x>h2{background:#0f1419}
+.net-x .cards{background:#fff;color:#0f1419}
+.net-x .card+.card{border-top:1px solid #eff3f4}
+.net-x .avatar{background:#0f1419}
+.net-x .meta{color:#536471;opacity:1}
+.net-x .num{background:#eff3f4}
+.net-x .ent{color:#1d9bf0}
+.net-x .status.live a{color:#1d9bf0}
+
+/* Mastodon: dark columns, violet accents, rounded-square avatars */
+.net-mastodon>h2{background:#563acc}
+.net-mastodon .cards{background:#282c37;color:#ffffff}
+.net-mastodon .card+.card{border-top:1px solid #393f4f}
+.net-mastodon .avatar{background:#6364ff;border-radius:8px;width:46px;height:46px}
+.net-mastodon .card:not(:last-child) .avatar::after{display:none}
+.net-mastodon .meta{color:#9baec8;opacity:1}
+.net-mastodon .num{background:#393f4f;color:#d9e1e8}
+.net-mastodon .ent{color:#8c8dff}
+.net-mastodon .status.live a{color:#8c8dff}
+
+/* Bluesky: white with sky-blue accents, round avatars */
+.net-bluesky>h2{background:#0085ff}
+.net-bluesky .cards{background:#fff;color:#0b0f14}
+.net-bluesky .card+.card{border-top:1px solid #d4dbe2}
+.net-bluesky .avatar{background:#0085ff}
+.net-bluesky .meta{color:#6f869f;opacity:1}
+.net-bluesky .num{background:#f1f3f5}
+.net-bluesky .ent{color:#1083fe}
+.net-bluesky .status.live a{color:#1083fe}
+""".replace("FONTS", FONTS)

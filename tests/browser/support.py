@@ -1,0 +1,41 @@
+"""What the browser tests and the screenshot share: where Chromium is, how to start it, what to show."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SEED = ROOT / "statements" / "2020-01-04-iaswi-soleimani-assassination.txt"
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps dialling Google, which this
+# machine's closed network refuses; the tests also assert the page itself makes no requests.
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def launch(playwright: Any, profile: Path, width: int = 1400, height: int = 1000) -> Any:
+    """Debian's Chromium, headless, with a fresh profile at ``profile`` (Playwright's own browser is never used)."""
+    if not CHROMIUM.exists():
+        raise RuntimeError(f"{CHROMIUM} not found: install Debian's Chromium (apt-get install -y chromium)")
+    return playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=str(CHROMIUM), headless=True, args=FLAGS,
+        viewport={"width": width, "height": height},
+    )
+
+
+def preview_documents(path: Path) -> list[dict[str, Any]]:
+    """The JSON preview of one statement file for the bundled config's accounts."""
+    from bot.config import load_config
+    from bot.preview import preview_document
+    from bot.reading import read_statement
+    from bot.threads import build_threads
+
+    config = load_config(ROOT / "config" / "bot.yaml")
+    statement = read_statement(path, config)
+    document = preview_document(statement, build_threads(statement, config))
+    return [json.loads(json.dumps(document))]  # exactly what `preview --format json` prints
