@@ -240,6 +240,11 @@ class Journal:
                        "content_hash = excluded.content_hash, title = excluded.title, updated = excluded.updated",
                        (statement_id, path, content_hash, title, stamp(now), stamp(now)))
 
+    def statement_for_path(self, path: str) -> str | None:
+        """The id of the statement last seen at ``path``, if any."""
+        row = self.db.execute("SELECT id FROM statements WHERE path = ? ORDER BY updated DESC", (path,)).fetchone()
+        return None if row is None else row["id"]
+
     def thread(self, statement_id: str, account: str, kind: str = "thread", occasion: str = "") -> ThreadRow | None:
         """The journal's thread for this statement, account, kind and occasion, if any."""
         row = self.db.execute("SELECT * FROM threads WHERE statement_id = ? AND account = ? AND kind = ? "

@@ -179,7 +179,7 @@ def _publish(run: _Run, cap: int | None) -> ThreadResult:
         journal.set_thread_status(row.id, "failed", run.now(), message)
         return _result(run, "failed", message, journal.posts(row.id))
     journal.set_thread_status(row.id, "sent", run.now())
-    return _result(run, "sent", f"{len(posts)} posts{note}", journal.posts(row.id))
+    return _result(run, "sent", f"{len(posts)} post{'s' if len(posts) != 1 else ''}{note}", journal.posts(row.id))
 
 
 def _result(run: _Run, status: str, message: str, posts: Sequence[PostRow],
@@ -286,28 +286,34 @@ def _adopt_duplicate(run: _Run, post: PostRow, out: Outgoing) -> PostRef:
 
 
 def publish_statement(journal: Journal, statement: Statement, threads: Sequence[Thread], config: Config,
-                      adapter_for: Callable[[Account], Adapter], *, now: Clock, sleep: Sleep,
-                      replan: bool = False) -> list[ThreadResult]:
-    """Post every thread, one account after another; one account failing never stops the others."""
+                      adapter_for: Callable[[Account], Adapter], *, now: Clock, sleep: Sleep, replan: bool = False,
+                      refit: Callable[[Thread, Adapter], Thread] | None = None) -> list[ThreadResult]:
+    """Post every thread, one account after another; one account failing never stops the others.
+
+    ``refit`` re-splits a thread with what the network says about its limits; it is
+    only asked for threads not yet frozen (or being re-planned).
+    """
     journal.record_statement(statement.id, statement.path, statement.content_hash, statement.title, now())
     results = []
     for thread in threads:
         account = config.account(thread.account)
+        adapter = None
         try:
             adapter = adapter_for(account)
-        except BotError as e:
-            results.append(ThreadResult(account.name, "failed", str(e)))
-            continue
-        try:
+            if refit and (replan or journal.thread(statement.id, account.name) is None):
+                thread = refit(thread, adapter)
             results.append(publish_thread(journal, adapter, thread, statement, now=now, sleep=sleep,
                                           settings=config.publishing, replan=replan,
                                           posts_per_day=account.posts_per_day))
+        except BotError as e:
+            results.append(ThreadResult(account.name, "failed", str(e)))
         finally:
-            adapter.close()
+            if adapter is not None:
+                adapter.close()
     return results
 
 
-def resolve_post(journal: Journal, statement_id: str, account: str, index: int, remote_id: str | None,
+def resolve_post(journal: Journal, statement_id: str, account: str, index: int, ref: PostRef | None,
                  now: datetime) -> None:
     """A person's answer for a post whose outcome was unknown: its id, or None for "not posted"."""
     row = journal.thread(statement_id, account)
@@ -318,10 +324,10 @@ def resolve_post(journal: Journal, statement_id: str, account: str, index: int, 
         raise ConfigError("--resolve: Bluesky posts are found by their record key; run post again without it")
     if post.status == "sent":
         raise ConfigError(f"--resolve {index}: post {index} is already recorded as sent")
-    if remote_id is None:
+    if ref is None:
         journal.mark_failed(post.id, "a person checked: not posted", now)
     else:
-        journal.mark_sent(post.id, PostRef(remote_id), now)
+        journal.mark_sent(post.id, ref, now)
     journal.set_thread_status(row.id, "planned", now)
 
 

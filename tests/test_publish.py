@@ -138,7 +138,7 @@ def test_x_duplicate_on_a_timeline_it_cannot_read_needs_attention_and_resolves(j
     # Rerunning without an answer never guesses.
     assert publish(journal, adapter, thread, statement, clock).status == "needs_attention"
     assert len(adapter.live()) == 1
-    resolve_post(journal, "s1", "xacct", 1, adapter.posts[0].ref.id, clock.now())
+    resolve_post(journal, "s1", "xacct", 1, PostRef(adapter.posts[0].ref.id), clock.now())
     assert publish(journal, adapter, thread, statement, clock).status == "sent"
     assert chain_ok(adapter, texts(thread))
 

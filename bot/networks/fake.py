@@ -50,6 +50,7 @@ class FakeAdapter:
     max_chars: int = 500
     posts: list[FakePost] = field(default_factory=list)
     boosts: list[str] = field(default_factory=list)
+    deletions: list[str] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
     faults: list[_Fault] = field(default_factory=list)
     closed: bool = False
@@ -143,6 +144,7 @@ class FakeAdapter:
         fault = self._fault("delete")
         if fault:
             raise fault.error
+        self.deletions.append(ref.id)
         for p in self.posts:
             if p.ref.id == ref.id:
                 p.deleted = True
