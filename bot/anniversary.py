@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from bot.model import Statement
+from bot.networks.base import PostRef
 
 _ONES = (
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -134,3 +135,27 @@ def shorten(text: str, suffix: str, fits: Callable[[str], bool]) -> str:
         words.pop()
         candidate = " ".join(words).rstrip(",;:") + "…" + suffix
     return candidate
+
+
+def without_numbering(text: str, numbering: str | None, total: int) -> str:
+    """A thread's first post without its '1/n' line, to stand alone again."""
+    if not numbering:
+        return text
+    mark = numbering.format(i=1, n=total)
+    return text[: -len(mark)].rstrip() if text.endswith(mark) else text
+
+
+def repost(platform: str, original: PostRef, exists: bool, first_text: str, words: Callable[[str], str],
+           statement_url: str | None, fits: Callable[[str], bool]) -> list[tuple[str, str, PostRef | None]]:
+    """The anniversary's posts as (action, text, target).
+
+    X and Bluesky quote the first post; Mastodon boosts it and adds a short post linking to
+    it; when the original is gone, its text is posted again with a link to the statement.
+    ``words(suffix)`` is the anniversary wording made to fit before ``suffix``.
+    """
+    if not exists:
+        return [("post", shorten(first_text, f"\n\n{statement_url}" if statement_url else "", fits), None)]
+    if platform == "mastodon":
+        link = f"\n\n{original.url}" if original.url else ""
+        return [("boost", f"boost of {original.url or original.id}", original), ("post", words(link) + link, None)]
+    return [("quote", words(""), original)]
