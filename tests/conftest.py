@@ -2,6 +2,8 @@ import pathlib
 
 import pytest
 
+pytest_plugins = ["tests.servers.fixtures"]
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SEED = ROOT / "statements" / "2020-01-04-iaswi-soleimani-assassination.txt"
 

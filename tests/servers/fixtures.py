@@ -1,0 +1,89 @@
+"""pytest plugin: real local X, Bluesky (reference PDS) and Mastodon servers on 127.0.0.1.
+
+Each server starts once per session (``*_session`` fixtures, for other session-scoped
+fixtures); the plain fixtures ``x_server``, ``pds``, ``pds_rate_limited`` and
+``mastodon_server`` are the same servers reset before and after every test, so faults,
+held requests and settings never leak from one test to the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.servers.mastodon_server import MastodonServer
+from tests.servers.pds_server import PdsServer, PdsUnavailable
+from tests.servers.x_api import XServer
+
+
+@pytest.fixture(scope="session")
+def x_server_session() -> Iterator[XServer]:
+    """The local X API v2 server for the whole session."""
+    server = XServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def x_server(x_server_session: XServer) -> Iterator[XServer]:
+    """The local X server, reset (tweets, windows, tier, faults) around each test."""
+    x_server_session.reset()
+    yield x_server_session
+    x_server_session.reset()
+
+
+def _start_pds(rate_limits: bool) -> PdsServer:
+    """Start a PDS or fail the requesting tests with the setup command."""
+    try:
+        return PdsServer(rate_limits=rate_limits)
+    except PdsUnavailable as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def pds_session() -> Iterator[PdsServer]:
+    """The reference PDS (no rate limiting) for the whole session."""
+    server = _start_pds(rate_limits=False)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def pds(pds_session: PdsServer) -> Iterator[PdsServer]:
+    """The PDS with its faults cleared around each test (make fresh accounts per test)."""
+    pds_session.reset()
+    yield pds_session
+    pds_session.reset()
+
+
+@pytest.fixture(scope="session")
+def pds_rate_limited_session() -> Iterator[PdsServer]:
+    """A second PDS with the PDS's own rate limiting on; started only if a test asks."""
+    server = _start_pds(rate_limits=True)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def pds_rate_limited(pds_rate_limited_session: PdsServer) -> Iterator[PdsServer]:
+    """The rate-limited PDS with faults cleared around each test."""
+    pds_rate_limited_session.reset()
+    yield pds_rate_limited_session
+    pds_rate_limited_session.reset()
+
+
+@pytest.fixture(scope="session")
+def mastodon_server_session() -> Iterator[MastodonServer]:
+    """mastodon-mock behind the Mastodon rules proxy for the whole session."""
+    server = MastodonServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def mastodon_server(mastodon_server_session: MastodonServer) -> Iterator[MastodonServer]:
+    """The Mastodon instance reset to its seed (alice/bob/carol), default rules, no faults."""
+    mastodon_server_session.reset()
+    yield mastodon_server_session
+    mastodon_server_session.reset()

@@ -1,0 +1,128 @@
+"""The real Mastodon rules mastodon-mock lacks, applied by the proxy in front of it.
+
+- Status length (text + content warning) counted like Mastodon's StatusLengthValidator, by
+  ``bot.counting.mastodon_length`` (graphemes, every URL as ``url_length``, ``@user@domain`` as
+  ``@user``) → 422 ``{"error": "Validation failed: Text character limit of N exceeded"}``.
+- ``/api/v1/instance`` and ``/api/v2/instance`` advertise this proxy's limit and URL cost.
+- Rate limits with Mastodon's headers (``X-RateLimit-Reset`` is ISO 8601): 300 requests per
+  5 minutes per token, and status creation 300 per 3 hours per account → 429
+  ``{"error": "Too many requests"}``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from tests.servers.faults import MASTODON, Reply
+
+STATUS_PATH = re.compile(r"/api/v1/statuses(?:/(\d+))?")
+INSTANCE_PATH = re.compile(r"/api/v[12]/instance/?")
+
+
+def status_length(text: str, spoiler: str, url_length: int) -> int:
+    """Mastodon's count for a status: the content warning plus the countable text."""
+    from bot.counting import grapheme_count, mastodon_length
+
+    return grapheme_count(spoiler) + mastodon_length(text, url_length)
+
+
+def form_fields(headers: Any, body: bytes) -> dict[str, str]:
+    """status / spoiler_text from a JSON or form-encoded request body."""
+    kind = (headers.get("Content-Type") or "").lower()
+    if "json" in kind:
+        try:
+            data = json.loads(body or b"{}")
+        except ValueError:
+            return {}
+        return {k: str(v) for k, v in data.items() if isinstance(v, str)}
+    if "multipart" in kind:
+        from email.parser import BytesParser
+
+        message = BytesParser().parsebytes(f"Content-Type: {headers.get('Content-Type')}\r\n\r\n".encode() + body)
+        return {part.get_param("name", header="content-disposition"): part.get_payload(decode=True).decode()
+                for part in message.get_payload() if not part.get_filename()}
+    return {k: v[0] for k, v in parse_qs(body.decode(errors="replace"), keep_blank_values=True).items()}
+
+
+class MastodonRules:
+    """Length and rate-limit rules for one proxied instance (thread-safe, resettable)."""
+
+    def __init__(self, limit: int = 500, url_length: int = 23) -> None:
+        self.lock = threading.Lock()
+        self.limit = limit
+        self.url_length = url_length
+        self.api_window = (300, 300)  # (requests, seconds) per token
+        self.status_window = (300, 3 * 3600)  # statuses created per account
+        self._slots: dict[tuple[str, str], list[float]] = {}
+
+    def reset(self, limit: int = 500, url_length: int = 23) -> None:
+        """Back to Mastodon's defaults with fresh windows."""
+        with self.lock:
+            self.limit, self.url_length = limit, url_length
+            self.api_window, self.status_window = (300, 300), (300, 3 * 3600)
+            self._slots.clear()
+
+    def _take(self, kind: str, token: str, window: tuple[int, int]) -> tuple[bool, dict[str, str]]:
+        """Count one request in ``token``'s window; (allowed, Mastodon rate-limit headers)."""
+        limit, span = window
+        now = time.time()
+        with self.lock:
+            slot = self._slots.setdefault((kind, token), [now, 0])
+            if now >= slot[0] + span:
+                slot[0], slot[1] = now, 0
+            allowed = slot[1] < limit
+            if allowed:
+                slot[1] += 1
+            return allowed, MASTODON.rate_limit_headers(limit, int(limit - slot[1]), slot[0] + span)
+
+    def before(self, method: str, path: str, headers: Any, body: bytes) -> Reply | None:
+        """Refuse over-limit or rate-limited requests before mastodon-mock sees them."""
+        bare = urlsplit(path).path
+        token = (headers.get("Authorization") or "").removeprefix("Bearer ").strip()
+        if not token or not bare.startswith("/api/"):
+            return None
+        creating = method == "POST" and bare == "/api/v1/statuses"
+        kind, window = ("statuses", self.status_window) if creating else ("api", self.api_window)
+        allowed, limit_headers = self._take(kind, token, window)
+        if not allowed:
+            return 429, limit_headers, {"error": "Too many requests"}
+        match = STATUS_PATH.fullmatch(bare)
+        if match and (creating or (method == "PUT" and match.group(1))):
+            fields = form_fields(headers, body)
+            length = status_length(fields.get("status", ""), fields.get("spoiler_text", ""), self.url_length)
+            if length > self.limit:
+                error = f"Validation failed: Text character limit of {self.limit} exceeded"
+                return 422, limit_headers, {"error": error}
+        return None
+
+    def after(self, method: str, path: str, headers: Any, reply: Reply) -> Reply:
+        """Replace mastodon-mock's rate-limit headers with ours; advertise our length rules."""
+        status, out, payload = reply
+        out = {k: v for k, v in out.items() if not k.lower().startswith("x-ratelimit")}
+        bare = urlsplit(path).path
+        token = (headers.get("Authorization") or "").removeprefix("Bearer ").strip()
+        if token and bare.startswith("/api/"):
+            kind, window = ("statuses", self.status_window) if bare == "/api/v1/statuses" and method == "POST" \
+                else ("api", self.api_window)
+            with self.lock:
+                start, used = self._slots.get((kind, token), [time.time(), 0])
+            out.update(MASTODON.rate_limit_headers(window[0], int(window[0] - used), start + window[1]))
+        if INSTANCE_PATH.fullmatch(bare) and status == 200:
+            payload = self._instance(payload)
+            out.pop("Content-Length", None)
+        return status, out, payload
+
+    def _instance(self, payload: bytes | dict | list) -> bytes:
+        """The instance document with this proxy's status limit and URL cost."""
+        data = json.loads(payload) if isinstance(payload, bytes) else payload
+        statuses = data.setdefault("configuration", {}).setdefault("statuses", {})
+        statuses["max_characters"] = self.limit
+        statuses["characters_reserved_per_url"] = self.url_length
+        if "max_toot_chars" in data:
+            data["max_toot_chars"] = self.limit
+        return json.dumps(data).encode()

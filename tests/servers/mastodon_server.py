@@ -1,0 +1,94 @@
+"""mastodon-mock (real HTTP, in-process uvicorn) behind a proxy adding Mastodon's rules and faults."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from typing import Any
+
+from tests.servers.faults import MASTODON, Faults, start_proxy
+from tests.servers.mastodon_rules import MastodonRules
+
+# mastodon-mock's seeded test accounts (username -> access token); not real credentials.
+SEEDED = {"alice": "alice_token", "bob": "bob_token", "carol": "carol_token"}
+
+
+class MastodonServer:
+    """The instance a test talks to: ``base_url`` is the rules+faults proxy in front of the mock."""
+
+    def __init__(self) -> None:
+        from mastodon_mock.routers import statuses
+        from mastodon_mock.testing.server import MockServer
+
+        # mastodon-mock caps len(text) at 500 itself; the proxy enforces Mastodon's real count instead,
+        # so the mock's own ceiling is lifted out of the way.
+        statuses.MAX_STATUS_CHARACTERS = 1_000_000
+        self.mock = MockServer().start()
+        self.rules = MastodonRules()
+        self.faults = Faults(lambda method, path: method == "POST" and path == "/api/v1/statuses")
+        self._proxy = start_proxy(self.mock.base_url, self.faults, MASTODON, self.rules)
+
+    @property
+    def base_url(self) -> str:
+        """The proxy's URL: point Mastodon.py here."""
+        return self._proxy.base_url
+
+    @property
+    def direct_url(self) -> str:
+        """mastodon-mock itself (no rules, no faults), for read-back."""
+        return self.mock.base_url
+
+    def _call(self, method: str, path: str, token: str | None = None, body: dict | None = None) -> Any:
+        """A JSON request straight to the mock."""
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.direct_url + path, data=data, headers=headers, method=method)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read() or b"null")
+
+    def create_account(self, username: str) -> tuple[str, str, str]:
+        """A new local account: (username, account id, access token)."""
+        made = self._call("POST", "/api/v1/_mock/dev_user", body={"username": username})
+        return made["username"], made["id"], made["access_token"]
+
+    def configure(self, *, limit: int | None = None, url_length: int | None = None,
+                  api_window: tuple[int, int] | None = None, status_window: tuple[int, int] | None = None) -> None:
+        """Change the instance's character limit, URL cost or rate-limit windows (requests, seconds)."""
+        with self.rules.lock:
+            self.rules.limit = limit if limit is not None else self.rules.limit
+            self.rules.url_length = url_length if url_length is not None else self.rules.url_length
+            self.rules.api_window = api_window or self.rules.api_window
+            self.rules.status_window = status_window or self.rules.status_window
+
+    def posts(self, token: str) -> list[dict[str, Any]]:
+        """The account's statuses in posting order: id, text, in_reply_to_id, spoiler, visibility, language."""
+        me = self._call("GET", "/api/v1/accounts/verify_credentials", token)
+        found: list[dict[str, Any]] = []
+        max_id = ""
+        while True:
+            page = self._call("GET", f"/api/v1/accounts/{me['id']}/statuses?limit=40{max_id}", token)
+            if not page:
+                break
+            found.extend(page)
+            max_id = f"&max_id={page[-1]['id']}"
+        out = []
+        for status in sorted(found, key=lambda s: int(s["id"])):
+            source = self._call("GET", f"/api/v1/statuses/{status['id']}/source", token)
+            out.append({"id": status["id"], "text": source["text"], "in_reply_to_id": status["in_reply_to_id"],
+                        "spoiler_text": source["spoiler_text"], "visibility": status["visibility"],
+                        "language": status.get("language"), "reblog": (status.get("reblog") or {}).get("id")})
+        return out
+
+    def reset(self) -> None:
+        """Mock back to its seed (alice/bob/carol), default rules, no faults."""
+        self.faults.clear()
+        self.rules.reset()
+        self.mock.reset()
+
+    def close(self) -> None:
+        """Stop the proxy and the mock."""
+        self.faults.close()
+        self._proxy.close()
+        self.mock.stop()
