@@ -70,11 +70,15 @@ def _normalise(text: str) -> list[str]:
 
 
 def _drop_page_furniture(lines: list[str]) -> list[str]:
+    lines = [line for line in lines if not PAGE_NUMBER.match(line)]
     keyed = [re.sub(r"\d+", "#", line.strip()) for line in lines]
-    counts = Counter(k for k in keyed if k)
-    # A short line seen on three or more "pages" is a running header or footer.
-    repeated = {k for k, n in counts.items() if n >= 3 and len(k) <= 80 and not CONTACT.match(k)}
-    return [line for line, key in zip(lines, keyed) if not PAGE_NUMBER.match(line) and key not in repeated]
+    edges = Counter(
+        key for i, key in enumerate(keyed)
+        if key and (i == 0 or not keyed[i - 1] or i + 1 == len(keyed) or not keyed[i + 1])
+    )
+    # A short unpunctuated line at the edge of two or more pages is a running header/footer.
+    repeated = {k for k, n in edges.items() if n >= 2 and len(k) <= 80 and not _ends_sentence(k) and not CONTACT.match(k)}
+    return [line for line, key in zip(lines, keyed) if key not in repeated]
 
 
 def _ends_sentence(line: str) -> bool:

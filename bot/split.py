@@ -24,6 +24,9 @@ BREAK_COST = {PARAGRAPH: 0, LINE: 1, SENTENCE: 3, CLAUSE: 40, WORD: 1000, GLUE: 
 # One more post is worth it only if it saves at least this much: two mid-sentence breaks.
 EXTRA_POST_COST = 1500
 INF = float("inf")
+# A break between words this close (in counted characters) to a sentence end strands words.
+STRANDED = 25
+STRANDED_COST = 700
 
 
 def window_starts(sizes: Sequence[Size], seps: Sequence[Size], budget: Size) -> list[int]:
@@ -57,9 +60,33 @@ def fewest_posts(lows: Sequence[int]) -> int:
     return fewest[-1]
 
 
-def choose_breaks(breaks: Sequence[int], lows: Sequence[int]) -> list[tuple[int, int]]:
-    """Cut n pieces into posts; ``breaks[k]`` ranks the gap after piece k, ``lows`` comes
-    from ``window_starts``. Returns (start, end) piece ranges, end exclusive.
+def break_costs(breaks: Sequence[int], widths: Sequence[int]) -> list[float]:
+    """The cost of breaking after each piece: its rank, plus a penalty for a break between
+    words that strands a few words of a sentence ("… the | region.") on either side.
+    """
+    costs = [float(BREAK_COST[b]) for b in breaks]
+    costs[-1] = 0.0
+    since = 0
+    for k, rank in enumerate(breaks):  # distance back to the last sentence-or-better end
+        since += widths[k]
+        if rank >= CLAUSE and since < STRANDED:
+            costs[k] += STRANDED_COST
+        if rank <= SENTENCE:
+            since = 0
+    until = 0
+    for k in range(len(breaks) - 1, -1, -1):  # distance forward to the next one
+        if breaks[k] <= SENTENCE:
+            until = 0
+        elif until < STRANDED:
+            costs[k] += STRANDED_COST
+        until += widths[k]
+    return costs
+
+
+def choose_breaks(breaks: Sequence[int], widths: Sequence[int], lows: Sequence[int]) -> list[tuple[int, int]]:
+    """Cut n pieces into posts; ``breaks[k]`` ranks the gap after piece k, ``widths[k]`` is
+    piece k's width with its separator, ``lows`` comes from ``window_starts``.
+    Returns (start, end) piece ranges, end exclusive.
     """
     n = len(breaks)
     if n == 0:
@@ -68,8 +95,7 @@ def choose_breaks(breaks: Sequence[int], lows: Sequence[int]) -> list[tuple[int,
     for i in range(1, n + 1):
         fewest[i] = fewest[lows[i]] + 1  # fewest never decreases: the window's first is its min
     floor = fewest[n]
-    costs = [BREAK_COST[b] for b in breaks]
-    costs[-1] = 0
+    costs = break_costs(breaks, widths)
     # best[c][i]: cheapest cover of pieces[:i] by exactly c posts, filled only for c within
     # one of fewest[i]: a prefix two posts over its minimum can never end in floor + 1 posts.
     best = [[INF] * (n + 1) for _ in range(floor + 2)]

@@ -128,13 +128,14 @@ def _split(pieces: list[Piece], rules: Rules, numbering: str | None, warnings: l
     sizes = [measure(p.text) for p in pieces]
     seps = [measure(p.sep) for p in pieces]
     breaks = [p.brk for p in pieces]
+    widths = [size[0] + sep[0] for size, sep in zip(sizes, seps)]
     length = sum(size[0] for size in sizes) + sum(sep[0] for sep in seps)
     digits = len(str(total or max(1, -(-length // max(1, rules.limit - 6)))))  # a first guess at n
     for _ in range(4):
         widest = total or 10 ** digits - 1
         room = rules.measure(_numbering_text(numbering, widest, widest))
         budget = tuple(limit - used for limit, used in zip(rules.limits, room))
-        cuts = choose_breaks(breaks, window_starts(sizes, seps, budget))
+        cuts = choose_breaks(breaks, widths, window_starts(sizes, seps, budget))
         if total is not None or len(str(len(cuts))) == digits:
             break
         digits = len(str(len(cuts)))
