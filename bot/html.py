@@ -22,6 +22,7 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-acti
 
 _SCHEME = re.compile(r"^https?://", re.IGNORECASE)
 _WEB = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
+_X_USER = re.compile(r"[@\uFF20][A-Za-z0-9_]{1,20}")
 _LONG_URL = 30  # Mastodon shows this many characters of a link (after scheme and www.), then "…"
 
 
@@ -94,7 +95,7 @@ def _details(st: dict[str, Any]) -> str:
         ("Date", st.get("date")),
         ("Language", st.get("language")),
         ("Scheduled", _when(st.get("publish_at")) or "not scheduled (posted when run)"),
-        ("Anniversary", _anniversary(st.get("anniversary"))),
+        ("Anniversary", _anniversary(st.get("anniversary")) or "config default"),
         ("Full text", st.get("url")),
         ("Slogans", st.get("slogans")),
         ("Links", st.get("links")),
@@ -134,7 +135,7 @@ def _column(th: dict[str, Any], st: dict[str, Any], posted: Posted) -> str:
     return (
         f"<section class=\"column net-{escape(platform)}\" data-account=\"{escape(account)}\" "
         f"data-platform=\"{escape(platform)}\"><h2><bdi>{escape(network)} · {escape(account)}</bdi>"
-        f"<bdi class=\"sub\">{len(posts)} posts · limit {th['limit']} · {live} posted</bdi></h2>"
+        f"<bdi class=\"sub\">{len(posts)} post{'' if len(posts) == 1 else 's'} · limit {th['limit']} · {live} posted</bdi></h2>"
         f"<ol class=\"cards\">{cards}</ol></section>"
     )
 
@@ -187,6 +188,7 @@ def rich_text(text: str, platform: str) -> str:
 
 
 def _entity(ent: Entity, platform: str) -> str:
+    # dir="auto" isolates each entity, so "#Iran" stays whole inside a Persian sentence.
     shown = escape(ent.text)
     if ent.kind == "url":
         has_scheme = bool(_SCHEME.match(ent.text))
@@ -196,20 +198,33 @@ def _entity(ent: Entity, platform: str) -> str:
         if not _WEB.match(href):
             return shown
         return (
-            f"<a class=\"ent url\" href=\"{escape(href)}\" title=\"{escape(ent.text)}\" "
+            f"<a class=\"ent url\" dir=\"auto\" href=\"{escape(href)}\" title=\"{escape(ent.text)}\" "
             f"rel=\"noreferrer\">{escape(_display(ent.text, platform))}</a>"
         )
     if ent.kind == "email":
         # None of the three networks links an e-mail address; mark it so it reads as one unit.
-        return f"<span class=\"ent email\" title=\"e-mail address (not a link on the network)\">{shown}</span>"
+        return (f"<span class=\"ent email\" dir=\"auto\" "
+                f"title=\"e-mail address (not a link on the network)\">{shown}</span>")
     if ent.kind == "mention":
-        if platform == "bluesky" and "." not in ent.text:
-            return shown  # a Bluesky handle is a domain; "@name" alone is plain text there
-        if platform == "mastodon" and ent.text.count("@") > 1:
-            user = escape(ent.text[: ent.text.index("@", 1)])
-            return f"<span class=\"ent mention\" title=\"{shown}\">{user}</span>"
-        return f"<span class=\"ent mention\">{shown}</span>"
-    return f"<span class=\"ent {escape(ent.kind)}\">{shown}</span>"
+        return _mention(ent.text, platform)
+    return f"<span class=\"ent {escape(ent.kind)}\" dir=\"auto\">{shown}</span>"
+
+
+def _mention(text: str, platform: str) -> str:
+    """A mention as each network links it: X usernames only, Bluesky domain handles, Mastodon @user."""
+    remote = text.count("@") + text.count("\uFF20") > 1
+    if platform == "x":
+        user = _X_USER.match(text)
+        if remote or not user:
+            return escape(text)  # X does not link "@user@host" at all
+        rest = escape(text[user.end():])  # "@name.bsky.social" links only "@name" on X
+        return f"<span class=\"ent mention\" dir=\"auto\">{escape(user.group())}</span>{rest}"
+    if platform == "bluesky" and ("." not in text or remote):
+        return escape(text)  # a Bluesky handle is a domain; "@name" alone is plain text there
+    if platform == "mastodon" and remote:
+        user = escape(text[: text.replace("\uFF20", "@").index("@", 1)])
+        return f"<span class=\"ent mention\" dir=\"auto\" title=\"{escape(text)}\">{user}</span>"
+    return f"<span class=\"ent mention\" dir=\"auto\">{escape(text)}</span>"
 
 
 def _display(url: str, platform: str) -> str:

@@ -124,6 +124,10 @@ def test_splitter_warnings_come_before_the_threads():
     assert 'role="alert"' in html
 
 
+def test_statement_without_its_own_anniversary_says_the_config_decides():
+    assert "<dt>Anniversary</dt><dd><bdi>config default</bdi></dd>" in render_html([document(["p"])])
+
+
 def test_clean_thread_says_so_instead_of_showing_warnings():
     page = Page(render_html([document(["fine"])]))
     assert page.find("div", "ok") and not page.find("div", "bad")
@@ -165,6 +169,16 @@ def test_mastodon_shows_a_remote_mention_as_the_username_only():
 def test_bluesky_highlights_only_domain_handles():
     assert not Page(rich_text("hi @IASWIinfo", "bluesky")).find("span", "mention")
     assert Page(rich_text("hi @iaswi.bsky.social", "bluesky")).find("span", "mention")
+
+
+def test_x_links_only_the_username_part_of_a_mention():
+    assert rich_text("hi @iaswi.bsky.social", "x").startswith('hi <span class="ent mention" dir="auto">@iaswi</span>.bsky')
+    assert not Page(rich_text("hi @iaswi@mastodon.social", "x")).find("span", "mention")
+
+
+def test_each_entity_is_isolated_so_it_reads_whole_in_right_to_left_text():
+    html = rich_text("زنده باد #Iran و https://example.org", "x")
+    assert all(a.get("dir") == "auto" for a in Page(html).find("span") + Page(html).find("a"))
 
 
 def test_email_is_marked_but_not_linked():
