@@ -130,13 +130,13 @@ def _split(pieces: list[Piece], rules: Rules, numbering: str | None, warnings: l
     breaks = [p.brk for p in pieces]
     widths = [size[0] + sep[0] for size, sep in zip(sizes, seps)]
     length = sum(size[0] for size in sizes) + sum(sep[0] for sep in seps)
-    digits = len(str(total or max(1, -(-length // max(1, rules.limit - 6)))))  # a first guess at n
+    digits = len(str(max(1, -(-length // max(1, rules.limit - 6)))))  # a first guess at n
     for _ in range(4):
-        widest = total or 10 ** digits - 1
+        widest = max(total or 0, 10 ** digits - 1)  # posts past max_posts are cut, but must fit first
         room = rules.measure(_numbering_text(numbering, widest, widest))
         budget = tuple(limit - used for limit, used in zip(rules.limits, room))
         cuts = choose_breaks(breaks, widths, window_starts(sizes, seps, budget))
-        if total is not None or len(str(len(cuts))) == digits:
+        if len(str(len(cuts))) == digits or (total is not None and len(str(len(cuts))) < digits):
             break
         digits = len(str(len(cuts)))
     n = total or len(cuts)
