@@ -8,6 +8,7 @@ instead of a second one. The instance's character limit and URL cost are read fr
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -45,6 +46,8 @@ class MastodonAdapter:
             api_base_url=self.base, access_token=access_token, request_timeout=timeout,
             ratelimit_method="throw",  # the publisher decides how long to wait, not the SDK
         )
+        self._last_headers: Any = {}
+        self.client.session.hooks["response"].append(self._remember)
         self._me: str | None = None
 
     def limit(self) -> tuple[int, int]:
@@ -78,7 +81,7 @@ class MastodonAdapter:
             in_reply_to_id=out.reply_to.id if out.reply_to else None,
             visibility=self.account.visibility,
             language=out.language or None,
-            idempotency_key=out.key,
+            idempotency_key=_header_safe(out.key),
             spoiler_text=self.account.spoiler_text or None,
             **extra,
         ))
@@ -125,6 +128,10 @@ class MastodonAdapter:
         """Release the HTTP connections."""
         self.client.session.close()
 
+    def _remember(self, response: Any, *args: Any, **kwargs: Any) -> None:
+        """Keep the last response's headers: a 429's reset time is read from them."""
+        self._last_headers = response.headers
+
     def _call(self, action: str, call: Callable[[], T]) -> T:
         """Run one Mastodon.py call, translating every failure at the boundary."""
         try:
@@ -139,8 +146,10 @@ class MastodonAdapter:
         said = str(args[3]) if len(args) > 3 and args[3] else (str(args[2]) if len(args) > 2 else "")
         where = f"account {name!r}: Mastodon {action} failed ({status or type(e).__name__}{' ' + said if said else ''})"
         if isinstance(e, mastodon.MastodonRatelimitError):
-            reset = self.client.ratelimit_reset  # parsed by Mastodon.py from ISO 8601 or epoch seconds
-            retry_at = datetime.fromtimestamp(reset, timezone.utc) if reset else None
+            if not str(e).startswith("Hit rate limit"):
+                # Mastodon.py could not parse a rate-limit header of a response that may have succeeded
+                return Unavailable(f"account {name!r}: Mastodon {action} answered unreadable rate-limit headers", name)
+            retry_at = _reset_time(self._last_headers.get("X-RateLimit-Reset"))
             return RateLimited(f"account {name!r}: Mastodon {action} was rate limited", name, retry_at=retry_at)
         if isinstance(e, mastodon.MastodonUnauthorizedError):
             return AuthError(where, name)
@@ -149,6 +158,27 @@ class MastodonAdapter:
         if status is None or status in (408, 409, 425):
             return Unavailable(where, name)  # no status: an unreadable answer, outcome unknown
         return Rejected(where, name)
+
+
+def _reset_time(value: str | None) -> datetime | None:
+    """X-RateLimit-Reset: ISO 8601 from Mastodon, epoch seconds from some servers (and mastodon-mock)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        if value.isdigit():
+            return datetime.fromtimestamp(int(value), timezone.utc)
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _header_safe(key: str) -> str:
+    """The key as an HTTP header value: kept if printable ASCII, else a stable hash of it."""
+    if key.isascii() and key.isprintable():
+        return key
+    return "sha256-" + hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 def _load(value: str | None) -> dict[str, Any] | None:

@@ -8,6 +8,7 @@ account's recent posts where the access level allows it.
 from __future__ import annotations
 
 import html
+import logging
 import unicodedata
 from datetime import datetime, timezone
 from typing import Any
@@ -24,6 +25,10 @@ from bot.networks.base import Outgoing, PostRef
 X_API = "https://api.twitter.com"  # the host tweepy hard-codes
 X_LIMIT, X_URL_COST = 280, 23
 RECENT = 100  # posts read back by ``find``; a thread's unknown post is always recent
+
+# oauthlib and requests_oauthlib log the consumer key and access token at DEBUG: never let them.
+for _logger in ("oauthlib", "requests_oauthlib"):
+    logging.getLogger(_logger).setLevel(logging.INFO)
 
 
 class _Redirect(HTTPAdapter):
