@@ -8,7 +8,7 @@ closing marks or dashes to the word they close, so no post ends dangling.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Break classes, best first. GLUE is a gap inside a title, slogan or link: breakable
 # only if the unit cannot fit in one post at all.
@@ -29,8 +29,7 @@ _SPACE = re.compile(r"\s+")
 _ONLY_PUNCT = re.compile(r"^[^\w]+$")
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     """An unbreakable run of text, the separator after it, and how good a break that gap is."""
 
     text: str

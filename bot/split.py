@@ -42,6 +42,8 @@ def window_starts(sizes: Sequence[Size], seps: Sequence[Size], budget: Size) -> 
         for k in range(n):
             total += sizes[k][d] + seps[k][d]
             prefix[k + 1] = total
+        if total <= limit:
+            continue  # everything fits this dimension at once: it never tightens a window
         j = 0
         for i in range(1, n + 1):
             end = prefix[i] - seps[i - 1][d]
@@ -96,30 +98,35 @@ def choose_breaks(breaks: Sequence[int], widths: Sequence[int], lows: Sequence[i
         fewest[i] = fewest[lows[i]] + 1  # fewest never decreases: the window's first is its min
     floor = fewest[n]
     costs = break_costs(breaks, widths)
-    # best[c][i]: cheapest cover of pieces[:i] by exactly c posts, filled only for c within
-    # one of fewest[i]: a prefix two posts over its minimum can never end in floor + 1 posts.
+    # best[c][i]: cheapest cover of pieces[:i] by exactly c posts, filled only where
+    # c - fewest[i] is 0 or 1: a prefix two posts over its minimum can never end in floor + 1.
     best = [[INF] * (n + 1) for _ in range(floor + 2)]
     back = [[-1] * (n + 1) for _ in range(floor + 2)]
     best[0][0] = 0.0
-    windows: list[deque[tuple[float, int]]] = [deque() for _ in range(floor + 2)]
-    pushed = [0] * (floor + 2)  # next j to offer each level's window
-    for i in range(1, n + 1):
-        low, f = lows[i], fewest[i]
-        for level in (f - 1, f):
-            row, window = best[level], windows[level]
-            for k in range(max(pushed[level], low), i):
-                v = row[k]
+    first = 1
+    for c in range(1, floor + 2):
+        while first <= n and fewest[first] + 1 < c:
+            first += 1
+        row, out, links = best[c - 1], best[c], back[c]
+        window: deque[int] = deque()  # indices j of row, increasing, with increasing row[j]
+        nxt = 0
+        i = first
+        while i <= n and fewest[i] <= c:
+            low = lows[i]
+            while nxt < i:
+                v = row[nxt]
                 if v != INF:
-                    while window and window[-1][0] >= v:
+                    while window and row[window[-1]] >= v:
                         window.pop()
-                    window.append((v, k))
-            pushed[level] = i
-            while window and window[0][1] < low:
+                    window.append(nxt)
+                nxt += 1
+            while window and window[0] < low:
                 window.popleft()
             if window:
-                value, j = window[0]
-                best[level + 1][i] = value + costs[i - 1]
-                back[level + 1][i] = j
+                j = window[0]
+                out[i] = row[j] + costs[i - 1]
+                links[i] = j
+            i += 1
     use = floor + 1 if best[floor + 1][n] + EXTRA_POST_COST < best[floor][n] else floor
     cuts: list[tuple[int, int]] = []
     i, c = n, use

@@ -10,7 +10,7 @@ it reads the same in RTL posts.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from functools import lru_cache
 
 from bot.counting import Rules, rules_for
 from bot.errors import SplitError, StatementError
@@ -64,7 +64,7 @@ def _pieces(statement: Statement, account: Account, organisation: Organisation, 
         if tags:
             head = _join([head, [Piece(t, " ", GLUE) for t in tags]], "\n", GLUE)
         groups.append(head)
-    groups.extend(paragraph_pieces(p) for p in statement.paragraphs)
+    groups.extend(list(pieces) for pieces in _body(statement.paragraphs))
     slogans = statement.slogans or organisation.slogans
     if slogans:
         groups.append(_lines(slogans))
@@ -77,6 +77,12 @@ def _pieces(statement: Statement, account: Account, organisation: Organisation, 
     return _join(groups, "\n\n", PARAGRAPH)
 
 
+@lru_cache(maxsize=32)
+def _body(paragraphs: tuple[str, ...]) -> tuple[tuple[Piece, ...], ...]:
+    """The body's pieces, shared by every account a statement goes to."""
+    return tuple(tuple(paragraph_pieces(p)) for p in paragraphs)
+
+
 def _lines(lines: Sequence[str]) -> list[Piece]:
     return _join([paragraph_pieces(line, glue=True) for line in lines], "\n", LINE)
 
@@ -87,10 +93,10 @@ def _join(groups: Sequence[list[Piece]], sep: str, brk: int) -> list[Piece]:
         if not group:
             continue
         if out:
-            out[-1] = replace(out[-1], sep=sep, brk=brk)
+            out[-1] = out[-1]._replace(sep=sep, brk=brk)
         out.extend(group)
     if out:
-        out[-1] = replace(out[-1], sep="", brk=PARAGRAPH)
+        out[-1] = out[-1]._replace(sep="", brk=PARAGRAPH)
     return out
 
 
