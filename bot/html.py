@@ -26,15 +26,24 @@ _X_USER = re.compile(r"[@\uFF20][A-Za-z0-9_]{1,20}")
 _LONG_URL = 30  # Mastodon shows this many characters of a link (after scheme and www.), then "…"
 
 
-def render_html(documents: list[dict[str, Any]], posted: Posted | None = None) -> str:
-    """The whole preview page for ``documents``; ``posted`` maps (statement id, account, index) to a live URL."""
+def render_html(documents: list[dict[str, Any]], posted: Posted | None = None, *,
+                errors: list[str] | tuple[str, ...] = (), refresh: int | None = None) -> str:
+    """The whole preview page for ``documents``; ``posted`` maps (statement id, account, index) to a live URL.
+
+    ``errors`` (statements that could not be read) head the page; ``refresh`` makes the
+    browser reload every so many seconds, for the live preview, still without any script.
+    """
     posted = posted or {}
     titles = [str(d["statement"].get("title") or d["statement"].get("id") or "") for d in documents]
     title = titles[0] if len(titles) == 1 else f"{len(titles)} statements"
     sections = "\n".join(_statement(doc, posted) for doc in documents)
+    if errors:
+        rows = "".join(f"<li>{escape(e)}</li>" for e in errors)
+        sections = f"<div class=\"banner error\" role=\"alert\"><h2>Cannot preview</h2><ul>{rows}</ul></div>\n{sections}"
+    reload = f"<meta http-equiv=\"refresh\" content=\"{int(refresh)}\">\n" if refresh else ""
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
+        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n{reload}"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         f"<title>Preview: {escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         f"{sections}\n</body>\n</html>\n"

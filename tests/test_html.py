@@ -235,3 +235,16 @@ def test_several_statements_share_one_page():
     html = render_html([document(["a"], sid="one", title="First"), document(["b"], sid="two", title="Second")])
     assert [a["data-statement"] for a in Page(html).find("article")] == ["one", "two"]
     assert "<title>Preview: 2 statements</title>" in html
+
+
+def test_statements_that_cannot_be_read_are_reported_escaped_at_the_top():
+    html = render_html([document(["ok"])], errors=["statements/<b>bad</b>.txt: file is empty"])
+    assert html.index("Cannot preview") < html.index('class="columns"')
+    assert "statements/&lt;b&gt;bad&lt;/b&gt;.txt: file is empty" in html
+
+
+def test_live_page_reloads_itself_without_a_script():
+    page = Page(render_html([document(["ok"])], refresh=2))
+    assert [a["content"] for a in page.find("meta") if a.get("http-equiv") == "refresh"] == ["2"]
+    assert not page.find("script")
+    assert 'http-equiv="refresh"' not in render_html([document(["ok"])])

@@ -14,6 +14,7 @@ body{margin:0;background:#eef0f3;color:#1f2328;font:15px/1.45 FONTS}
 .banner{margin:0 0 16px;padding:12px 16px;border-radius:10px;font-weight:600}
 .banner.ok{background:#dff5e6;color:#0f5132;border:1px solid #a3d9b5}
 .banner.bad{background:#fff1d6;color:#663c00;border:2px solid #f0a020}
+.banner.error{background:#ffe3e3;color:#7a0010;border:2px solid #f4212e;margin:20px 24px 0}
 .banner h2{margin:0 0 6px;font-size:17px}
 .banner ul{margin:0;padding-inline-start:22px;font-weight:500}
 .banner .who{font-weight:700}
