@@ -21,6 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=("text", "json", "html"), default="text")
     p.add_argument("--config", metavar="FILE", default=None, help="config file (default: config/bot.yaml)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument("--serve", action="store_true", help="serve the HTML preview on 127.0.0.1, re-rendered on edits")
+    p.add_argument("--port", type=int, default=8000, help="port for --serve (default 8000; 0 picks a free one)")
     p.set_defaults(handler=run)
 
 
@@ -34,6 +36,11 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if not path.exists():
         raise StatementError(str(path), "file not found")
+    if args.serve:
+        from bot.serve import serve
+
+        serve(path, config, args.port, posted=lambda: posted_links(config))
+        return 0
     items = iter_statements(path, config) if path.is_dir() else [(path, _read(read_statement, path, config))]
     documents, chunks, failed = [], [], 0
     for item_path, statement in items:
@@ -60,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "html" and documents:
         from bot.html import render_html
 
-        chunks = [render_html(documents)]
+        chunks = [render_html(documents, posted_links(config))]
     _write(args.output, "\n".join(chunks) if args.format == "text" else "".join(chunks))
     return 2 if failed else 0
 
@@ -72,6 +79,26 @@ def _read(read_statement, path, config):
         return read_statement(path, config)
     except StatementError as e:
         return e
+
+
+def posted_links(config) -> dict[tuple[str, str, int], str]:
+    """(statement id, account, index) -> live URL of every post the journal has as sent.
+
+    Read-only: a bot that never posted has no state file, and preview must not create one.
+    """
+    if not config.state.exists():
+        return {}
+    from bot.journal import Journal
+
+    links = {}
+    with Journal(config.state) as journal:
+        for thread in journal.threads():
+            if thread.kind != "thread":
+                continue
+            for post in journal.posts(thread.id):
+                if post.status == "sent" and post.ref is not None and post.ref.url:
+                    links[(thread.statement_id, thread.account, post.index)] = post.ref.url
+    return links
 
 
 def _config(args: argparse.Namespace):
