@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED = ROOT / "statements" / "2020-01-04-iaswi-soleimani-assassination.txt"
+CONFIG = ROOT / "config" / "bot.yaml"
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps dialling Google, which this
 # machine's closed network refuses; the tests also assert the page itself makes no requests.
@@ -29,13 +31,11 @@ def launch(playwright: Any, profile: Path, width: int = 1400, height: int = 1000
 
 
 def preview_documents(path: Path) -> list[dict[str, Any]]:
-    """The JSON preview of one statement file for the bundled config's accounts."""
-    from bot.config import load_config
-    from bot.preview import preview_document
-    from bot.reading import read_statement
-    from bot.threads import build_threads
+    """What ``statement-bot preview PATH --format json`` prints, for the bundled config's accounts."""
+    from bot.cli import main
 
-    config = load_config(ROOT / "config" / "bot.yaml")
-    statement = read_statement(path, config)
-    document = preview_document(statement, build_threads(statement, config))
-    return [json.loads(json.dumps(document))]  # exactly what `preview --format json` prints
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "preview.json"
+        status = main(["preview", str(path), "--format", "json", "--config", str(CONFIG), "-o", str(out)])
+        assert status == 0, f"statement-bot preview {path} exited with {status}"
+        return [json.loads(out.read_text(encoding="utf-8"))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.html import render_html
-from tests.browser.support import FIXTURES, SEED, preview_documents
+from tests.browser.support import CONFIG, FIXTURES, SEED, preview_documents
 
 pytestmark = pytest.mark.slow
 
@@ -122,3 +122,14 @@ def test_statement_with_script_runs_nothing_and_shows_the_markup_as_text(open_pa
     x_posts = next(t for t in documents[0]["threads"] if t["platform"] == "x")["posts"]
     assert x_column == [post["text"] for post in x_posts]
     assert any("<script>window.pwned = 1;" in text for text in x_column)
+
+
+def test_preview_command_writes_the_same_page_to_a_file(open_page, seed_documents, tmp_path):
+    from bot.cli import main
+
+    out = tmp_path / "seed.html"
+    assert main(["preview", str(SEED), "--format", "html", "--config", str(CONFIG), "-o", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert html == render_html(seed_documents)
+    loaded = open_page(html)
+    assert loaded.errors == [] and loaded.requests == [loaded.url]

@@ -14,7 +14,7 @@ import pytest
 
 from bot.config import load_config
 from bot.serve import REFRESH_SECONDS, make_server
-from tests.browser.support import ROOT, SEED
+from tests.browser.support import CONFIG, SEED
 
 pytestmark = pytest.mark.slow
 ADDED = "We add this closing sentence while the preview is open."
@@ -32,7 +32,7 @@ def statement(tmp_path: Path) -> Path:
 def served(statement: Path) -> Iterator[tuple[str, dict]]:
     """The server on a free loopback port, with a posted map the test may fill in."""
     posted: dict = {}
-    server = make_server(statement, load_config(ROOT / "config" / "bot.yaml"), port=0, posted=lambda: dict(posted))
+    server = make_server(statement, load_config(CONFIG), port=0, posted=lambda: dict(posted))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
