@@ -39,7 +39,8 @@ def render_html(documents: list[dict[str, Any]], posted: Posted | None = None, *
     sections = "\n".join(_statement(doc, posted) for doc in documents)
     if errors:
         rows = "".join(f"<li>{escape(e)}</li>" for e in errors)
-        sections = f"<div class=\"banner error\" role=\"alert\"><h2>Cannot preview</h2><ul>{rows}</ul></div>\n{sections}"
+        sections = (f"<div class=\"banner error\" role=\"alert\"><h2>Cannot preview</h2><ul>{rows}</ul></div>\n"
+                    f"{sections}")
     reload = f"<meta http-equiv=\"refresh\" content=\"{int(refresh)}\">\n" if refresh else ""
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -106,14 +107,14 @@ def _details(st: dict[str, Any]) -> str:
         ("Scheduled", _when(st.get("publish_at")) or "not scheduled (posted when run)"),
         ("Anniversary", _anniversary(st.get("anniversary")) or "config default"),
         ("Full text", st.get("url")),
+        ("Translation of", st.get("translation_of")),
+        ("Hook", st.get("hook")),
         ("Slogans", st.get("slogans")),
         ("Links", st.get("links")),
         ("Hashtags", st.get("hashtags")),
         ("Signature", st.get("signature")),
     ]
-    cells = "".join(
-        f"<dt>{label}</dt><dd>{_value(value)}</dd>" for label, value in rows if value
-    )
+    cells = "".join(f"<dt>{label}</dt><dd>{_value(value)}</dd>" for label, value in rows if value)
     title = escape(str(st.get("title") or st.get("id") or "Untitled statement"))
     return f"<header class=\"details\"><h1 dir=\"auto\">{title}</h1><dl>{cells}</dl></header>"
 
@@ -138,13 +139,14 @@ def _column(th: dict[str, Any], st: dict[str, Any], posted: Posted) -> str:
     platform = str(th["platform"])
     account = str(th["account"])
     posts = th.get("posts") or []
-    live = sum(1 for p in posts if (st.get("id"), account, p["index"]) in posted)
+    live = sum(1 for p in posts if (str(st.get("id")), account, int(p["index"])) in posted)
     network = NETWORK_NAMES.get(platform, platform)
     cards = "".join(_card(p, len(posts), th, st, posted) for p in posts)
     return (
         f"<section class=\"column net-{escape(platform)}\" data-account=\"{escape(account)}\" "
         f"data-platform=\"{escape(platform)}\"><h2><bdi>{escape(network)} · {escape(account)}</bdi>"
-        f"<bdi class=\"sub\">{len(posts)} post{'' if len(posts) == 1 else 's'} · limit {th['limit']} · {live} posted</bdi></h2>"
+        f"<bdi class=\"sub\">{len(posts)} post{'' if len(posts) == 1 else 's'} · limit {th['limit']} · "
+        f"{live} posted</bdi></h2>"
         f"<ol class=\"cards\">{cards}</ol></section>"
     )
 

@@ -53,12 +53,16 @@ def edit(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")  # every edit here changes the size, so the stamp moves
 
 
+def add_sentence(path: Path) -> None:
+    edit(path, path.read_text(encoding="utf-8").replace("No War But Class War!", f"{ADDED}\nNo War But Class War!"))
+
+
 def test_page_is_rebuilt_after_the_statement_is_edited(served, statement):
     url, _ = served
     first = fetch(url)
     assert "IASWI’s Statement" in first and ADDED not in first
     assert fetch(url) == first  # nothing changed, same page
-    edit(statement, statement.read_text(encoding="utf-8").replace("No War But Class War!", ADDED + "\nNo War But Class War!"))
+    add_sentence(statement)
     assert ADDED in fetch(url)
 
 
@@ -95,7 +99,7 @@ def test_open_browser_page_shows_the_edit_by_itself(chromium, served, statement)
         page.goto(url, wait_until="load")
         page.mouse.wheel(0, 600)
         page.wait_for_function("window.scrollY >= 600")
-        edit(statement, statement.read_text(encoding="utf-8").replace("No War But Class War!", ADDED + "\nNo War But Class War!"))
+        add_sentence(statement)
         started = time.monotonic()
         page.get_by_text(ADDED).first.wait_for(state="attached", timeout=(REFRESH_SECONDS + 5) * 1000)
         assert time.monotonic() - started < REFRESH_SECONDS + 5
