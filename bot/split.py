@@ -109,7 +109,7 @@ def choose_breaks(breaks: Sequence[int], widths: Sequence[int], lows: Sequence[i
             first += 1
         row, out, links = best[c - 1], best[c], back[c]
         window: deque[int] = deque()  # indices j of row, increasing, with increasing row[j]
-        nxt = 0
+        nxt = lows[first] if first <= n else n
         i = first
         while i <= n and fewest[i] <= c:
             low = lows[i]
