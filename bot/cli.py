@@ -33,13 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"bot.commands.{name}")
-        except ModuleNotFoundError as e:
-            if e.name != f"bot.commands.{name}":
-                raise
-            continue  # a command not built yet is simply not offered
-        module.register(sub)
+        importlib.import_module(f"bot.commands.{name}").register(sub)
     return parser
 
 
