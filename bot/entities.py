@@ -165,7 +165,7 @@ def mastodon_url_spans(text: str) -> list[tuple[int, int]]:
     return _scan(text, _mastodon_url(), schemeless=False)
 
 
-_EMAIL = re.compile(r"(?<![\w.%+@\uFF20-])[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@"
+_EMAIL = re.compile(r"(?<![\w.%+@\uFF20:/-])[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@"
                     r"((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+([A-Za-z]{2,}|xn--[a-z0-9-]+))(?![\w-])")
 _MENTION = re.compile(r"(?<![\w!#$%&*@\uFF20/=])[@\uFF20](?>[A-Za-z0-9_]+(?:[.-][A-Za-z0-9_]+)*)"
                       r"(?>@[\w-]+(?:\.[\w-]+)+)?(?![@\uFF20]|://)")
