@@ -233,8 +233,8 @@ def _mention(text: str, platform: str) -> str:
     if platform == "bluesky" and ("." not in text or remote):
         return escape(text)  # a Bluesky handle is a domain; "@name" alone is plain text there
     if platform == "mastodon" and remote:
-        user = escape(text[: text.replace("\uFF20", "@").index("@", 1)])
-        return f"<span class=\"ent mention\" dir=\"auto\" title=\"{escape(text)}\">{user}</span>"
+        name = escape(text[: text.replace("\uFF20", "@").index("@", 1)])
+        return f"<span class=\"ent mention\" dir=\"auto\" title=\"{escape(text)}\">{name}</span>"
     return f"<span class=\"ent mention\" dir=\"auto\">{escape(text)}</span>"
 
 

@@ -15,7 +15,9 @@ OVERFLOWS = r"""() => {
   document.querySelectorAll('.card').forEach(card => {
     const c = card.getBoundingClientRect();
     const where = `${card.closest('.column').dataset.account} #${card.dataset.index}`;
-    if (card.scrollWidth > card.clientWidth || card.scrollHeight > card.clientHeight) bad.push(`${where}: card scrolls`);
+    if (card.scrollWidth > card.clientWidth || card.scrollHeight > card.clientHeight) {
+      bad.push(`${where}: card scrolls`);
+    }
     card.querySelectorAll('.text, .head, .foot').forEach(el => {
       const r = el.getBoundingClientRect();
       if (el.scrollWidth > el.clientWidth) bad.push(`${where}: ${el.className} scrolls sideways`);
