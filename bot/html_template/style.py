@@ -24,7 +24,7 @@ header.details dl{display:grid;grid-template-columns:max-content 1fr;gap:3px 14p
 header.details dt{color:#59636e;font-weight:600}
 header.details dd{margin:0;overflow-wrap:anywhere}
 header.details ul{margin:0;padding:0;list-style:none}
-.columns{display:grid;grid-auto-flow:column;grid-auto-columns:minmax(340px,1fr);gap:20px;
+.columns{display:grid;grid-auto-flow:column;grid-auto-columns:minmax(340px,600px);gap:20px;
   overflow-x:auto;align-items:start;padding-bottom:6px}
 .column{border-radius:16px;overflow:hidden;box-shadow:0 1px 3px rgba(0,0,0,.12)}
 .column>h2{margin:0;padding:10px 16px;font-size:16px;color:#fff;display:flex;flex-direction:column}
@@ -44,7 +44,7 @@ header.details ul{margin:0;padding:0;list-style:none}
 .text{margin:4px 0 8px;white-space:pre-wrap;overflow-wrap:anywhere;text-align:start}
 .ent{text-decoration:none}
 a.ent:hover{text-decoration:underline}
-.ent.email{text-decoration:underline dotted}
+.cards .ent.email{color:inherit;text-decoration:underline dotted}
 .foot{display:flex;flex-wrap:wrap;align-items:center;gap:4px 12px;font-size:13px}
 .meter{display:flex;align-items:center;gap:8px;flex:1 1 160px}
 .bar{flex:1;height:5px;border-radius:3px;background:rgba(128,128,128,.25);overflow:hidden;min-width:60px}
