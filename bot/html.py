@@ -146,9 +146,15 @@ def _column(th: dict[str, Any], st: dict[str, Any], posted: Posted) -> str:
         f"<section class=\"column net-{escape(platform)}\" data-account=\"{escape(account)}\" "
         f"data-platform=\"{escape(platform)}\"><h2><bdi>{escape(network)} · {escape(account)}</bdi>"
         f"<bdi class=\"sub\">{len(posts)} post{'' if len(posts) == 1 else 's'} · limit {th['limit']} · "
-        f"{live} posted</bdi></h2>"
+        f"{live} posted{_flag(th)}</bdi></h2>"
         f"<ol class=\"cards\">{cards}</ol></section>"
     )
+
+
+def _flag(th: dict[str, Any]) -> str:
+    """A reminder in the column's header that the banner holds warnings for this account."""
+    n = len(th.get("warnings") or ()) + sum(1 for p in th.get("posts") or () if p["length"] > th["limit"])
+    return f" · ⚠ {n} warning{'' if n == 1 else 's'}" if n else ""
 
 
 def _card(post: dict[str, Any], total: int, th: dict[str, Any], st: dict[str, Any], posted: Posted) -> str:

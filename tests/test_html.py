@@ -122,6 +122,7 @@ def test_splitter_warnings_come_before_the_threads():
     assert html.index("max_posts reached") < html.index('class="columns"')
     assert html.count("max_posts reached") == 3  # one line per account
     assert 'role="alert"' in html
+    assert html.count("0 posted · ⚠ 1 warning</bdi>") == 3
 
 
 def test_statement_without_its_own_anniversary_says_the_config_decides():
