@@ -73,8 +73,8 @@ def _emoji() -> Any:
 
     # UTS #51 emoji sequences: keycaps, flags, then ZWJ chains of (modified / presented) emoji
     # with tag sequences. (C) and (R) are text symbols unless U+FE0F follows, as in twemoji.
-    elem = (r"(?:[[\p{Emoji}\p{Extended_Pictographic}]--[#*0-9\xA9\xAE]]|[\xA9\xAE](?=\uFE0F))"
-            r"\p{Emoji_Modifier}?\uFE0F?(?:[\U000E0020-\U000E007E]+\U000E007F)?")
+    elem = (r"(?:\p{Emoji_Modifier_Base}\p{Emoji_Modifier}|[[\p{Emoji}--\p{Emoji_Presentation}]--[#*0-9]]\uFE0F"
+            r"|[[\p{Emoji}\p{Extended_Pictographic}]--[#*0-9\xA9\xAE]])(?:[\U000E0020-\U000E007E]+\U000E007F)?")
     return regex.compile(rf"[#*0-9]\uFE0F?\u20E3|\p{{Regional_Indicator}}{{2}}|{elem}(?:\u200D{elem})*",
                          regex.V1)
 

@@ -80,7 +80,9 @@ _X_QUERY, _X_QUERY_END = r"[a-z0-9!?*'@();:&=+$/%#\[\]\-_.,~|]", r"[a-z0-9\-_&=#
 
 @cache
 def _x_url() -> re.Pattern[str]:
-    end = rf"(?:[+\-a-z{_CYRILLIC}0-9=_#/{_LATIN}]|{_parens(_X_PATH)})"
+    # Left ungrouped on purpose: twitter-text pastes this alternation into the path pattern
+    # textually, so a path piece is either "chars ending well" or one bare "(...)" group.
+    end = rf"[+\-a-z{_CYRILLIC}0-9=_#/{_LATIN}]|{_parens(_X_PATH)}"
     return _url_regex(r"(https?://)", _X_PATH, end, _X_QUERY, _X_QUERY_END, at_path="@")
 
 
