@@ -1,0 +1,242 @@
+"""kill -9 `statement-bot post` at every post of a 20-post thread, on the three local servers.
+
+Each scenario runs the real command as a subprocess against a real local server
+(X API, mastodon-mock behind Mastodon's rules, the reference Bluesky PDS). The server
+holds the request for post r (before or after saving it), the test kills the poster,
+and the next run resumes. After the last run the server must hold every post exactly
+once, in order, each replying to the one before. A second set of tests makes 30 % of
+all requests fail (seeded) and reruns until the thread is complete.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from bot.journal import Journal
+from tests.servers.faults import Faults
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parent.parent
+POSTS = 20
+
+
+def statement_text(tag: str) -> str:
+    """A statement of twenty paragraphs of about 255 characters: one post each, at 280."""
+    filler = "and the words go on so that this paragraph fills most of a post by itself".split()
+    paragraphs = []
+    for i in range(1, POSTS + 1):
+        words = f"Paragraph {i} of the {tag} statement says one distinct thing about workers' rights,".split()
+        while len(" ".join(words)) < 250:
+            words.append(filler[len(words) % len(filler)])
+        paragraphs.append(" ".join(words) + ".")
+    return f"---\nid: crash-{tag}\ntitle: Crash test {tag}\n---\n" + "\n\n".join(paragraphs) + "\n"
+
+
+@dataclass
+class Network:
+    """One server plus the account the poster uses on it, and how to read the thread back."""
+
+    name: str
+    faults: Faults
+    account_yaml: str
+    env: dict[str, str]
+    read: object  # () -> list[(id, text, parent id, root id)]
+    skip_on_resume: dict[str, int] = field(default_factory=dict)
+
+
+def x_network(server, tag: str, tier: str = "basic") -> Network:
+    user = server.create_user(f"crash{tag}"[:15])
+    if tier == "basic":  # enough of every window for 40 runs
+        server.configure(tier="basic", limits={"create": [(10_000, 86400)], "timeline": [(10_000, 900)],
+                                               "me": [(10_000, 86400)], "delete": [(10_000, 900)]})
+    else:
+        server.configure(tier="free", limits={"create": [(10_000, 86400)], "me": [(10_000, 86400)]})
+    env = {"CRASH_X_KEY": server.consumer_key, "CRASH_X_SECRET": server.consumer_secret,
+           "CRASH_X_TOKEN": user.access_token, "CRASH_X_TOKEN_SECRET": user.access_secret}
+    account = (f"  - name: x-{tag}\n    platform: x\n    handle: {user.username}\n    api_base: {server.base_url}\n"
+               "    credentials: {api_key: CRASH_X_KEY, api_secret: CRASH_X_SECRET, access_token: CRASH_X_TOKEN, "
+               "access_secret: CRASH_X_TOKEN_SECRET}\n")
+
+    def read():
+        posts = server.posts(user)
+        root = posts[0]["id"] if posts else None
+        return [(p["id"], p["text"], p["in_reply_to"], root if p["in_reply_to"] else None) for p in posts]
+
+    # After an unknown outcome X gets the post again (a duplicate refusal proves it is there).
+    return Network("x", server.faults, account, env, read, {"before": 1, "after": 1})
+
+
+def mastodon_network(server, tag: str) -> Network:
+    username, _, token = server.create_account(f"crash{tag}".replace("-", ""))
+    account = (f"  - name: m-{tag}\n    platform: mastodon\n    instance: {server.base_url}\n    limit: 280\n"
+               "    credentials: {access_token: CRASH_MASTO_TOKEN}\n")
+
+    def read():
+        posts = server.posts(token)
+        root = posts[0]["id"] if posts else None
+        return [(p["id"], p["text"], p["in_reply_to_id"], root if p["in_reply_to_id"] else None) for p in posts]
+
+    # The same Idempotency-Key is sent again: one create request that returns the saved status.
+    return Network("mastodon", server.faults, account, {"CRASH_MASTO_TOKEN": token}, read, {"before": 1, "after": 1})
+
+
+def bluesky_network(server, tag: str) -> Network:
+    handle, did, password = server.create_account("crash")
+    account = (f"  - name: b-{tag}\n    platform: bluesky\n    handle: {handle}\n    instance: {server.base_url}\n    limit: 280\n"
+               "    credentials: {password: CRASH_SKY_PASSWORD}\n")
+
+    def read():
+        return [(p["uri"], p["text"], p["reply_parent"], p["reply_root"]) for p in server.posts(did)]
+
+    # Bluesky looks the record up by its rkey first: after a commit it is found, no create needed.
+    return Network("bluesky", server.faults, account, {"CRASH_SKY_PASSWORD": password}, read, {"before": 1, "after": 0})
+
+
+@pytest.fixture
+def network(request, x_server, mastodon_server, pds):
+    """The network named by the test parameter, with a fresh account on it."""
+    name, tag = request.param, f"{request.param[0]}{random.randrange(10**6)}"
+    builders = {"x": lambda: x_network(x_server, tag), "mastodon": lambda: mastodon_network(mastodon_server, tag),
+                "bluesky": lambda: bluesky_network(pds, tag)}
+    made = builders[name]()
+    made.faults.clear()
+    yield made
+    made.faults.clear()
+
+
+def setup_files(tmp_path: Path, net: Network, publishing: str) -> tuple[list[str], dict[str, str]]:
+    tag = f"{random.randrange(10**6):06d}"
+    (tmp_path / "statement.md").write_text(statement_text(tag), encoding="utf-8")
+    (tmp_path / "bot.yaml").write_text(f"state: state/j.sqlite3\n{publishing}accounts:\n{net.account_yaml}",
+                                       encoding="utf-8")
+    env = {**os.environ, **net.env, "PYTHONPATH": str(ROOT)}
+    return [sys.executable, "-m", "bot", "post", str(tmp_path / "statement.md"), "--config",
+            str(tmp_path / "bot.yaml")], env
+
+
+def planned_texts(tmp_path: Path) -> list[str]:
+    with Journal(tmp_path / "state" / "j.sqlite3") as journal:
+        [row] = journal.threads()
+        return [p.text for p in journal.posts(row.id)]
+
+
+def assert_thread_exactly_once(net: Network, texts: list[str]) -> int:
+    """Every planned post once, in order, each replying to the one before; returns duplicates found."""
+    posts = net.read()
+    seen = [p[1] for p in posts]
+    duplicates = len(seen) - len(set(seen))
+    assert seen == texts, f"{net.name}: server has {len(seen)} posts, {duplicates} duplicates"
+    for i, (_, _, parent, root) in enumerate(posts):
+        assert parent == (posts[i - 1][0] if i else None), f"{net.name}: post {i + 1} replies to the wrong post"
+        assert root == (posts[0][0] if i else None), f"{net.name}: post {i + 1} has the wrong root"
+    return duplicates
+
+
+def run_to_end(cmd: list[str], env: dict[str, str], cwd: Path, tries: int = 30) -> tuple[int, str]:
+    """Run the command until it exits 0 (or ``tries`` runs); returns (runs, last output)."""
+    for run in range(1, tries + 1):
+        done = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=300)
+        if done.returncode == 0:
+            return run, done.stdout
+    raise AssertionError(f"not complete after {tries} runs: {done.stdout} {done.stderr}")
+
+
+@pytest.mark.parametrize("network", ["x", "mastodon", "bluesky"], indirect=True)
+@pytest.mark.parametrize("moment", ["before", "after"])
+def test_kill_9_at_every_post_then_rerun_posts_each_exactly_once(network, moment, tmp_path):
+    cmd, env = setup_files(tmp_path, network, "publishing: {timeout_seconds: 30}\n")
+    effect = "timeout" if moment == "before" else "hang_after_commit"
+    kills = 0
+    for r in range(1, POSTS + 1):
+        network.faults.clear()
+        skip = network.skip_on_resume[moment] if r > 1 else 0
+        if skip:
+            network.faults.add("pass", method=None, count=skip)
+        network.faults.add(effect, method=None, hold=120.0)
+        proc = subprocess.Popen(cmd, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            network.faults.wait_for_held(1, timeout=60)
+        except TimeoutError:
+            proc.kill()
+            out, err = proc.communicate()
+            raise AssertionError(f"run {r} never reached post {r}: {out.decode()} {err.decode()}") from None
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate()
+        kills += 1
+        network.faults.release()
+        deadline = time.monotonic() + 10
+        while network.faults.held and time.monotonic() < deadline:
+            time.sleep(0.01)
+    network.faults.clear()
+    assert len(planned_texts(tmp_path)) == POSTS
+    runs, out = run_to_end(cmd, env, tmp_path, tries=1)
+    assert "✔" in out
+    duplicates = assert_thread_exactly_once(network, planned_texts(tmp_path))
+    print(f"FIGURES {network.name} kill-{moment}: {kills} kills + {runs} final run, {len(network.read())} posts, "
+          f"{duplicates} duplicates")
+
+
+def seeded_failures(faults: Faults, share: float, seed: int, count: int = 600) -> int:
+    """Fail a seeded ``share`` of every request (429, 500, timeout, drop, saved-then-500/drop)."""
+    rng = random.Random(seed)
+    failing = 0
+    for _ in range(count):
+        if rng.random() >= share:
+            faults.add("pass", method=None, path=".*")
+            continue
+        failing += 1
+        kind = rng.choice(("429", "500", "timeout", "drop", "commit_then_fail"))
+        if kind.isdigit():
+            faults.add("status", method=None, path=".*", status=int(kind), reset_after=1)
+        elif kind == "commit_then_fail":
+            faults.add(kind, method=None, path=".*", then=rng.choice(("500", "drop")))
+        else:
+            faults.add(kind, method=None, path=".*", hold=2.0)
+    return failing
+
+
+@pytest.mark.parametrize("network", ["x", "mastodon", "bluesky"], indirect=True)
+def test_thirty_percent_of_calls_failing_still_completes_without_duplicates(network, tmp_path):
+    cmd, env = setup_files(tmp_path, network, "publishing: {timeout_seconds: 1, max_attempts: 10, "
+                                              "backoff_base_seconds: 0.05, backoff_max_seconds: 0.4}\n")
+    seeded_failures(network.faults, 0.3, seed=20260104)
+    runs, _ = run_to_end(cmd, env, tmp_path)
+    requests = len(network.faults.requests)
+    network.faults.clear()
+    duplicates = assert_thread_exactly_once(network, planned_texts(tmp_path))
+    print(f"FIGURES {network.name} 30% failing: {runs} run(s), {requests} requests, {len(network.read())} posts, "
+          f"{duplicates} duplicates")
+
+
+@pytest.mark.parametrize("network", ["x"], indirect=True)
+def test_x_free_tier_stops_for_a_person_then_resumes_with_resolve(network, x_server, tmp_path):
+    # Re-make the account on the free tier, which cannot read the timeline.
+    net = x_network(x_server, f"f{random.randrange(10**6)}", tier="free")
+    cmd, env = setup_files(tmp_path, net, "")
+    net.faults.clear()
+    net.faults.add("pass", method=None, count=3)
+    net.faults.add("hang_after_commit", method=None, hold=120.0)
+    proc = subprocess.Popen(cmd, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    net.faults.wait_for_held(1, timeout=60)
+    proc.kill()
+    proc.communicate()
+    net.faults.clear()
+    stopped = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert stopped.returncode == 1
+    assert "post 4/20 may already be online" in stopped.stdout and "--resolve 4=POST_ID" in stopped.stdout
+    assert len(net.read()) == 4
+    fourth = net.read()[3][0]  # what a person finds on the account's page
+    name = net.account_yaml.split("name: ")[1].split("\n")[0]
+    resolved = subprocess.run(cmd + ["--account", name, "--resolve", f"4={fourth}"], env=env, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)
+    assert resolved.returncode == 0, resolved.stdout + resolved.stderr
+    assert_thread_exactly_once(net, planned_texts(tmp_path))
