@@ -263,7 +263,10 @@ class ProxyHandler(FaultingHandler):
             early = rules.before(self.command, self.path, self.headers, body)
             if early is not None:
                 return early
-        status, headers, payload = self.forward(body)
+        try:
+            status, headers, payload = self.forward(body)
+        except OSError:  # upstream down or gone mid-request: a gateway answers 502
+            return 502, {}, self.server.style.error(502)  # type: ignore[attr-defined]
         if rules is not None:
             return rules.after(self.command, self.path, self.headers, (status, headers, payload))
         return status, headers, payload

@@ -33,10 +33,31 @@ def x_server(x_server_session: XServer) -> Iterator[XServer]:
     x_server_session.reset()
 
 
+# The PDS boots for seconds: once collection shows a test needs it, start it so it boots alongside
+# the tests that run first; the fixture then only waits for it.
+_early: dict[bool, PdsServer | PdsUnavailable] = {}
+_USERS = {False: "pds_session", True: "pds_rate_limited_session"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Start each PDS in the background when any collected test uses it."""
+    for rate_limits, fixture in _USERS.items():
+        if rate_limits not in _early and any(fixture in getattr(i, "fixturenames", ()) for i in items):
+            try:
+                _early[rate_limits] = PdsServer(rate_limits=rate_limits, wait=False)
+            except PdsUnavailable as error:
+                _early[rate_limits] = error
+
+
 def _start_pds(rate_limits: bool) -> PdsServer:
-    """Start a PDS or fail the requesting tests with the setup command."""
+    """Take the early-started PDS (or start one) or fail the requesting tests with the setup command."""
     try:
-        return PdsServer(rate_limits=rate_limits)
+        early = _early.pop(rate_limits, None)
+        if isinstance(early, PdsUnavailable):
+            raise early
+        server = early or PdsServer(rate_limits=rate_limits, wait=False)
+        server.wait_ready()
+        return server
     except PdsUnavailable as error:
         pytest.fail(str(error), pytrace=False)
 
@@ -47,6 +68,14 @@ def pds_session() -> Iterator[PdsServer]:
     server = _start_pds(rate_limits=False)
     yield server
     server.close()
+
+
+def pytest_unconfigure() -> None:
+    """Stop early-started servers that no test ended up using."""
+    for early in _early.values():
+        if isinstance(early, PdsServer):
+            early.close()
+    _early.clear()
 
 
 @pytest.fixture

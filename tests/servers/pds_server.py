@@ -30,7 +30,7 @@ class PdsUnavailable(RuntimeError):
 class PdsServer:
     """A running PDS: ``base_url`` is the fault proxy that account DID documents point at."""
 
-    def __init__(self, rate_limits: bool = False, startup_timeout: float = 60.0) -> None:
+    def __init__(self, rate_limits: bool = False, startup_timeout: float = 90.0, wait: bool = True) -> None:
         if not (PDS_DIR / "node_modules" / "@atproto" / "pds").is_dir():
             raise PdsUnavailable(f"{PDS_DIR / 'node_modules'} is missing: {SETUP_HINT}")
         self.faults = Faults(lambda method, path: method == "POST" and path in WRITES)
@@ -40,12 +40,19 @@ class PdsServer:
         command = ["node", "launch.mjs", "--public-url", self._proxy.base_url]
         self._process = subprocess.Popen(command + (["--rate-limits"] if rate_limits else []), cwd=PDS_DIR,
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log)
-        ready = self._ready_line(startup_timeout)
-        self.direct_url: str = ready["pds"]
-        self._proxy.server.upstream = self.direct_url  # type: ignore[attr-defined]
+        self._timeout = startup_timeout
+        self.direct_url = ""
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self) -> None:
+        """Block until the PDS serves (node takes seconds to boot, so it can start early)."""
+        if not self.direct_url:
+            self.direct_url = self._ready_line(self._timeout)["pds"]
+            self._proxy.server.upstream = self.direct_url  # type: ignore[attr-defined]
 
     def _ready_line(self, timeout: float) -> dict[str, Any]:
-        """Wait for the launcher's JSON ready line, or fail with its stderr."""
+        """Read the launcher's JSON ready line, or fail with its stderr."""
         line: list[bytes] = []
         reader = threading.Thread(target=lambda: line.append(self._process.stdout.readline()), daemon=True)
         reader.start()
