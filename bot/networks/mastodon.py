@@ -73,9 +73,6 @@ class MastodonAdapter:
 
     def post(self, out: Outgoing) -> PostRef:
         """Send one status; the same ``out.key`` never makes a second one."""
-        extra: dict[str, Any] = {}
-        if out.quote:
-            extra["quoted_status_id"] = out.quote.id
         status = self._call("post", lambda: self.client.status_post(
             out.text,
             in_reply_to_id=out.reply_to.id if out.reply_to else None,
@@ -83,7 +80,7 @@ class MastodonAdapter:
             language=out.language or None,
             idempotency_key=_header_safe(out.key),
             spoiler_text=self.account.spoiler_text or None,
-            **extra,
+            quoted_status_id=out.quote.id if out.quote else None,  # Mastodon 4.5+ quote posts
         ))
         return PostRef(id=str(status["id"]), url=status.get("url"))
 

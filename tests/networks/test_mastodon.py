@@ -150,3 +150,10 @@ def test_boost_is_idempotent_and_delete_tolerates_a_gone_status(mastodon_server,
     masto.delete(ref)
     assert not masto.exists(ref)
     masto.delete(ref)
+
+
+def test_quote_post_carries_the_quoted_status(mastodon_server, alice, masto):
+    original = masto.post(out("On this day we said: no war"))
+    quote = masto.post(out("Six years ago today", 2, quote=original))
+    shown = mastodon_server.mock.client(token=alice[2]).status(quote.id)
+    assert shown["quote"]["quoted_status"]["id"] == original.id
