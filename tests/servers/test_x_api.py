@@ -42,7 +42,8 @@ def test_tweepy_thread_is_stored_in_order_with_reply_parents(x_server, user, cli
     assert [p["in_reply_to"] for p in stored] == [None, first.data["id"], None]
     assert stored[2]["quote_of"] == first.data["id"]
     assert stored[1]["conversation_id"] == first.data["id"]
-    assert second.data == {"id": second.data["id"], "text": "Second post", "edit_history_tweet_ids": [second.data["id"]]}
+    sid = second.data["id"]
+    assert second.data == {"id": sid, "text": "Second post", "edit_history_tweet_ids": [sid]}
 
 
 def test_create_answers_201_with_rate_limit_headers(raw_client):

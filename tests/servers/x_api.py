@@ -84,10 +84,10 @@ class XHandler(FaultingHandler):
             return problem(401, "Unauthorized", "Unauthorized")
         name, match = route
         if self.state.limits.windows(name) is None:
-            return 403, {}, {"client_id": "1", "detail": NOT_ENROLLED, "registration_url":
-                             "https://developer.twitter.com/en/docs/projects/overview", "title": "Client Forbidden",
-                             "required_enrollment": "Appropriate Level of API Access",
-                             "reason": "client-not-enrolled", "type": "https://api.twitter.com/2/problems/client-forbidden"}
+            return 403, {}, {"client_id": "1", "detail": NOT_ENROLLED, "title": "Client Forbidden",
+                             "registration_url": "https://developer.twitter.com/en/docs/projects/overview",
+                             "required_enrollment": "Appropriate Level of API Access", "reason": "client-not-enrolled",
+                             "type": "https://api.twitter.com/2/problems/client-forbidden"}
         allowed, headers = self.state.check_rate(user, name)
         if not allowed:
             status, _, payload = problem(429, "Too Many Requests", "Too Many Requests")
