@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from functools import partial
 from typing import Any, TypeVar
 
 import httpx
@@ -196,7 +197,7 @@ class BlueskyAdapter:
         for handle in handles:
             if handle not in self._dids:
                 try:
-                    self._dids[handle] = self._call("resolve", lambda h=handle: self.client.resolve_handle(h)).did
+                    self._dids[handle] = self._call("resolve", partial(self.client.resolve_handle, handle)).did
                 except Rejected:
                     self._dids[handle] = None
         return {h: d for h in handles if (d := self._dids.get(h))}
@@ -206,7 +207,7 @@ class BlueskyAdapter:
         return PostRef(id=uri, cid=cid, url=f"https://bsky.app/profile/{handle}/post/{_parts(uri)[2]}")
 
     def _now(self) -> str:
-        return datetime.fromtimestamp(self.clock(), timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+        return datetime.fromtimestamp(self.clock(), UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def _strong(ref: PostRef) -> dict[str, str]:

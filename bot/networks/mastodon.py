@@ -14,7 +14,7 @@ import json
 import re
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import mastodon
@@ -164,11 +164,11 @@ def _reset_time(value: str | None) -> datetime | None:
     value = value.strip()
     try:
         if value.isdigit():
-            return datetime.fromtimestamp(int(value), timezone.utc)
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return datetime.fromtimestamp(int(value), UTC)
+        moment = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _header_safe(key: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import logging
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import requests
@@ -44,11 +44,12 @@ class _Redirect(HTTPAdapter):
         self.base = base.rstrip("/") if base else None
         self.timeout = timeout
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+    def send(self, request: requests.PreparedRequest, stream: bool = False,
+             timeout: float | tuple[float | None, float | None] | None = None, verify: bool | str = True,
+             cert: str | tuple[str, str] | None = None, proxies: dict[str, str] | None = None) -> requests.Response:
         if self.base and request.url and request.url.startswith(X_API):
             request.url = self.base + request.url[len(X_API):]
-        kwargs["timeout"] = kwargs.get("timeout") or self.timeout
-        return super().send(request, **kwargs)
+        return super().send(request, stream, timeout or self.timeout, verify, cert, proxies)
 
 
 class XAdapter:
@@ -157,7 +158,7 @@ class XAdapter:
         where = f"account {name!r}: X {action} failed ({status} {said})"
         if isinstance(e, tweepy.TooManyRequests):
             reset = getattr(e, "reset_time", None)
-            retry_at = datetime.fromtimestamp(reset, timezone.utc) if reset else None
+            retry_at = datetime.fromtimestamp(reset, UTC) if reset else None
             return RateLimited(where, name, retry_at=retry_at)
         if isinstance(e, tweepy.Unauthorized):
             return AuthError(where, name)

@@ -102,9 +102,9 @@ def test_rate_limit_reset_in_iso_8601_sets_retry_at(mastodon_server, masto):
 
 def test_rate_limit_reset_in_epoch_seconds_sets_retry_at(mastodon_server, alice):
     adapter = adapter_for(mastodon_server, alice[2], instance=mastodon_server.direct_url)  # the mock's own 429
-    with mastodon_server.mock.fault(type="ratelimit", path="/api/v1/statuses", methods=["POST"], count=1):
-        with pytest.raises(RateLimited) as caught:
-            adapter.post(out("too soon, says the mock"))
+    with (mastodon_server.mock.fault(type="ratelimit", path="/api/v1/statuses", methods=["POST"], count=1),
+          pytest.raises(RateLimited) as caught):
+        adapter.post(out("too soon, says the mock"))
     assert abs(caught.value.retry_at.timestamp() - (time.time() + 300)) <= 3
 
 

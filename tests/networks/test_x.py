@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -102,7 +102,7 @@ def test_rate_limit_carries_the_reset_time_from_x_rate_limit_reset(x_server, x):
     x_server.faults.add("status", status=429, reset_after=120)
     with pytest.raises(RateLimited) as caught:
         x.post(out("too soon"))
-    expected = datetime.now(timezone.utc).timestamp() + 120
+    expected = datetime.now(UTC).timestamp() + 120
     assert caught.value.retry_at is not None
     assert abs(caught.value.retry_at.timestamp() - expected) <= 2
 
