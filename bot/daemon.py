@@ -96,11 +96,14 @@ class Daemon:
         self.grace = timedelta(seconds=config.scheduler.grace_seconds)
         self.events: queue.SimpleQueue[Any] = queue.SimpleQueue()  # put() is safe in signal handlers
         self.stopping = threading.Event()
+        self.busy = threading.Condition()
+        self.in_flight = 0
         self.started = threading.Event()
         self.paths: dict[str, Path] = {}
         self.ids: dict[Path, str] = {}
         self.account_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
-        self.schedule = Schedule(None if dry_run else config.state, config.scheduler.grace_seconds, self._missed)
+        self.schedule = Schedule(None if dry_run else config.state, config.scheduler.grace_seconds, self._missed,
+                                 clock=clock)
         self.journal: Journal | None = None
 
     # -- lifecycle -----------------------------------------------------------------
@@ -133,6 +136,9 @@ class Daemon:
             log.info("stopping: letting the post in flight finish")
             self.stopping.set()
             watcher.stop()
+            # Jobs may still add follow-up jobs (next anniversary), so the scheduler stays up until they end.
+            with self.busy:
+                self.busy.wait_for(lambda: self.in_flight == 0)
             self.schedule.shutdown(wait=True)
             self.journal.close()
             _RUNNING = None
@@ -315,11 +321,21 @@ class Daemon:
     # -- jobs (worker threads) -----------------------------------------------------
     def run_job(self, key: JobKey) -> None:
         """Publish what ``key`` names, if the bot is not stopping; errors are logged, never raised."""
+        with self.busy:
+            if self.stopping.is_set():
+                return
+            self.in_flight += 1
+        try:
+            self._run_job(key)
+        finally:
+            with self.busy:
+                self.in_flight -= 1
+                self.busy.notify_all()
+
+    def _run_job(self, key: JobKey) -> None:
         from bot.jobs import post_anniversary, post_thread
         from bot.reading import read_statement
 
-        if self.stopping.is_set():
-            return
         with self.account_locks[key.account]:
             path = self.paths.get(key.statement_id)
             try:

@@ -4,6 +4,10 @@ Jobs live in the ``apscheduler_jobs`` table of the same database as the journal,
 survive restarts. Each job calls ``bot.daemon:fire`` by name with plain arguments, which
 is what lets APScheduler store it. A job whose time passed more than ``grace_seconds``
 ago while the bot was down is not run: ``on_missed`` is told, so it can be recorded.
+
+Times given and returned are on the daemon's clock (``clock``, real UTC by default). A
+shifted clock moves every job by the same offset, so the real scheduler can fire a job
+that is due on, say, a DST-change day while the wall clock is elsewhere.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +60,8 @@ class Schedule:
     """A BackgroundScheduler on the journal's database (or in memory, for dry runs)."""
 
     def __init__(self, state: Path | None, grace_seconds: int,
-                 on_missed: Callable[[JobKey, datetime], None] | None = None, workers: int = 4):
+                 on_missed: Callable[[JobKey, datetime], None] | None = None, workers: int = 4,
+                 clock: Callable[[], datetime] | None = None, offline: bool = False):
         from apscheduler.executors.pool import ThreadPoolExecutor
         from apscheduler.jobstores.memory import MemoryJobStore
         from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -65,12 +70,18 @@ class Schedule:
         store: Any = MemoryJobStore() if state is None else SQLAlchemyJobStore(url=f"sqlite:///{state}")
         self.grace_seconds = grace_seconds
         self.on_missed = on_missed
-        self.scheduler = BackgroundScheduler(
+        self.clock = clock
+        # Offline: read and edit the store from a command while the bot may be running; never fire.
+        self.scheduler = (_offline_scheduler() if offline else BackgroundScheduler)(
             jobstores={"default": store},
             executors={"default": ThreadPoolExecutor(workers)},
             job_defaults={"misfire_grace_time": grace_seconds, "coalesce": True, "max_instances": 1},
             timezone=UTC,
         )
+
+    def _shift(self) -> timedelta:
+        """How far the daemon's clock is ahead of the real one."""
+        return timedelta(0) if self.clock is None else self.clock() - datetime.now(UTC)
 
     def start(self, paused: bool = False) -> None:
         """Open the job store; with ``paused`` nothing fires until ``resume``."""
@@ -97,14 +108,14 @@ class Schedule:
         if at.tzinfo is None:
             raise ValueError(f"naive time {at.isoformat()} for job {key.id}")
         self.scheduler.add_job(
-            JOB_FUNC, trigger="date", run_date=at.astimezone(UTC), id=key.id, name=key.id,
+            JOB_FUNC, trigger="date", run_date=(at - self._shift()).astimezone(UTC), id=key.id, name=key.id,
             args=[key.kind, key.account, key.occasion, key.statement_id], replace_existing=True,
         )
 
     def get(self, key: JobKey) -> datetime | None:
         """When the job for ``key`` fires, or None if there is none."""
         job = self.scheduler.get_job(key.id)
-        return None if job is None else job.next_run_time
+        return None if job is None or job.next_run_time is None else job.next_run_time + self._shift()
 
     def remove(self, key: JobKey) -> bool:
         """Drop the job for ``key``; False if there was none."""
@@ -126,11 +137,11 @@ class Schedule:
 
     def planned(self) -> list[Planned]:
         """Every job this bot made, soonest first."""
-        found = []
+        found, shift = [], self._shift()
         for job in self.scheduler.get_jobs():
             key = JobKey.parse(job.id)
             if key is not None and job.next_run_time is not None:
-                found.append(Planned(key, job.next_run_time.astimezone(UTC)))
+                found.append(Planned(key, (job.next_run_time + shift).astimezone(UTC)))
         return sorted(found, key=lambda p: (p.at, p.key.id))
 
     def _event(self, event: Any) -> None:
@@ -140,10 +151,27 @@ class Schedule:
         if key is None:
             return
         if event.code == EVENT_JOB_MISSED:
-            log.warning("missed %s (due %s, more than %ss ago)", key.id, event.scheduled_run_time.isoformat(),
-                        self.grace_seconds, extra={"statement": key.statement_id, "account": key.account})
+            due = event.scheduled_run_time + self._shift()
             if self.on_missed is not None:
-                self.on_missed(key, event.scheduled_run_time)
+                self.on_missed(key, due)
+            else:
+                log.warning("missed %s (due %s, more than %ss ago)", key.id, due.isoformat(), self.grace_seconds,
+                            extra={"statement": key.statement_id, "account": key.account})
         else:
             log.error("job %s failed: %s", key.id, event.exception,
                       extra={"statement": key.statement_id, "account": key.account})
+
+
+def _offline_scheduler() -> type:
+    """A scheduler class with no thread: it opens the job store but can never run or drop a job."""
+    from apscheduler.schedulers.base import BaseScheduler
+
+    class Offline(BaseScheduler):
+        def wakeup(self) -> None:
+            """Nothing to wake: this scheduler never processes jobs."""
+
+        def shutdown(self, wait: bool = True) -> None:
+            """Close the job store."""
+            super().shutdown(wait)
+
+    return Offline
