@@ -9,7 +9,8 @@ A ``Faults`` plan holds ordered rules; each matching request consumes one. Effec
 - ``commit_then_fail``: store the request, then answer 500 (``then="500"``), drop it
   (``then="drop"``) or hold then drop (``then="timeout"``): posted, but the client never learns it.
 - ``hang_before_commit`` / ``hang_after_commit``: hold the request until ``release()``,
-  then go on normally (lets a test kill -9 the poster at an exact post).
+  then go on normally (lets a test kill -9 the poster at an exact post). A request held before
+  commit whose client died meanwhile is dropped unprocessed.
 - ``pass``: no fault (used to lay out seeded random plans).
 """
 
@@ -233,6 +234,9 @@ class FaultingHandler(Handler):
             return
         if effect == "hang_before_commit":
             faults.hold()
+            if self.client_gone():  # killed while held: the request never gets processed
+                self.drop()
+                return
         status, headers, payload = self.commit(body)
         if rule and effect == "commit_then_fail":
             if rule.then == "500":

@@ -75,6 +75,21 @@ class Handler(BaseHTTPRequestHandler):
         except GONE:
             self.close_connection = True
 
+    def client_gone(self) -> bool:
+        """Whether the client has closed its end (peeks without consuming anything)."""
+        try:
+            self.connection.setblocking(False)
+            return self.connection.recv(1, socket.MSG_PEEK) == b""
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True
+        finally:
+            try:
+                self.connection.setblocking(True)
+            except OSError:
+                pass
+
     def drop(self) -> None:
         """Close the connection without sending any response."""
         self.close_connection = True
