@@ -23,16 +23,18 @@ The splitter relies on this and measures word by word, so results are cached.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any, Callable
 
-from bot.errors import ConfigError
 from bot.entities import DATA_DIR, display_url, find_entities, mastodon_url_spans, url_spans
+
+TYPE_CHECKING = False  # typing costs import time; mypy still reads the block below
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 PLATFORM_LIMITS = {"x": (280, 0), "mastodon": (500,), "bluesky": (300, 3000)}
 _CACHE = 1 << 16
@@ -60,20 +62,28 @@ class XConfig:
 @cache
 def x_config() -> XConfig:
     """The bundled twitter-text v3 configuration."""
+    import json  # only needed once, at first use
+
     with open(os.path.join(DATA_DIR, "twitter-text-config-v3.json"), encoding="utf-8") as f:
         return XConfig.from_json(json.load(f))
 
 
-_INVALID_X = re.compile("[\uFFFE\uFEFF\uFFFF]")
+# Emoji shown as emoji by default that still have a variation sequence with U+FE0F
+_VS_EMOJI = (r"\u231A\u231B\u25FD\u25FE\u2614\u2615\u2648-\u2653\u267F\u2693\u26A1\u26AA\u26AB\u26BD\u26BE"
+             r"\u26C4\u26C5\u26D4\u26EA\u26F2\u26F3\u26F5\u26FA\u26FD\u2757\u2B1B\u2B1C\u2B50\u2B55"
+             r"\U0001F004\U0001F21A\U0001F22F")
 
 
 @cache
 def _emoji() -> Any:
     import regex  # ~35 ms to import: only non-ASCII text pays for it
 
-    # UTS #51 emoji sequences: keycaps, flags, then ZWJ chains of (modified / presented) emoji
-    # with tag sequences. (C) and (R) are text symbols unless U+FE0F follows, as in twemoji.
-    elem = (r"(?:\p{Emoji_Modifier_Base}\p{Emoji_Modifier}|[[\p{Emoji}--\p{Emoji_Presentation}]--[#*0-9]]\uFE0F"
+    # UTS #51 emoji sequences: keycaps, flags, then ZWJ chains of emoji (with skin tone, tags or
+    # U+FE0F). As in twemoji, U+FE0F joins only a character with a standard emoji variation
+    # sequence: text-style emoji, and the few emoji-style ones listed in _VS_EMOJI.
+    # (C) and (R) weigh 1 as text, so they are emoji only with U+FE0F.
+    elem = (r"(?:\p{Emoji_Modifier_Base}\p{Emoji_Modifier}"
+            rf"|[[\p{{Emoji}}--\p{{Emoji_Presentation}}--[#*0-9]]{_VS_EMOJI}]\uFE0F"
             r"|[[\p{Emoji}\p{Extended_Pictographic}]--[#*0-9\xA9\xAE]])(?:[\U000E0020-\U000E007E]+\U000E007F)?")
     return regex.compile(rf"[#*0-9]\uFE0F?\u20E3|\p{{Regional_Indicator}}{{2}}|{elem}(?:\u200D{elem})*",
                          regex.V1)
@@ -129,7 +139,8 @@ def x_weighted_length(text: str, config: XConfig | None = None) -> int:
 
 def x_invalid_characters(text: str) -> int:
     """How many characters X refuses outright (U+FFFE, U+FEFF, U+FFFF)."""
-    return len(_INVALID_X.findall(unicodedata.normalize("NFC", text)))
+    text = unicodedata.normalize("NFC", text)
+    return text.count("\uFFFE") + text.count("\uFEFF") + text.count("\uFFFF")
 
 
 @lru_cache(maxsize=_CACHE)
@@ -151,9 +162,10 @@ def grapheme_count(text: str) -> int:
     return len(_graphemes().findall(text))
 
 
-# Mastodon's Account::MENTION_RE (and Twitter's end_mention_match, checked after it)
-_MASTODON_MENTION = re.compile(r"(?<![=/\w])@(([a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?)(?:@[\w.-]+\w+)?)", re.I)
-_END_MENTION = re.compile(r"[@\uFF20\xC0-\xD6\xD8-\xF6\xF8-\xFF\u0100-\u024F\u0253\u0254\u0256\u0257\u0259"
+# Mastodon's Account::MENTION_RE (and Twitter's end_mention_match, checked after it); left
+# as strings for re's own cache, so that importing this module compiles nothing.
+_MASTODON_MENTION = r"(?i)(?<![=/\w])@(([a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?)(?:@[\w.-]+\w+)?)"
+_END_MENTION = (r"[@\uFF20\xC0-\xD6\xD8-\xF6\xF8-\xFF\u0100-\u024F\u0253\u0254\u0256\u0257\u0259"
                           r"\u025B\u0263\u0268\u026F\u0272\u0289\u028B\u02BB\u0300-\u036F\u1E00-\u1EFF]|://")
 
 
@@ -161,8 +173,8 @@ def mastodon_countable_text(text: str, url_length: int = 23) -> str:
     """The text Mastodon counts: each URL as ``url_length`` x's, each ``@user@domain`` as ``@user``."""
     found = [(s, e, "x" * url_length) for s, e in mastodon_url_spans(text)]
     if "@" in text:
-        found += [(m.start(), m.end(), "@" + m.group(2)) for m in _MASTODON_MENTION.finditer(text)
-                  if not _END_MENTION.match(text, m.end())]
+        found += [(m.start(), m.end(), "@" + m.group(2)) for m in re.finditer(_MASTODON_MENTION, text)
+                  if not re.match(_END_MENTION, text[m.end():m.end() + 3])]
     if not found:
         return text
     parts, pos = [], 0
@@ -243,6 +255,8 @@ class Rules:
 def rules_for(platform: str, limit: int | None = None, url_length: int = 23) -> Rules:
     """The rules of ``platform``; ``limit`` overrides the headline limit (e.g. an instance's)."""
     if platform not in PLATFORM_LIMITS:
+        from bot.errors import ConfigError  # error path only: keeps `import bot.counting` light
+
         raise ConfigError(f"unknown platform {platform!r}; expected one of {', '.join(PLATFORM_LIMITS)}")
     limits = PLATFORM_LIMITS[platform]
     if limit is not None:

@@ -150,26 +150,26 @@ def _scan(text: str, pattern: re.Pattern[str], schemeless: bool) -> list[tuple[i
     return spans
 
 
-_MAYBE_URL = re.compile(r"\.[^\W\d_]")  # every TLD starts with a letter right after a dot
+_MAYBE_URL = r"\.[^\W\d_]"  # every TLD starts with a letter right after a dot
 
 
 def url_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every URL twitter-text extracts, with or without scheme."""
-    if not _MAYBE_URL.search(text):
+    if not re.search(_MAYBE_URL, text):
         return []
     return _scan(text, _x_url(), schemeless=True)
 
 
 def mastodon_url_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every URL Mastodon's server gives the fixed URL length (scheme required)."""
-    if "://" not in text or not _MAYBE_URL.search(text):
+    if "://" not in text or not re.search(_MAYBE_URL, text):
         return []
     return _scan(text, _mastodon_url(), schemeless=False)
 
 
-_EMAIL = re.compile(r"(?<![\w.%+@\uFF20:/-])[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@"
+_EMAIL = (r"(?<![\w.%+@\uFF20:/-])[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@"
                     r"((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+([A-Za-z]{2,}|xn--[a-z0-9-]+))(?![\w-])")
-_MENTION = re.compile(r"(?<![\w!#$%&*@\uFF20/=])[@\uFF20](?>[A-Za-z0-9_]+(?:[.-][A-Za-z0-9_]+)*)"
+_MENTION = (r"(?<![\w!#$%&*@\uFF20/=])[@\uFF20](?>[A-Za-z0-9_]+(?:[.-][A-Za-z0-9_]+)*)"
                       r"(?>@[\w-]+(?:\.[\w-]+)+)?(?![@\uFF20]|://)")
 _HASHTAG_CHAR = r"[\p{L}\p{M}\p{Nd}_\u200c\u200d\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c\u30a0\u30fb\u3003\u0f0b\u0f0c\xb7]"
 
@@ -190,9 +190,9 @@ def find_entities(text: str) -> list[Entity]:
     """
     found: list[tuple[int, int, str]] = [(s, e, "url") for s, e in url_spans(text)]
     if "@" in text or "\uFF20" in text:
-        found += [(m.start(), m.end(), "email") for m in _EMAIL.finditer(text)
+        found += [(m.start(), m.end(), "email") for m in re.finditer(_EMAIL, text)
                   if m.group(2).lower() in _tld_set()]
-        found += [(m.start(), m.end(), "mention") for m in _MENTION.finditer(text)]
+        found += [(m.start(), m.end(), "mention") for m in re.finditer(_MENTION, text)]
     if "#" in text or "\uFF03" in text:
         found += [(m.start(), m.end(), "hashtag") for m in _hashtag().finditer(text)]  # type: ignore[attr-defined]
     entities: list[Entity] = []
@@ -208,13 +208,13 @@ def _tld_set() -> frozenset[str]:
     return frozenset(tlds())
 
 
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+_SCHEME = r"(?i)^[a-z][a-z0-9+.-]*://"
 DISPLAY_URL_MAX = 30
 
 
 def display_url(url: str) -> str:
     """How the Bluesky app shows a link: no scheme, no ``www.``, cut to 30 characters with '…'."""
-    shown = _SCHEME.sub("", url, count=1)
+    shown = re.sub(_SCHEME, "", url, count=1)
     if shown[:4].lower() == "www.":
         shown = shown[4:]
     if shown.endswith("/") and shown.count("/") == 1:
