@@ -258,7 +258,7 @@ class Daemon:
         existing = self.schedule.get(key)
         if existing is not None and existing + self.grace < now:
             return  # the scheduler records it as missed when it resumes
-        if when + self.grace < now:
+        if when.astimezone(UTC) + self.grace < now:
             self._missed(key, when)
             return
         self._queue(key, when, "queued")

@@ -108,7 +108,7 @@ class Schedule:
         if at.tzinfo is None:
             raise ValueError(f"naive time {at.isoformat()} for job {key.id}")
         self.scheduler.add_job(
-            JOB_FUNC, trigger="date", run_date=(at - self._shift()).astimezone(UTC), id=key.id, name=key.id,
+            JOB_FUNC, trigger="date", run_date=at.astimezone(UTC) - self._shift(), id=key.id, name=key.id,
             args=[key.kind, key.account, key.occasion, key.statement_id], replace_existing=True,
         )
 
