@@ -99,3 +99,33 @@ def test_platform_option_uses_that_networks_default_rules(seed_path, capsys, pla
     assert main(["preview", str(seed_path), "--platform", platform, "--format", "json"]) == 0
     (thread,) = json.loads(capsys.readouterr().out)["threads"]
     assert (thread["platform"], thread["limit"]) == (platform, limit)
+
+
+def test_html_preview_links_posts_the_journal_has_as_sent(tmp_path, seed_path, capsys):
+    from datetime import datetime, timezone
+
+    from bot.journal import Journal, NewPost
+    from bot.networks.base import PostRef
+
+    config = tmp_path / "bot.yaml"
+    config.write_text("state: state.sqlite3\naccounts:\n  - {name: m, platform: mastodon, instance: https://m.example,"
+                      " credentials: {access_token: TOKEN}}\n", encoding="utf-8")
+    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    with Journal(tmp_path / "state.sqlite3") as journal:
+        thread = journal.create_thread("2020-01-04-iaswi-soleimani-assassination", "m", "mastodon", "thread", "",
+                                       "h", "en", [NewPost(1, "first", "k1", "r1"), NewPost(2, "second", "k2", "r2")], now)
+        first = journal.posts(thread.id)[0]
+        journal.mark_sending(first.id, now)
+        journal.mark_sent(first.id, PostRef("101", "https://m.example/@org/101"), now)
+    out = tmp_path / "preview.html"
+    assert main(["preview", str(seed_path), "--format", "html", "-o", str(out), "--config", str(config)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert 'href="https://m.example/@org/101"' in page
+    assert page.count("not yet posted") >= 1
+
+
+def test_preview_never_creates_the_state_file(tmp_path, seed_path):
+    config = tmp_path / "bot.yaml"
+    config.write_text("state: state.sqlite3\n", encoding="utf-8")
+    assert main(["preview", str(seed_path), "--format", "html", "-o", str(tmp_path / "p.html"), "--config", str(config)]) == 0
+    assert not (tmp_path / "state.sqlite3").exists()
