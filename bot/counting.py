@@ -116,7 +116,7 @@ def _x_segment(text: str, config: XConfig) -> int:
     """Weight (in scale units) of text holding no URL."""
     if text.isascii():
         return _char_weights(text, config)
-    if not config.emoji_parsing:
+    if not config.emoji_parsing or max(text) < "\u203c":  # no emoji starts below U+203C
         return _char_weights(text, config)
     total, pos = 0, 0
     for m in _emoji().finditer(text):
@@ -155,9 +155,14 @@ def x_length(text: str) -> int:
     return _x_measure(text)[0]
 
 
+# Outside these ranges a code point may join its neighbours into one grapheme
+# (combining marks, ZWJ, Hangul jamo, emoji, ...); inside them each one stands alone.
+_JOINING = r"[^\x00-\u02ff\u0370-\u0482\u048a-\u0590\u0606-\u060f\u061b\u061d-\u064a\u0660-\u066f\u0671-\u06d5\u06ee-\u06ff\u2010-\u2027\u2030-\u205e]"
+
+
 def grapheme_count(text: str) -> int:
     """Number of extended grapheme clusters."""
-    if text.isascii():
+    if text.isascii() or not re.search(_JOINING, text):
         return len(text) - text.count("\r\n")
     return len(_graphemes().findall(text))
 
@@ -199,6 +204,8 @@ def mastodon_length(text: str, url_length: int = 23) -> int:
 
 def bluesky_text(text: str) -> str:
     """The text our Bluesky adapter sends: each URL replaced by its display form."""
+    if "." not in text:
+        return text  # every link has a dot
     parts, pos = [], 0
     for entity in find_entities(text):
         if entity.kind == "url":

@@ -13,7 +13,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from bot.counting import (
-    XConfig, bluesky_bytes, bluesky_graphemes, mastodon_length, rules_for, x_config,
+    XConfig, bluesky_bytes, bluesky_graphemes, grapheme_count, mastodon_length, rules_for, x_config,
     x_invalid_characters, x_length, x_weighted_length,
 )
 from bot.errors import ConfigError
@@ -234,3 +234,9 @@ def test_measure_is_additive_over_whitespace(platform: str, a: str, b: str, sep:
     rules = rules_for(platform)
     parts = [rules.measure(a), rules.measure(sep), rules.measure(b)]
     assert rules.measure(a + sep + b) == tuple(map(sum, zip(*parts)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("aé\u2019\u2026\u0301\u200c\u200d\r\nکارگران\u064e\u0670ж\u0483\u05d0\u05b0工👍🏽\U0001F1EE\U0001F1F7"), max_size=20))
+def test_grapheme_fast_path_agrees_with_full_segmentation(text: str) -> None:
+    assert grapheme_count(text) == len(regex.findall(r"\X", text))
