@@ -20,8 +20,8 @@ from bot.sentences import CLAUSE, GLUE, LINE, PARAGRAPH, SENTENCE, WORD
 
 Size = tuple[int, ...]
 
-BREAK_COST = {PARAGRAPH: 0, LINE: 1, SENTENCE: 3, CLAUSE: 600, WORD: 1000, GLUE: 1_000_000}
 # Sentence ends matter most (a clause end is still mid-sentence), then clause over word.
+BREAK_COST = {PARAGRAPH: 0, LINE: 1, SENTENCE: 3, CLAUSE: 600, WORD: 1000, GLUE: 1_000_000}
 # One more post is worth it only if it saves at least this much: two mid-sentence breaks.
 EXTRA_POST_COST = 1500
 INF = float("inf")
