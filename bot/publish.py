@@ -209,9 +209,13 @@ def _send(run: _Run, post: PostRow, root: PostRef | None, parent: PostRef | None
                    root=root, quote=post.quote if post.action == "quote" else None)
     failures = limited = 0
     last_attempt = post.updated
+    proven = False  # X refused a resend as a duplicate: the post is online, only its id is missing
     while True:
         try:
-            found = _recover(run, post, out, last_attempt) if uncertain else None
+            if proven:
+                found = _find_proven(run, post, out)
+            else:
+                found = _recover(run, post, out, last_attempt) if uncertain else None
             if found is None:
                 last_attempt = run.now()
                 journal.mark_sending(post.id, last_attempt)
@@ -225,7 +229,8 @@ def _send(run: _Run, post: PostRow, root: PostRef | None, parent: PostRef | None
         except Duplicate as e:
             journal.mark_failed(post.id, str(e), run.now(), unknown=uncertain)
             if uncertain and run.row.platform == "x":
-                return _adopt_duplicate(run, post, out)
+                proven = True
+                continue
             raise _Stop("failed", f"{run.who}: post {post.index}/{run.total} refused as a duplicate: {e}") from None
         except RateLimited as e:
             journal.mark_failed(post.id, str(e), run.now(), unknown=uncertain)
@@ -247,7 +252,7 @@ def _send(run: _Run, post: PostRow, root: PostRef | None, parent: PostRef | None
             run.sleep(run.backoff(failures))
         except (AuthError, Rejected) as e:
             journal.mark_failed(post.id, str(e), run.now(), unknown=uncertain)
-            if uncertain and isinstance(e, Rejected) and not isinstance(e, AuthError):
+            if uncertain and isinstance(e, Rejected):
                 raise run.attention(post, f"the earlier attempt's outcome is unknown and now: {e}") from None
             raise _Stop("failed", f"{run.who}: post {post.index}/{run.total}: {e}") from None
 
@@ -271,17 +276,14 @@ def _recover(run: _Run, post: PostRow, out: Outgoing, last_attempt: datetime | N
         raise run.attention(post, f"the network gives no way to check: {e}") from None
 
 
-def _adopt_duplicate(run: _Run, post: PostRow, out: Outgoing) -> PostRef:
-    """X said duplicate after an unknown outcome: the post exists; find its id or stop for a person."""
+def _find_proven(run: _Run, post: PostRow, out: Outgoing) -> PostRef:
+    """X said duplicate after an unknown outcome: find the post's id, or stop for a person."""
     try:
         found = run.adapter.find(out)
     except Rejected as e:
         raise run.attention(post, f"X refused the resend as a duplicate, and {e}") from None
-    except PublishError as e:
-        raise run.attention(post, f"X refused the resend as a duplicate, and looking it up failed: {e}") from None
     if found is None:
         raise run.attention(post, "X refused the resend as a duplicate, but it is not among the recent posts")
-    run.journal.mark_sent(post.id, found, run.now())
     return found
 
 

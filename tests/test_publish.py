@@ -143,6 +143,17 @@ def test_x_duplicate_on_a_timeline_it_cannot_read_needs_attention_and_resolves(j
     assert chain_ok(adapter, texts(thread))
 
 
+def test_x_lookup_that_fails_for_a_moment_is_retried_not_guessed(journal, clock):
+    statement, thread = make(3, platform="x")
+    adapter = FakeAdapter(platform="x")
+    adapter.fail(Unavailable("read timed out"), commit=True)
+    adapter.fail(Unavailable("connection reset"), call="find")
+    result = publish(journal, adapter, thread, statement, clock)
+    assert result.status == "sent", result.message
+    assert adapter.calls[:4] == ["post", "post", "find", "find"]
+    assert chain_ok(adapter, texts(thread))
+
+
 def test_rate_limit_waits_until_the_announced_reset(journal, clock):
     statement, thread = make(3)
     adapter = FakeAdapter()

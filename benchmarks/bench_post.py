@@ -1,0 +1,132 @@
+"""Benchmark `statement-bot post`: a 20-post thread to each local server.
+
+Run: ``.venv/bin/python benchmarks/bench_post.py`` (needs the test servers set up:
+``npm ci`` in tests/servers/pds). Prints, per network:
+
+- statement-bot CPU ms per post: the CPU time (user + sys) ``bot.cli.main(["post", ...])``
+  takes in a process that imported every library beforehand, minus the same for a
+  rerun that finds the thread already sent, divided by 20. The servers run in other
+  processes, so their time is not in it; the HTTP client library's time is.
+- wall ms per post, including the server, for context;
+- start-up: CPU of a whole `statement-bot post` process that has nothing to send
+  (imports, config, journal, splitting);
+- peak RSS of the real `python -m bot post` process that posted the thread.
+
+And the publisher + journal alone (FakeAdapter, real SQLite file, no HTTP): ms per post.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.test_crash import POSTS, bluesky_network, mastodon_network, planned_texts, setup_files, x_network  # noqa: E402
+
+
+def measure(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int, str]:
+    """(wall s, CPU s, peak RSS KiB, stdout) of one run of ``cmd``."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        out.seek(0)
+        text = out.read().decode()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"statement-bot post failed: {text}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, text
+
+
+# Imports every heavy library first, then times only the command itself.
+DRIVER = """
+import sys, time, resource
+import atproto, mastodon, tweepy, bot.networks.x, bot.networks.mastodon, bot.networks.bluesky, bot.commands.post
+from bot.cli import main
+cpu, wall = time.process_time(), time.perf_counter()
+code = main(sys.argv[1:])
+print(f"TIMES {time.process_time() - cpu} {time.perf_counter() - wall}")
+sys.exit(code)
+"""
+
+
+def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    """(CPU s, wall s) of the post command alone, libraries already imported."""
+    done = subprocess.run([sys.executable, "-c", DRIVER, *cmd[3:]], env=env, cwd=cwd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"statement-bot post failed: {done.stdout} {done.stderr}")
+    cpu, wall = done.stdout.rsplit("TIMES ", 1)[1].split()
+    return float(cpu), float(wall)
+
+
+def bench_network(name: str, make, server, workdir: Path) -> None:
+    results = []
+    for kind in ("cpu", "rss"):  # a fresh account and thread for each measurement
+        folder = workdir / f"{name}-{kind}"
+        folder.mkdir()
+        net = make(server, f"{name[0]}{random.randrange(10**6)}")
+        net.faults.clear()
+        cmd, env = setup_files(folder, net, "")
+        if kind == "cpu":
+            results.append(timed(cmd, env, folder))
+            results.append(timed(cmd, env, folder))  # nothing left to send
+        else:
+            wall, cpu, rss, _ = measure(cmd, env, folder)
+            _, idle_cpu, _, _ = measure(cmd, env, folder)
+        assert len(planned_texts(folder)) == POSTS and len(net.read()) == POSTS, f"{name}: expected {POSTS} posts"
+    (cpu, wall), (cpu0, wall0) = results
+    print(f"{name:9} {1000 * (cpu - cpu0) / POSTS:7.2f} ms CPU/post   {1000 * (wall - wall0) / POSTS:7.1f} ms "
+          f"wall/post   start-up {idle_cpu * 1000:5.0f} ms CPU   peak RSS {rss / 1024:6.1f} MiB")
+
+
+def bench_core(workdir: Path) -> None:
+    """The publisher and the journal alone, against the in-memory FakeAdapter."""
+    from bot.config import PublishingSettings
+    from bot.journal import Journal
+    from bot.model import Post, Statement, Thread
+    from bot.networks.fake import FakeAdapter
+    from bot.publish import publish_thread
+
+    rounds, total = 10, 0.0
+    for r in range(rounds):
+        texts = [f"post {i} of round {r}" for i in range(1, POSTS + 1)]
+        statement = Statement(id=f"bench{r}", title="t", paragraphs=tuple(texts), language="en", content_hash="h")
+        thread = Thread("acct", "mastodon", 500, tuple(Post(i, t, len(t)) for i, t in enumerate(texts, 1)),
+                        statement_id=statement.id)
+        with Journal(workdir / "core.sqlite3") as journal:
+            start = time.perf_counter()
+            publish_thread(journal, FakeAdapter(), thread, statement, now=lambda: datetime.now(UTC),
+                           sleep=time.sleep, settings=PublishingSettings())
+            total += time.perf_counter() - start
+    print(f"{'core':9} {1000 * total / (rounds * POSTS):7.2f} ms wall/post (publisher + journal, 2 fsynced "
+          f"commits per post, FakeAdapter)")
+
+
+def main() -> None:
+    from tests.servers.mastodon_server import MastodonServer
+    from tests.servers.pds_server import PdsServer
+    from tests.servers.x_api import XServer
+
+    print(f"statement-bot post, a {POSTS}-post thread per local server")
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        bench_core(workdir)
+        for name, make, start in (("x", x_network, XServer), ("mastodon", mastodon_network, MastodonServer),
+                                  ("bluesky", bluesky_network, PdsServer)):
+            server = start()
+            try:
+                bench_network(name, make, server, workdir)
+            finally:
+                server.close()
+
+
+if __name__ == "__main__":
+    main()
