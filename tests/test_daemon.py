@@ -381,12 +381,13 @@ def test_killed_with_a_job_due_then_restarted_posts_it_once(tmp_path, mastodon_s
 
 
 @pytest.mark.slow
-def test_second_run_on_the_same_state_refuses_and_sigterm_stops_cleanly(tmp_path, mastodon_server):
+def test_second_run_refuses_sigterm_stops_cleanly_and_secrets_stay_out_of_logs(tmp_path, mastodon_server):
     config, env = mastodon_config(tmp_path, mastodon_server)
-    env["DAEMON_TEST_TOKEN"] = SECRET
+    env["DAEMON_TEST_TOKEN"] = SECRET  # the instance refuses it: the error must not echo it
+    (config.statements_dir / "refused.txt").write_text(statement("Refused"))
     first = start_run(config, env, "--log-format", "json")
     try:
-        read_until(first, "started")
+        seen = read_until(first, '"level": "error", "message": "thread failed')
         second = subprocess.run([sys.executable, "-m", "bot", "run", "--config", str(config.path)],
                                 cwd=ROOT, env=env, capture_output=True, text=True, timeout=30)
         assert second.returncode == 1
@@ -394,5 +395,6 @@ def test_second_run_on_the_same_state_refuses_and_sigterm_stops_cleanly(tmp_path
     finally:
         first.send_signal(signal.SIGTERM)
         assert first.wait(10) == 0
-    rest = first.stderr.read()
+    rest = "".join(seen) + first.stderr.read()
     assert '"message": "stopped"' in rest and SECRET not in rest
+    assert mastodon_server.posts("alice_token") == []
