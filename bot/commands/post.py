@@ -113,8 +113,9 @@ def _post(config: Any, statement: Any, threads: list[Any], args: argparse.Namesp
             resolve_post(journal, statement.id, account.name, index, remote and PostRef(remote, url), now())
 
         def refit(thread: Any, adapter: Adapter) -> Any:
+            # Only a Mastodon instance reports its own limit and URL cost; re-split when they differ.
             limit, url_cost = adapter.limit()
-            if limit == thread.limit and url_cost == 23:
+            if thread.platform != "mastodon" or (limit, url_cost) == (thread.limit, 23):
                 return thread
             from bot.counting import rules_for
             from bot.threads import build_thread

@@ -159,3 +159,14 @@ def test_secrets_stay_out_of_output_with_the_real_adapter(tmp_path, capsys, monk
     assert FAKE_SECRET not in captured.out + captured.err
     for path in (tmp_path / "state").iterdir():
         assert FAKE_SECRET.encode() not in path.read_bytes()
+
+
+def test_a_mastodon_instance_limit_is_used_before_the_thread_is_frozen(setup, capsys):
+    statement, config, state = setup
+    roomy = FakeAdapter(account="masto", max_chars=400)
+    post_command.run(parse("post", statement, "--config", config, "--account", "masto"),
+                     adapter_for=fakes(masto=roomy))
+    with Journal(state) as journal:
+        frozen = journal.posts(journal.thread("test-statement", "masto").id)
+    assert len(frozen) == len(roomy.live()) < 3  # split at 400, not the config's 120
+    assert max(len(p.text) for p in frozen) > 120
