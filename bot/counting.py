@@ -29,7 +29,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from bot.entities import DATA_DIR, display_url, find_entities, mastodon_url_spans, url_spans
+from bot.entities import DATA_DIR, display_url, find_entities, mastodon_url_spans, url_spans, windows
 
 TYPE_CHECKING = False  # typing costs import time; mypy still reads the block below
 if TYPE_CHECKING:
@@ -96,33 +96,39 @@ def _graphemes() -> Any:
     return regex.compile(r"\X")
 
 
+@cache
+def _light(config: XConfig) -> tuple[str, int] | None:
+    """The class of all ranged code points and their weight, if they share one (as in v2, v3)."""
+    weights = {weight for _, _, weight in config.ranges}
+    if len(weights) != 1:
+        return None
+    chars = "".join(f"{re.escape(chr(start))}-{re.escape(chr(end))}" for start, end, _ in config.ranges)
+    return f"[^{chars}]", weights.pop()
+
+
 def _char_weights(text: str, config: XConfig) -> int:
-    start, end, weight = config.ranges[0]
-    if start == 0 and end >= 0x7F and text.isascii():
-        return len(text) * weight
-    total = 0
-    for ch in text:
-        code = ord(ch)
-        for start, end, weight in config.ranges:
-            if start <= code <= end:
-                total += weight
-                break
-        else:
-            total += config.default_weight
-    return total
+    light = _light(config)
+    if light is None:
+        return sum(next((w for s, e, w in config.ranges if s <= ord(ch) <= e), config.default_weight)
+                   for ch in text)
+    heavy = len(re.findall(light[0], text))
+    return (len(text) - heavy) * light[1] + heavy * config.default_weight
+
+
+# Every emoji sequence lies in such a run: no emoji character is below U+203C except # * 0-9 (C)
+# (R), which can only open a sequence, and the ZWJ.
+_EMOJI_RUN = r"[#*0-9\xA9\xAE]?[\u200D\u203C-\U0010FFFF]+"
 
 
 def _x_segment(text: str, config: XConfig) -> int:
     """Weight (in scale units) of text holding no URL."""
-    if text.isascii():
-        return _char_weights(text, config)
-    if not config.emoji_parsing or max(text) < "\u203c":  # no emoji starts below U+203C
-        return _char_weights(text, config)
-    total, pos = 0, 0
-    for m in _emoji().finditer(text):
-        total += _char_weights(text[pos:m.start()], config) + config.default_weight
-        pos = m.end()
-    return total + _char_weights(text[pos:], config)
+    total = _char_weights(text, config)
+    if not config.emoji_parsing or text.isascii():
+        return total
+    for run in re.finditer(_EMOJI_RUN, text):
+        for emoji in _emoji().finditer(run.group()):
+            total += config.default_weight - _char_weights(emoji.group(), config)
+    return total
 
 
 def x_weighted_length(text: str, config: XConfig | None = None) -> int:
@@ -177,9 +183,10 @@ _END_MENTION = (r"[@\uFF20\xC0-\xD6\xD8-\xF6\xF8-\xFF\u0100-\u024F\u0253\u0254\u
 def mastodon_countable_text(text: str, url_length: int = 23) -> str:
     """The text Mastodon counts: each URL as ``url_length`` x's, each ``@user@domain`` as ``@user``."""
     found = [(s, e, "x" * url_length) for s, e in mastodon_url_spans(text)]
-    if "@" in text:
-        found += [(m.start(), m.end(), "@" + m.group(2)) for m in re.finditer(_MASTODON_MENTION, text)
-                  if not re.match(_END_MENTION, text[m.end():m.end() + 3])]
+    for start, end in windows(text, "@"):
+        for m in re.finditer(_MASTODON_MENTION, text[start:end]):
+            if not re.match(_END_MENTION, text[start + m.end():start + m.end() + 3]):
+                found.append((start + m.start(), start + m.end(), "@" + m.group(2)))
     if not found:
         return text
     parts, pos = [], 0

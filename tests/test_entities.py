@@ -112,3 +112,21 @@ def test_entities_slice_back_are_sorted_and_never_overlap(text: str) -> None:
         assert entity.kind in {"url", "email", "mention", "hashtag"}
     for before, after in zip(entities, entities[1:]):
         assert before.end <= after.start
+
+
+spaced = st.lists(st.one_of(pieces, st.sampled_from(["\u0301", "\u00a0", "\u3000", "\t", "\u2028", "\x1c", "\u180e",
+                                                     "xn--", "@a.b", "#x", "e\u0301.com"])),
+                  max_size=16).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(spaced)
+def test_word_by_word_scanning_finds_what_whole_text_scanning_finds(text: str) -> None:
+    from bot import entities
+
+    assert entities.url_spans(text) == entities._scan(text, entities._x_url(), schemeless=True)
+    assert entities.mastodon_url_spans(text) == (
+        entities._scan(text, entities._mastodon_url(), schemeless=False) if "://" in text else [])
+    assert entities._find(text, "[@\uFF20]", entities._mentions) == entities._mentions(text)
+    assert entities._find(text, "[@\uFF20]", entities._emails) == entities._emails(text)
+    assert entities._find(text, "[#\uFF03]", entities._hashtags) == entities._hashtags(text)
