@@ -193,13 +193,15 @@ class BlueskyAdapter:
             raise
 
     def _resolve(self, handles: list[str]) -> dict[str, str]:
-        """Handles that resolve to a DID; the rest get no mention facet."""
+        """Handles that resolve to a DID; the rest get no mention facet (never a failed post)."""
         for handle in handles:
             if handle not in self._dids:
                 try:
                     self._dids[handle] = self._call("resolve", partial(self.client.resolve_handle, handle)).did
                 except Rejected:
-                    self._dids[handle] = None
+                    self._dids[handle] = None  # no such handle
+                except (Unavailable, RateLimited):
+                    pass  # slow or busy resolver: plain text this time, asked again next post
         return {h: d for h in handles if (d := self._dids.get(h))}
 
     def _ref(self, uri: str, cid: str) -> PostRef:

@@ -25,9 +25,23 @@ LONG = "https://example.org/statements/2020/01/04/on-the-assassination?lang=fa"
 _clock_ids = itertools.count(1)
 
 
+@pytest.fixture(scope="module")
+def member(pds_session):
+    """One account for the module (creating one and logging in each cost a password hash)."""
+    return pds_session.create_account("org")
+
+
+@pytest.fixture(scope="module")
+def saved_session():
+    """The module's session store: the adapters below log in once between them."""
+    return MemoryStore()
+
+
 @pytest.fixture
-def member(pds):
-    return pds.create_account("org")
+def bsky(pds, member, saved_session):
+    adapter = adapter_for(pds, member, store=saved_session)
+    yield adapter
+    adapter.close()
 
 
 def adapter_for(server, member, store=None, timeout: float = 5.0, password: str | None = None,
@@ -52,13 +66,17 @@ def creates_of_session(server) -> int:
     return server.faults.requests.count(("POST", "/xrpc/com.atproto.server.createSession"))
 
 
-def test_thread_reads_back_with_root_and_parent_refs_facets_and_langs(pds, member):
+def stored(server, member, *texts: str) -> list[str]:
+    """URIs of the account's posts with these texts, in posting order."""
+    return [p["uri"] for p in server.posts(member[1]) if p["text"] in texts]
+
+
+def test_thread_reads_back_with_root_and_parent_refs_facets_and_langs(pds, member, bsky):
     handle, did, _ = member
-    adapter = adapter_for(pds, member)
-    root = adapter.post(out(f"۱/۳ بیانیه کامل: {LONG} ✊🏽 #نه_به_جنگ"))
-    second = adapter.post(out(f"2/3 with @{handle} and @nobody-here.test", reply_to=root, root=root))
-    third = adapter.post(out("3/3 全文 #NoWar", reply_to=second, root=root))
-    posts = pds.posts(did)
+    root = bsky.post(out(f"۱/۳ بیانیه کامل: {LONG} ✊🏽 #نه_به_جنگ"))
+    second = bsky.post(out(f"2/3 with @{handle} and @nobody-here.test", reply_to=root, root=root))
+    third = bsky.post(out("3/3 全文 #NoWar", reply_to=second, root=root))
+    posts = [p for p in pds.posts(did) if p["uri"] in (root.id, second.id, third.id)]
     assert [p["uri"] for p in posts] == [root.id, second.id, third.id]
     assert [p["reply_root"] for p in posts] == [None, root.id, root.id]
     assert [p["reply_parent"] for p in posts] == [None, root.id, second.id]
@@ -74,34 +92,32 @@ def test_thread_reads_back_with_root_and_parent_refs_facets_and_langs(pds, membe
     assert root.url == f"https://bsky.app/profile/{handle}/post/{posts[0]['rkey']}"
 
 
-def test_quote_embeds_a_strong_ref_to_the_original(pds, member):
-    adapter = adapter_for(pds, member)
-    original = adapter.post(out("On this day we said: no war"))
-    quote = adapter.post(out("Six years ago today", quote=original))
+def test_quote_embeds_a_strong_ref_to_the_original(pds, bsky):
+    original = bsky.post(out("On this day we said: no war"))
+    quote = bsky.post(out("Six years ago today", quote=original))
     record = pds.get_record(quote.id)["value"]
     assert record["embed"]["$type"] == "app.bsky.embed.record"
     assert (record["embed"]["record"]["uri"], record["embed"]["record"]["cid"]) == (original.id, original.cid)
 
 
-def test_retry_with_the_same_rkey_adopts_the_record_already_there(pds, member):
-    adapter = adapter_for(pds, member)
+def test_retry_with_the_same_rkey_adopts_the_record_already_there(pds, member, bsky):
     post = out("sent once, asked twice")
-    first = adapter.post(post)
-    assert adapter.post(post) == first
-    assert [p["uri"] for p in pds.posts(member[1])] == [first.id]
+    first = bsky.post(post)
+    assert bsky.post(post) == first
+    assert stored(pds, member, post.text) == [first.id]
 
 
-def test_post_saved_but_answer_lost_is_found_by_its_rkey(pds, member):
-    adapter = adapter_for(pds, member)
+def test_post_saved_but_answer_lost_is_found_by_its_rkey(pds, member, bsky):
     post = out("the answer to this one is lost")
+    bsky.find(out("never sent"))  # logged in before the fault
     pds.faults.add("commit_then_fail", then="drop")
     with pytest.raises(Unavailable):
-        adapter.post(post)
-    found = adapter.find(post)
+        bsky.post(post)
+    found = bsky.find(post)
     assert found is not None
-    assert adapter.post(post) == found
-    assert [p["uri"] for p in pds.posts(member[1])] == [found.id]
-    assert adapter.find(out("never sent")) is None
+    assert bsky.post(post) == found
+    assert stored(pds, member, post.text) == [found.id]
+    assert bsky.find(out("never sent")) is None
 
 
 def test_session_is_saved_in_the_journal_and_reused_by_the_next_run(pds, member, tmp_path):
@@ -111,7 +127,7 @@ def test_session_is_saved_in_the_journal_and_reused_by_the_next_run(pds, member,
     with Journal(tmp_path / "state.sqlite3") as journal:
         adapter_for(pds, member, store=journal).post(out("second run, same session"))
     assert creates_of_session(pds) - before == 1
-    assert len(pds.posts(member[1])) == 2
+    assert len(stored(pds, member, "first run", "second run, same session")) == 2
 
 
 class ExpireOnce:
@@ -161,42 +177,40 @@ def test_the_journal_keeps_the_session_but_never_the_password(pds, member, tmp_p
     assert member[2].encode() not in (tmp_path / "state.sqlite3").read_bytes()
 
 
-def test_text_over_300_graphemes_is_rejected(pds, member):
+def test_text_over_300_graphemes_is_rejected(bsky):
     with pytest.raises(Rejected, match="400"):
-        adapter_for(pds, member).post(out("نه به جنگ " * 40))
+        bsky.post(out("نه به جنگ " * 40))
 
 
-def test_rate_limit_carries_the_ratelimit_reset_time(pds, member):
-    adapter = adapter_for(pds, member)
+def test_rate_limit_carries_the_ratelimit_reset_time(pds, bsky):
     pds.faults.add("status", status=429, reset_after=90)
     with pytest.raises(RateLimited) as caught:
-        adapter.post(out("too soon"))
+        bsky.post(out("too soon"))
     assert abs(caught.value.retry_at.timestamp() - (time.time() + 90)) <= 2
 
 
 @pytest.mark.parametrize("effect", ["status", "timeout", "drop"])
-def test_server_error_timeout_and_dropped_connection_are_unavailable(pds, member, effect):
-    adapter = adapter_for(pds, member, timeout=0.5)
+def test_server_error_timeout_and_dropped_connection_are_unavailable(pds, member, saved_session, effect):
+    adapter = adapter_for(pds, member, store=saved_session, timeout=0.5)
     pds.faults.add(effect, status=500, hold=2.0)
     started = time.monotonic()
     with pytest.raises(Unavailable, match="org-bluesky"):
         adapter.post(out(f"fails by {effect}"))
     assert time.monotonic() - started < 1.5
-    assert pds.posts(member[1]) == []
+    assert stored(pds, member, f"fails by {effect}") == []
 
 
-def test_exists_delete_and_repost_are_idempotent(pds, member):
-    adapter = adapter_for(pds, member)
-    ref = adapter.post(out("a year ago today"))
-    adapter.boost(ref)
-    adapter.boost(ref)
+def test_exists_delete_and_repost_are_idempotent(pds, member, bsky):
+    ref = bsky.post(out("a year ago today"))
+    bsky.boost(ref)
+    bsky.boost(ref)
     reposts = pds.xrpc("GET", "com.atproto.repo.listRecords",
                        {"repo": member[1], "collection": "app.bsky.feed.repost"})["records"]
-    assert [(r["value"]["subject"]["uri"], r["value"]["subject"]["cid"]) for r in reposts] == [(ref.id, ref.cid)]
-    assert adapter.exists(ref)
-    adapter.delete(ref)
-    assert not adapter.exists(ref)
-    adapter.delete(ref)
+    assert [r["value"]["subject"]["cid"] for r in reposts if r["value"]["subject"]["uri"] == ref.id] == [ref.cid]
+    assert bsky.exists(ref)
+    bsky.delete(ref)
+    assert not bsky.exists(ref)
+    bsky.delete(ref)
 
 
 def test_pds_login_limit_is_a_rate_limit_and_the_saved_session_avoids_it(pds_rate_limited):
