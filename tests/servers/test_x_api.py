@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from urllib.parse import urlsplit
 
@@ -112,6 +113,14 @@ def test_urls_weigh_23_whatever_their_length(x_server, client):
     text = "b" * 250 + " " + url  # 250 + 1 + 23 = 274 weighted, 471 characters
     client.create_tweet(text=text)
     assert x_server.posts()[0]["text"] == text
+
+
+def test_returned_text_has_tco_links_and_escapes_like_x(x_server, client):
+    made = client.create_tweet(text="Read example.org/statement & share <now>: https://example.org/a?b=1")
+    assert re.fullmatch(r"Read https://t\.co/\w{10} &amp; share &lt;now&gt;: https://t\.co/\w{10}", made.data["text"])
+    x_server.configure(limits={"tweet": [(5, 900)]})
+    assert client.get_tweet(made.data["id"], user_auth=True).data.text == made.data["text"]
+    assert x_server.posts()[0]["text"] == "Read example.org/statement & share <now>: https://example.org/a?b=1"
 
 
 def test_duplicate_text_is_403_with_x_detail(x_server, client):

@@ -3,7 +3,8 @@
 Rules: OAuth 1.0a HMAC-SHA1 signatures (401), weighted length ≤ 280 by ``bot.counting.x_length``
 (400), duplicate content (403), replies/quotes of missing tweets, per-user rate-limit windows
 (429 with ``x-rate-limit-*`` on every response), and per-tier enrolment (free tier: 403
-``client-not-enrolled`` on the user timeline). Faults from ``tests.servers.faults`` are built in.
+``client-not-enrolled`` on the user timeline). Returned texts look like X's: URLs as t.co links,
+``& < >`` escaped. Faults from ``tests.servers.faults`` are built in.
 """
 
 from __future__ import annotations
@@ -46,6 +47,24 @@ def not_found(value: str, parameter: str = "id") -> dict[str, Any]:
     return {"value": value, "detail": f"Could not find tweet with {parameter}: [{value}].", "title": "Not Found Error",
             "resource_type": "tweet", "parameter": parameter, "resource_id": value,
             "type": "https://api.twitter.com/2/problems/resource-not-found"}
+
+
+def as_x_returns(text: str) -> str:
+    """Text as X's API returns it: NFC, every URL wrapped in a t.co link, & < > HTML-escaped."""
+    import hashlib
+    import html
+    import unicodedata
+
+    from bot.entities import find_entities
+
+    text = unicodedata.normalize("NFC", text)
+    parts, pos = [], 0
+    for entity in (e for e in find_entities(text) if e.kind == "url"):
+        slug = hashlib.sha1(entity.text.encode()).hexdigest()[:10]
+        parts += [html.escape(text[pos:entity.start], quote=False), f"https://t.co/{slug}"]
+        pos = entity.end
+    parts.append(html.escape(text[pos:], quote=False))
+    return "".join(parts)
 
 
 def x_length(text: str) -> int:
@@ -141,7 +160,8 @@ class XHandler(FaultingHandler):
             if self.state.recent_duplicate(user, text):
                 return problem(403, "Forbidden", DUPLICATE)
             tweet = self.state.store(user, text, parent, quote_id)
-        return 201, {}, {"data": {"id": tweet.id, "text": tweet.text, "edit_history_tweet_ids": [tweet.id]}}
+        return 201, {}, {"data": {"id": tweet.id, "text": as_x_returns(tweet.text),
+                                  "edit_history_tweet_ids": [tweet.id]}}
 
     def do_delete(self, user: XUser, body: bytes, tweet_id: str) -> Reply:
         """DELETE /2/tweets/:id"""
@@ -188,7 +208,7 @@ class XHandler(FaultingHandler):
     def render(self, tweet: Any) -> dict[str, Any]:
         """A tweet object with the ``tweet.fields`` the request asked for."""
         asked = set(",".join(parse_qs(urlsplit(self.path).query).get("tweet.fields", [])).split(","))
-        out: dict[str, Any] = {"id": tweet.id, "text": tweet.text, "edit_history_tweet_ids": [tweet.id]}
+        out: dict[str, Any] = {"id": tweet.id, "text": as_x_returns(tweet.text), "edit_history_tweet_ids": [tweet.id]}
         refs = [{"type": "replied_to", "id": tweet.in_reply_to}] if tweet.in_reply_to else []
         refs += [{"type": "quoted", "id": tweet.quote_of}] if tweet.quote_of else []
         parent = self.state.tweets.get(tweet.in_reply_to or "")
