@@ -230,3 +230,10 @@ def test_pds_login_limit_is_a_rate_limit_and_the_saved_session_avoids_it(pds_rat
     assert 0 < caught.value.retry_at.timestamp() - time.time() <= 300
     adapter_for(pds_rate_limited, member, store=store).post(out("still posting on the saved session"))
     assert [p["text"] for p in pds_rate_limited.posts(member[1])] == ["logged in once", "still posting on the saved session"]
+
+
+def test_a_mention_whose_resolver_times_out_stays_plain_text(pds, member, saved_session):
+    adapter = adapter_for(pds, member, store=saved_session, timeout=0.5)
+    pds.faults.add("timeout", method="GET", path=r"/xrpc/com\.atproto\.identity\.resolveHandle", hold=2.0)
+    ref = adapter.post(out(f"thanks @{member[0]}"))
+    assert pds.get_record(ref.id)["value"].get("facets") is None
