@@ -5,8 +5,8 @@
   ``@user``) → 422 ``{"error": "Validation failed: Text character limit of N exceeded"}``.
 - ``/api/v1/instance`` and ``/api/v2/instance`` advertise this proxy's limit and URL cost.
 - Rate limits with Mastodon's headers (``X-RateLimit-Reset`` is ISO 8601): 300 requests per
-  5 minutes per token, and status creation 300 per 3 hours per account → 429
-  ``{"error": "Too many requests"}``.
+  5 minutes per token, and status creation 300 per 3 hours per account (replays of an
+  Idempotency-Key that already made a status do not count) → 429 ``{"error": "Too many requests"}``.
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ class MastodonRules:
         self.api_window = (300, 300)  # (requests, seconds) per token
         self.status_window = (300, 3 * 3600)  # statuses created per account
         self._slots: dict[tuple[str, str], list[float]] = {}
+        self._keys: set[tuple[str, str]] = set()  # (token, Idempotency-Key) of statuses created
 
     def reset(self, limit: int = 500, url_length: int = 23) -> None:
         """Back to Mastodon's defaults with fresh windows."""
@@ -66,6 +67,7 @@ class MastodonRules:
             self.limit, self.url_length = limit, url_length
             self.api_window, self.status_window = (300, 300), (300, 3 * 3600)
             self._slots.clear()
+            self._keys.clear()
 
     def _take(self, kind: str, token: str, window: tuple[int, int]) -> tuple[bool, dict[str, str]]:
         """Count one request in ``token``'s window; (allowed, Mastodon rate-limit headers)."""
@@ -86,7 +88,8 @@ class MastodonRules:
         token = (headers.get("Authorization") or "").removeprefix("Bearer ").strip()
         if not token or not bare.startswith("/api/"):
             return None
-        creating = method == "POST" and bare == "/api/v1/statuses"
+        # A replayed Idempotency-Key returns the status already made: Mastodon does not count it.
+        creating = method == "POST" and bare == "/api/v1/statuses" and not self._replay(token, headers)
         kind, window = ("statuses", self.status_window) if creating else ("api", self.api_window)
         allowed, limit_headers = self._take(kind, token, window)
         if not allowed:
@@ -100,15 +103,23 @@ class MastodonRules:
                 return 422, limit_headers, {"error": error}
         return None
 
+    def _replay(self, token: str, headers: Any) -> bool:
+        """Whether this create repeats an Idempotency-Key that already made a status."""
+        with self.lock:
+            return (token, headers.get("Idempotency-Key") or "") in self._keys
+
     def after(self, method: str, path: str, headers: Any, reply: Reply) -> Reply:
         """Replace mastodon-mock's rate-limit headers with ours; advertise our length rules."""
         status, out, payload = reply
         out = {k: v for k, v in out.items() if not k.lower().startswith("x-ratelimit")}
         bare = urlsplit(path).path
         token = (headers.get("Authorization") or "").removeprefix("Bearer ").strip()
+        creating = method == "POST" and bare == "/api/v1/statuses"
+        if creating and status == 200 and headers.get("Idempotency-Key"):
+            with self.lock:
+                self._keys.add((token, headers["Idempotency-Key"]))
         if token and bare.startswith("/api/"):
-            kind, window = ("statuses", self.status_window) if bare == "/api/v1/statuses" and method == "POST" \
-                else ("api", self.api_window)
+            kind, window = ("statuses", self.status_window) if creating else ("api", self.api_window)
             with self.lock:
                 start, used = self._slots.get((kind, token), [time.time(), 0])
             out.update(MASTODON.rate_limit_headers(window[0], int(window[0] - used), start + window[1]))

@@ -93,6 +93,15 @@ def test_status_creation_window_exhausted_is_429(mastodon_server, alice):
     assert [p["text"] for p in mastodon_server.posts("alice_token")] == ["one", "two"]
 
 
+def test_idempotent_replays_do_not_count_against_the_status_window(mastodon_server, alice):
+    mastodon_server.configure(status_window=(2, 3600))
+    first = alice.status_post("Once", idempotency_key="k-1")
+    assert all(alice.status_post("Once", idempotency_key="k-1")["id"] == first["id"] for _ in range(3))
+    alice.status_post("Twice", idempotency_key="k-2")
+    with pytest.raises(MastodonRatelimitError):
+        alice.status_post("Thrice", idempotency_key="k-3")
+
+
 def test_bad_token_is_401(mastodon_server):
     stranger = Mastodon(access_token="not-a-token", api_base_url=mastodon_server.base_url, ratelimit_method="throw")
     with pytest.raises(MastodonUnauthorizedError):
