@@ -265,12 +265,13 @@ class Journal:
 
     def create_thread(self, statement_id: str, account: str, platform: str, kind: str, occasion: str,
                       content_hash: str, language: str, posts: Sequence[NewPost], now: datetime) -> ThreadRow:
-        """Freeze a planned thread and its posts in one transaction."""
+        """Freeze a planned thread and its posts in one transaction; a thread frozen first by another process wins."""
         with self._tx() as db:
-            cur = db.execute("INSERT INTO threads (statement_id, account, platform, kind, occasion, status, "
+            cur = db.execute("INSERT OR IGNORE INTO threads (statement_id, account, platform, kind, occasion, status, "
                              "content_hash, language, created, updated) VALUES (?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?)",
                              (statement_id, account, platform, kind, occasion, content_hash, language, stamp(now), stamp(now)))
-            self._insert_posts(db, int(cur.lastrowid or 0), posts, now)
+            if cur.rowcount:
+                self._insert_posts(db, int(cur.lastrowid or 0), posts, now)
         found = self.thread(statement_id, account, kind, occasion)
         assert found is not None
         return found

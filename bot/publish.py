@@ -136,11 +136,17 @@ def publish_thread(journal: Journal, adapter: Adapter, thread: Thread, statement
     first post quotes ``quote``, or a single ``boost`` of that post.
     """
     rng = rng or random.Random()
-    row = freeze(journal, thread, statement, now=now(), replan=replan, kind=kind, occasion=occasion,
-                 quote=quote, boost=boost, rng=rng)
+
+    def frozen(again: bool) -> ThreadRow:
+        return freeze(journal, thread, statement, now=now(), replan=again, kind=kind, occasion=occasion,
+                      quote=quote, boost=boost, rng=rng)
+
+    row = frozen(False)
     if not journal.lock_thread(row.id):
         return ThreadResult(row.account, "busy", "another statement-bot process is posting this thread right now")
     try:
+        if replan:  # under the lock, so no other process is sending a post this replaces
+            row = frozen(True)
         run = _Run(journal, adapter, row, statement, now, sleep, settings, rng)
         return _publish(run, posts_per_day)
     finally:

@@ -101,6 +101,13 @@ def test_killed_between_intent_and_result_leaves_a_sending_row(tmp_path):
         assert (post.status, post.attempts, post.ref) == ("sending", 1, None)
 
 
+def test_a_thread_frozen_twice_keeps_the_first_plan(tmp_path):
+    with Journal(tmp_path / "j.sqlite3") as j:
+        first = j.create_thread("s", "acct", "x", "thread", "", "h1", "en", new_posts(2), NOW)
+        again = j.create_thread("s", "acct", "x", "thread", "", "h2", "en", new_posts(5), NOW)
+        assert again == first and len(j.posts(first.id)) == 2
+
+
 def test_replan_keeps_every_post_that_may_be_online(tmp_path):
     with Journal(tmp_path / "j.sqlite3") as j:
         row = j.create_thread("s", "acct", "x", "thread", "", "h1", "en", new_posts(4), NOW)
