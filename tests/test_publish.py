@@ -126,6 +126,20 @@ def test_crash_between_send_and_record_is_settled_without_a_duplicate(journal, c
     assert chain_ok(adapter, texts(thread))
 
 
+def test_mastodon_unknown_older_than_the_key_window_is_looked_up_not_resent(journal, clock):
+    statement, thread = make(2)
+    adapter = FakeAdapter()
+    publish(journal, adapter, thread, statement, clock)
+    second = journal.posts(journal.thread("s1", "acct").id)[1]
+    journal.mark_sending(second.id, clock.now())  # a run died here; the status is on the server
+    journal.db.execute("UPDATE posts SET remote_id = NULL, sent_at = NULL WHERE id = ?", (second.id,))
+    clock.t += timedelta(hours=2)  # Mastodon has forgotten the Idempotency-Key by now
+    adapter.calls.clear()
+    assert publish(journal, adapter, thread, statement, clock).status == "sent"
+    assert adapter.calls == ["find"]
+    assert chain_ok(adapter, texts(thread))
+
+
 def test_x_duplicate_on_a_timeline_it_cannot_read_needs_attention_and_resolves(journal, clock):
     statement, thread = make(4, account="xacct", platform="x")
     adapter = FakeAdapter(platform="x", account="xacct", can_read=False)
