@@ -170,3 +170,16 @@ def test_a_mastodon_instance_limit_is_used_before_the_thread_is_frozen(setup, ca
         frozen = journal.posts(journal.thread("test-statement", "masto").id)
     assert len(frozen) == len(roomy.live()) < 3  # split at 400, not the config's 120
     assert max(len(p.text) for p in frozen) > 120
+
+
+def test_retract_looks_up_a_post_whose_outcome_was_unknown(setup, capsys):
+    statement, config, state = setup
+    masto = FakeAdapter(account="masto", max_chars=120)
+    post_command.run(parse("post", statement, "--config", config, "--account", "masto"),
+                     adapter_for=fakes(masto=masto))
+    with Journal(state) as journal:
+        last = journal.posts(journal.thread("test-statement", "masto").id)[-1]
+        journal.mark_failed(last.id, "read timed out", last.sent_at, unknown=True)
+        journal.db.execute("UPDATE posts SET remote_id = NULL WHERE id = ?", (last.id,))
+    assert retract_command.run(parse("retract", statement, "--config", config), adapter_for=fakes(masto=masto)) == 0
+    assert masto.live() == [] and "find" in masto.calls
