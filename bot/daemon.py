@@ -8,7 +8,6 @@ events may repeat, posts never do.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import os
@@ -22,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Config
-from bot.errors import BotError, JournalError, PublishError, StatementError
+from bot.errors import BotError, PublishError, StatementError
+from bot.instance import lock_state
 from bot.journal import Journal, delete_value
 from bot.model import Account, Statement, Thread
 from bot.networks.base import Adapter
@@ -47,39 +47,6 @@ def fire(kind: str, account: str, occasion: str, statement_id: str) -> None:
 
 class Stopping(BaseException):
     """Raised inside a publisher's wait when the bot is stopping: the post is already recorded."""
-
-
-def lock_state(state: Path) -> int:
-    """Take the single-instance lock ``<state>.lock`` (pid inside); refuse if another run holds it."""
-    path = Path(f"{state}.lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        other = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
-        os.close(fd)
-        raise JournalError(f"{state}: another `statement-bot run` (pid {other}) is already using this state; "
-                           "stop it first (two bots would post the same threads)") from None
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, str(os.getpid()).encode(), 0)
-    return fd
-
-
-def running_pid(state: Path) -> int | None:
-    """The pid of the `run` holding the lock on ``state``, or None if none runs."""
-    try:
-        fd = os.open(f"{state}.lock", os.O_RDONLY)
-    except FileNotFoundError:
-        return None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except OSError:
-        text = os.pread(fd, 32, 0).decode(errors="replace").strip()
-        return int(text) if text.isdigit() else None
-    finally:
-        os.close(fd)
-    return None
 
 
 class Daemon:
@@ -243,18 +210,21 @@ class Daemon:
             self.plan_anniversary(statement, account)
             return
         if row is not None and row.status in ("failed", "needs_attention"):
-            if row.content_hash != statement.content_hash and self._started(row.id):
-                self._note_edit(statement, account)
-            return  # a person decides; `status` says what to run
+            if row.content_hash == statement.content_hash or self._started(row.id):
+                if row.content_hash != statement.content_hash:
+                    self._note_edit(statement, account)
+                return  # a person decides; `status` says what to run
         if row is not None and self._started(row.id):
             if row.content_hash != statement.content_hash:
                 self._note_edit(statement, account)
             self._queue(key, row.not_before or now, "resume")
             return
-        if self.journal.get_value(MISSED + key.id) is not None:
-            return
         manual = self.journal.get_value(AT + statement.id)
         when = datetime.fromisoformat(json.loads(manual)["at"]) if manual else statement.publish_at or now
+        if self.journal.get_value(MISSED + key.id) is not None:
+            if when <= now or self.dry_run:
+                return  # stays missed until a person or a new publish_at says otherwise
+            delete_value(self.journal, MISSED + key.id)
         existing = self.schedule.get(key)
         if existing is not None and existing + self.grace < now:
             return  # the scheduler records it as missed when it resumes
@@ -311,12 +281,11 @@ class Daemon:
             self._queue(wanted, occasion.at, "queued")
 
     def _missed(self, key: JobKey, due: datetime) -> None:
+        if not self.dry_run:
+            with Journal(self.config.state) as journal:
+                journal.set_value(MISSED + key.id, json.dumps({"due": due.isoformat()}), self.clock())
         log.warning("missed %s due %s: the bot was down longer than the grace window; "
                     "`statement-bot schedule PATH --at now` posts it", key.kind, due.isoformat(), extra=_where(key))
-        if self.dry_run:
-            return
-        with Journal(self.config.state) as journal:
-            journal.set_value(MISSED + key.id, json.dumps({"due": due.isoformat()}), self.clock())
 
     # -- jobs (worker threads) -----------------------------------------------------
     def run_job(self, key: JobKey) -> None:

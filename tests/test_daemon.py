@@ -280,8 +280,6 @@ def test_job_left_in_the_store_past_grace_is_marked_missed_by_the_scheduler(tmp_
 
 
 def test_schedule_at_and_cancel_by_hand(tmp_path, bots, capsys):
-    from bot.cli import main
-
     config = make_config(tmp_path)
     path = config.statements_dir / "hand.txt"
     path.write_text(statement("By hand", publish_at=(datetime.now(UTC) + timedelta(days=2)).isoformat()))

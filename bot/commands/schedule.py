@@ -78,7 +78,8 @@ def _change(config: Config, path: str, at: str | None, cancel: bool) -> int:
     import os
     import signal
 
-    from bot.daemon import AT, CANCELLED, running_pid
+    from bot.daemon import AT, CANCELLED
+    from bot.instance import running_pid
     from bot.journal import Journal, delete_value
     from bot.reading import read_statement
     from bot.schedule import Schedule

@@ -40,7 +40,8 @@ def local(moment: datetime, config: Config) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from bot.config import DEFAULT_CONFIG, load_config
-    from bot.daemon import CANCELLED, MISSED, running_pid
+    from bot.daemon import CANCELLED, MISSED
+    from bot.instance import running_pid
     from bot.journal import Journal, statement_rows, values_with_prefix
     from bot.schedule import JobKey
 
