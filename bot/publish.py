@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.config import Config, PublishingSettings
-from bot.errors import AuthError, BotError, ConfigError, Duplicate, PublishError, RateLimited, Rejected, Unavailable
+from bot.errors import AuthError, BotError, ConfigError, Duplicate, RateLimited, Rejected, Unavailable
 from bot.journal import Journal, NewPost, PostRow, ThreadRow, tid
 from bot.model import Account, Statement, Thread
 from bot.networks.base import Adapter, Outgoing, PostRef
