@@ -165,6 +165,8 @@ class Daemon:
             statement = read_statement(event.path, self.config)
         except StatementError as e:
             log.error("skipped: %s", e)
+            if old is not None:  # still that statement's file: a later fix or deletion must find it
+                self.paths[old], self.ids[event.path] = event.path, old
             return
         if old is not None and old != statement.id:
             self._forget(old, f"{event.path.name} now has id {statement.id!r}")
