@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -396,3 +397,46 @@ def test_second_run_refuses_sigterm_stops_cleanly_and_secrets_stay_out_of_logs(t
     rest = "".join(seen) + first.stderr.read()
     assert '"message": "stopped"' in rest and SECRET not in rest
     assert mastodon_server.posts("alice_token") == []
+
+
+@dataclass
+class PowerCut(FakeAdapter):
+    """A fake network whose process 'dies' (SystemExit) just before sending post ``cut_at``."""
+
+    cut_at: int = 0
+
+    def post(self, out):
+        if len(self.posts) + 1 == self.cut_at:
+            self.cut_at = 0
+            raise SystemExit("power cut")
+        return super().post(out)
+
+
+def test_thread_interrupted_mid_way_is_resumed_at_start_without_duplicates(tmp_path, bots):
+    from bot.networks.fake import chain_ok
+
+    config = make_config(tmp_path, accounts="""
+  - name: masto
+    platform: mastodon
+    instance: https://masto.example
+    limit: 120
+    credentials: {access_token: DAEMON_TEST_TOKEN}
+""")
+    body = " ".join(f"Sentence {i} about the strike and the workers' demands." for i in range(12))
+    (config.statements_dir / "long.txt").write_text(statement("Interrupted", body))
+    fake = PowerCut(platform="mastodon", account="masto", max_chars=120, cut_at=3)
+    first = Bot(config, fakes={"masto": fake})
+    bots.append(first)
+    first.wait(lambda: len(fake.posts) == 2 and fake.cut_at == 0)
+    time.sleep(0.3)
+    first.stop()
+    with Journal(config.state) as journal:
+        row = journal.thread("long", "masto")
+        assert row is not None and row.status == "sending"
+        planned = [p.text for p in journal.posts(row.id)]
+    assert len(planned) > 3
+    second = Bot(config, fakes={"masto": fake})
+    bots.append(second)
+    second.wait(lambda: second.log.messages("thread complete"))
+    assert second.log.messages("resume thread")
+    assert chain_ok(fake, planned)
