@@ -83,7 +83,7 @@ def bots():
 
 def test_anniversary_on_the_day_clocks_go_forward_fires_at_local_ten(tmp_path, bots):
     # 29 March 2026: London moves to BST at 01:00 UTC, so 10:00 local is 09:00 UTC that day.
-    fake_now = datetime(2026, 3, 29, 8, 59, 57, tzinfo=UTC)
+    fake_now = datetime(2026, 3, 29, 8, 59, 58, 500000, tzinfo=UTC)
     config, bot = fire_anniversary(tmp_path, bots, "2019-03-29", fake_now, 2026)
     bot.wait(lambda: len(bot.log.messages("anniversary complete")) == 2, timeout=10)
     rows, posts = anniversary_rows(config, 2026)
@@ -100,7 +100,7 @@ def test_anniversary_on_the_day_clocks_go_forward_fires_at_local_ten(tmp_path, b
 
 
 def test_leap_day_statement_comes_back_on_28_february(tmp_path, bots):
-    fake_now = datetime(2027, 2, 28, 9, 59, 57, tzinfo=UTC)  # GMT: local 09:59:57
+    fake_now = datetime(2027, 2, 28, 9, 59, 58, 500000, tzinfo=UTC)  # GMT: local 09:59:58.5
     config, bot = fire_anniversary(tmp_path, bots, "2024-02-29", fake_now, 2027)
     planned = [p for p in bot.daemon.schedule.planned() if p.key.kind == "anniversary"]
     assert {p.at.astimezone(config.tz).date() for p in planned} == {date(2027, 2, 28)}
@@ -115,7 +115,7 @@ def test_leap_day_statement_comes_back_on_28_february(tmp_path, bots):
 
 
 def test_anniversary_posts_once_per_year_even_after_a_restart(tmp_path, bots):
-    fake_now = datetime(2026, 1, 4, 9, 59, 57, tzinfo=UTC)
+    fake_now = datetime(2026, 1, 4, 9, 59, 58, 500000, tzinfo=UTC)
     config, bot = fire_anniversary(tmp_path, bots, "2020-01-04", fake_now, 2026)
     bot.wait(lambda: len(bot.log.messages("anniversary complete")) == 2, timeout=10)
     bot.stop()
@@ -127,7 +127,7 @@ def test_anniversary_posts_once_per_year_even_after_a_restart(tmp_path, bots):
 
 
 def test_deleted_original_is_posted_again_with_a_link_and_recorded(tmp_path, bots):
-    fake_now = datetime(2026, 1, 4, 9, 59, 57, tzinfo=UTC)
+    fake_now = datetime(2026, 1, 4, 9, 59, 57, tzinfo=UTC)  # time to delete the original first
     accounts = """
   - name: xacct
     platform: x
