@@ -29,7 +29,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from bot.entities import DATA_DIR, display_url, find_entities, mastodon_url_spans, url_spans, windows
+from bot.entities import DATA_DIR, compiled, display_url, find_entities, mastodon_url_spans, url_spans, windows
 
 TYPE_CHECKING = False  # typing costs import time; mypy still reads the block below
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ def _char_weights(text: str, config: XConfig) -> int:
     if light is None:
         return sum(next((w for s, e, w in config.ranges if s <= ord(ch) <= e), config.default_weight)
                    for ch in text)
-    heavy = len(re.findall(light[0], text))
+    heavy = len(compiled(light[0]).findall(text))
     return (len(text) - heavy) * light[1] + heavy * config.default_weight
 
 
@@ -125,7 +125,7 @@ def _x_segment(text: str, config: XConfig) -> int:
     total = _char_weights(text, config)
     if not config.emoji_parsing or text.isascii():
         return total
-    for run in re.finditer(_EMOJI_RUN, text):
+    for run in compiled(_EMOJI_RUN).finditer(text):
         for emoji in _emoji().finditer(run.group()):
             total += config.default_weight - _char_weights(emoji.group(), config)
     return total
@@ -168,7 +168,7 @@ _JOINING = r"[^\x00-\u02ff\u0370-\u0482\u048a-\u0590\u0606-\u060f\u061b\u061d-\u
 
 def grapheme_count(text: str) -> int:
     """Number of extended grapheme clusters."""
-    if text.isascii() or not re.search(_JOINING, text):
+    if text.isascii() or not compiled(_JOINING).search(text):
         return len(text) - text.count("\r\n")
     return len(_graphemes().findall(text))
 
@@ -184,9 +184,9 @@ def mastodon_countable_text(text: str, url_length: int = 23) -> str:
     """The text Mastodon counts: each URL as ``url_length`` x's, each ``@user@domain`` as ``@user``."""
     found = [(s, e, "x" * url_length) for s, e in mastodon_url_spans(text)]
     for start, end in windows(text, "@"):
-        for m in re.finditer(_MASTODON_MENTION, text[start:end]):
-            if not re.match(_END_MENTION, text[start + m.end():start + m.end() + 3]):
-                found.append((start + m.start(), start + m.end(), "@" + m.group(2)))
+        for m in compiled(_MASTODON_MENTION).finditer(text, start, end):
+            if not compiled(_END_MENTION).match(text, m.end()):
+                found.append((m.start(), m.end(), "@" + m.group(2)))
     if not found:
         return text
     parts, pos = [], 0

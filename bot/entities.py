@@ -37,6 +37,9 @@ _URL_MAX = 4096
 _LABEL_MAX = 63
 
 
+compiled = cache(re.compile)  # patterns compiled on first use: importing compiles nothing
+
+
 @dataclass(frozen=True)
 class Entity:
     """One entity in a text: ``text == source[start:end]`` (Python str offsets)."""
@@ -186,7 +189,7 @@ def windows(text: str, trigger: str) -> Iterator[tuple[int, int]]:
     one "before" the link than match at the start of the text.
     """
     backwards, done = "", 0
-    for hit in re.finditer(trigger, text):
+    for hit in compiled(trigger).finditer(text):
         if hit.start() < done:
             continue
         backwards = backwards or text[::-1]
@@ -221,7 +224,7 @@ _HASHTAG_CHAR = r"[\p{L}\p{M}\p{Nd}_\u200c\u200d\ua67e\u05be\u05f3\u05f4\uff5e\u
 
 
 def _mentions(word: str) -> list[tuple[int, int]]:
-    return [m.span() for m in re.finditer(_MENTION, word)]
+    return [m.span() for m in compiled(_MENTION).finditer(word)]
 
 
 def _hashtags(word: str) -> list[tuple[int, int]]:
@@ -229,7 +232,7 @@ def _hashtags(word: str) -> list[tuple[int, int]]:
 
 
 def _emails(word: str) -> list[tuple[int, int]]:
-    return [m.span() for m in re.finditer(_EMAIL, word) if m.group(2).lower() in _tld_set()]
+    return [m.span() for m in compiled(_EMAIL).finditer(word) if m.group(2).lower() in _tld_set()]
 
 
 @cache
@@ -271,7 +274,7 @@ DISPLAY_URL_MAX = 30
 
 def display_url(url: str) -> str:
     """How the Bluesky app shows a link: no scheme, no ``www.``, cut to 30 characters with '…'."""
-    shown = re.sub(_SCHEME, "", url, count=1)
+    shown = compiled(_SCHEME).sub("", url, count=1)
     if shown[:4].lower() == "www.":
         shown = shown[4:]
     if shown.endswith("/") and shown.count("/") == 1:
