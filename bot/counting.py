@@ -27,7 +27,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 
 from bot.entities import DATA_DIR, compiled, display_url, find_entities, mastodon_url_spans, url_spans, windows
 
@@ -57,6 +57,15 @@ class XConfig:
         return cls(data["maxWeightedTweetLength"], data["scale"], data["defaultWeight"],
                    data["transformedURLLength"], bool(data.get("emojiParsingEnabled", False)),
                    tuple((r["start"], r["end"], r["weight"]) for r in data["ranges"]))
+
+    @cached_property
+    def uniform(self) -> tuple[re.Pattern[str], int] | None:
+        """(pattern of code points outside every range, the ranges' weight) if they share one."""
+        weights = {weight for _, _, weight in self.ranges}
+        if len(weights) != 1:
+            return None
+        chars = "".join(f"{re.escape(chr(start))}-{re.escape(chr(end))}" for start, end, _ in self.ranges)
+        return re.compile(f"[^{chars}]"), weights.pop()
 
 
 @cache
@@ -96,23 +105,13 @@ def _graphemes() -> Any:
     return regex.compile(r"\X")
 
 
-@cache
-def _light(config: XConfig) -> tuple[str, int] | None:
-    """The class of all ranged code points and their weight, if they share one (as in v2, v3)."""
-    weights = {weight for _, _, weight in config.ranges}
-    if len(weights) != 1:
-        return None
-    chars = "".join(f"{re.escape(chr(start))}-{re.escape(chr(end))}" for start, end, _ in config.ranges)
-    return f"[^{chars}]", weights.pop()
-
-
 def _char_weights(text: str, config: XConfig) -> int:
-    light = _light(config)
-    if light is None:
+    if config.uniform is None:
         return sum(next((w for s, e, w in config.ranges if s <= ord(ch) <= e), config.default_weight)
                    for ch in text)
-    heavy = len(compiled(light[0]).findall(text))
-    return (len(text) - heavy) * light[1] + heavy * config.default_weight
+    outside, weight = config.uniform
+    heavy = len(outside.findall(text))
+    return (len(text) - heavy) * weight + heavy * config.default_weight
 
 
 # Every emoji sequence lies in such a run: no emoji character is below U+203C except # * 0-9 (C)
@@ -182,6 +181,8 @@ _END_MENTION = (r"[@\uFF20\xC0-\xD6\xD8-\xF6\xF8-\xFF\u0100-\u024F\u0253\u0254\u
 
 def mastodon_countable_text(text: str, url_length: int = 23) -> str:
     """The text Mastodon counts: each URL as ``url_length`` x's, each ``@user@domain`` as ``@user``."""
+    if "@" not in text and "://" not in text:
+        return text
     found = [(s, e, "x" * url_length) for s, e in mastodon_url_spans(text)]
     for start, end in windows(text, "@"):
         for m in compiled(_MASTODON_MENTION).finditer(text, start, end):

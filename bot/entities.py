@@ -206,6 +206,8 @@ def _find(text: str, trigger: str, pattern: Callable[[str], Iterable[tuple[int, 
 
 def url_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every URL twitter-text extracts, with or without scheme."""
+    if "." not in text:
+        return []
     return _find(text, _MAYBE_URL, lambda word: _scan(word, _x_url(), schemeless=True))
 
 
