@@ -82,11 +82,11 @@ class Daemon:
         _RUNNING = self
         watcher = Watcher(self.config.statements_dir, self.config.scheduler.settle_seconds, self.events.put)
         try:
+            self._signals()  # from here on a stop request waits for a clean moment
             self.schedule.start(paused=True)
             watcher.start()
             self.reconcile()
             self.schedule.resume()
-            self._signals()
             log.info("started%s: watching %s", " (dry run: nothing is sent)" if self.dry_run else "",
                      self.config.statements_dir)
             self.started.set()
@@ -99,6 +99,8 @@ class Daemon:
                         self.on_file(item)
                 except BotError as e:
                     log.error("%s", e)
+                except Exception:  # a bug met by one file must not stop the bot for all the others
+                    log.exception("handling %s failed", item)
         finally:
             log.info("stopping: letting the post in flight finish")
             self.stopping.set()
@@ -136,7 +138,8 @@ class Daemon:
         from bot.reading import iter_statements
 
         found: dict[str, tuple[Path, Statement]] = {}
-        for path, result in iter_statements(self.config.statements_dir, self.config):
+        self.config.statements_dir.mkdir(parents=True, exist_ok=True)
+        for path, result in iter_statements(self.config.statements_dir.resolve(), self.config):
             if isinstance(result, StatementError):
                 log.error("skipped: %s", result)
             elif result.id in found:
@@ -150,7 +153,10 @@ class Daemon:
                 self.schedule.remove(planned.key)
                 log.info("cancelled %s: its file is gone", planned.key.id, extra=_where(planned.key))
         for _, statement in found.values():
-            self.plan(statement)
+            try:
+                self.plan(statement)
+            except BotError as e:
+                log.error("%s", e, extra={"statement": statement.id})
 
     def on_file(self, event: FileEvent) -> None:
         """React to one settled file event."""

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 log = logging.getLogger("statement-bot.watch")
 
-STATEMENT_SUFFIXES = (".txt", ".md", ".pdf")
+STATEMENT_SUFFIXES = (".txt", ".md", ".markdown", ".pdf")  # what bot.reading reads
 TEMP_SUFFIXES = (".swp", ".swx", ".part", ".crdownload", ".tmp", "~")
 
 EventKind = Literal["created", "modified", "deleted", "moved"]

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRET = "sk-test-NOT-A-REAL-TOKEN-7f3a"
 
 
-def make_config(root: Path, accounts: str = "", extra: str = "") -> Config:
+def make_config(root: Path, accounts: str = "", extra: str = "", statements_dir: str = "statements") -> Config:
     accounts = accounts or """
   - name: masto
     platform: mastodon
@@ -43,7 +43,7 @@ def make_config(root: Path, accounts: str = "", extra: str = "") -> Config:
     (root / "statements").mkdir(parents=True, exist_ok=True)
     text = f"""
 timezone: Europe/London
-statements_dir: statements
+statements_dir: {statements_dir}
 state: state/bot.sqlite3
 accounts:{accounts}
 scheduler: {{settle_seconds: 0.2, grace_seconds: 600}}
@@ -180,15 +180,18 @@ def test_edit_after_posting_is_not_posted_again_and_status_shows_it(tmp_path, bo
 
 
 def test_deleted_statement_cancels_its_pending_jobs(tmp_path, bots):
-    config = make_config(tmp_path)
+    (tmp_path / "config").mkdir()
+    config = make_config(tmp_path, statements_dir="config/../statements")  # as the default config has it
+    soon = statement("Soon", publish_at=(datetime.now(UTC) + timedelta(hours=1)).isoformat())
+    (config.statements_dir / "before-start.txt").write_text(soon)
     bot = Bot(config)
     bots.append(bot)
-    path = config.statements_dir / "soon.txt"
-    path.write_text(statement("Soon", publish_at=(datetime.now(UTC) + timedelta(hours=1)).isoformat()))
-    bot.wait(lambda: len(bot.daemon.schedule.planned()) == 2)
-    path.unlink()
+    (config.statements_dir / "after-start.txt").write_text(soon)
+    bot.wait(lambda: len(bot.daemon.schedule.planned()) == 4)
+    for name in ("before-start.txt", "after-start.txt"):
+        (config.statements_dir / name).unlink()
     bot.wait(lambda: bot.daemon.schedule.planned() == [])
-    assert bot.log.messages("cancelled thread:")
+    assert len(bot.log.messages("cancelled thread:")) == 4
 
 
 def test_statements_added_while_down_are_queued_once_and_nothing_posts_twice(tmp_path, bots):
