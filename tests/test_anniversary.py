@@ -125,3 +125,47 @@ def test_occasion_times_are_timezone_aware_and_in_order():
     assert [o.at.date() for o in found] == [date(2020, 2, 29), date(2021, 2, 28), date(2022, 2, 28),
                                             date(2023, 2, 28), date(2024, 2, 29)]
     assert all(o.at.tzinfo is not None for o in found)
+
+
+def _words(suffix: str) -> str:
+    return "Five years ago today: No to war"
+
+
+def test_repost_quotes_on_x_and_bluesky():
+    from bot.anniversary import repost
+    from bot.networks.base import PostRef
+
+    original = PostRef("123", "https://x.com/a/status/123")
+    for platform in ("x", "bluesky"):
+        assert repost(platform, original, True, "first", _words, None, lambda t: True) == [
+            ("quote", "Five years ago today: No to war", original)]
+
+
+def test_repost_on_mastodon_is_a_boost_and_a_post_linking_to_the_original():
+    from bot.anniversary import repost
+    from bot.networks.base import PostRef
+
+    original = PostRef("9", "https://masto.example/@a/9")
+    (boost, b_text, b_ref), (post, text, target) = repost("mastodon", original, True, "first", _words, None,
+                                                          lambda t: True)
+    assert (boost, b_ref, post, target) == ("boost", original, "post", None)
+    assert text == "Five years ago today: No to war\n\nhttps://masto.example/@a/9"
+
+
+def test_repost_of_a_deleted_original_is_its_text_again_with_the_statement_link():
+    from bot.anniversary import repost
+    from bot.networks.base import PostRef
+
+    planned = repost("x", PostRef("1"), False, "No to war. " * 40, _words, "https://e.org/s",
+                     lambda t: len(t) <= 280)
+    (action, text, target), = planned
+    assert (action, target) == ("post", None)
+    assert text.endswith("…\n\nhttps://e.org/s") and len(text) <= 280
+
+
+def test_first_post_loses_its_numbering_line_only():
+    from bot.anniversary import without_numbering
+
+    assert without_numbering("No to war.\n\n1/12", "{i}/{n}", 12) == "No to war."
+    assert without_numbering("No to war. 1/12 of us", "{i}/{n}", 12) == "No to war. 1/12 of us"
+    assert without_numbering("No to war.", None, 1) == "No to war."

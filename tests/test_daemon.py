@@ -364,8 +364,11 @@ def test_killed_with_a_job_due_then_restarted_posts_it_once(tmp_path, mastodon_s
     assert mastodon_server.posts("alice_token") == []
     second = start_run(config, env)
     try:
-        read_until(second, "thread complete")
+        lines = read_until(second, "thread complete")
         posts = mastodon_server.posts("alice_token")
+        logged = [line for line in lines if " INFO posted post " in line]
+        assert len(logged) == len(posts)
+        assert all(f"statement=crash account=masto index={i}" in line for i, line in enumerate(logged, 1))
         assert len(posts) > 1 and len({p["text"] for p in posts}) == len(posts)
         assert posts[0]["text"].startswith("Crash test")
         assert all(p["in_reply_to_id"] == posts[i]["id"] for i, p in enumerate(posts[1:]))
