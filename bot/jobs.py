@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.journal import Journal, NewPost, ThreadRow, tid
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from bot.publish import ThreadResult
 
 log = logging.getLogger("statement-bot")
+BUSY_RETRY = timedelta(minutes=1)
 
 
 def rules_of(account: Account, adapter: Adapter) -> Rules:
@@ -133,8 +134,9 @@ def _report(daemon: Daemon, journal: Journal, key: JobKey, result: ThreadResult,
     elif result.status == "paused" and result.not_before is not None:
         daemon.schedule.add(key, result.not_before)
         log.warning("%s paused: %s", key.kind, result.message, extra=where)
-    elif result.status == "busy":
-        log.warning("%s: %s", key.kind, result.message, extra=where)
+    elif result.status == "busy":  # `statement-bot post` has it; look again so its anniversary gets queued
+        daemon.schedule.add(key, daemon.clock() + BUSY_RETRY)
+        log.warning("%s: %s; looking again in %s", key.kind, result.message, BUSY_RETRY, extra=where)
     else:
         log.error("%s %s: %s", key.kind, result.status, result.message, extra=where)
 
