@@ -10,6 +10,7 @@ all requests fail (seeded) and reruns until the thread is complete.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -150,9 +151,65 @@ def run_to_end(cmd: list[str], env: dict[str, str], cwd: Path, tries: int = 30) 
     raise AssertionError(f"not complete after {tries} runs: {done.stdout} {done.stderr}")
 
 
+# A process that imports statement-bot and the three SDKs once, then forks one child per
+# run: each child is a separate `statement-bot post` process (its own journal connection,
+# killed with SIGKILL like any other), without paying atproto's seconds of import 20 times.
+ZYGOTE = """
+import json, os, sys
+import bot.cli, bot.commands.post, bot.networks.bluesky, bot.networks.mastodon, bot.networks.x
+for line in sys.stdin:
+    job = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        os.chdir(job["cwd"])
+        os.environ.update(job["env"])
+        out = os.open(job["out"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        os.dup2(out, 1)
+        os.dup2(out, 2)
+        code = 1
+        try:
+            code = bot.cli.main(job["argv"])
+        finally:
+            sys.stdout.flush()
+            os._exit(code)
+    print(pid, flush=True)
+    print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), flush=True)
+"""
+
+
+class Zygote:
+    """Starts `statement-bot post` runs as forked children of one pre-imported process."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-c", ZYGOTE], cwd=ROOT, text=True,
+                                     env={**os.environ, "PYTHONPATH": str(ROOT)},
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def start(self, argv: list[str], env: dict[str, str], cwd: Path, out: Path) -> int:
+        """Fork one run; returns its pid."""
+        self.proc.stdin.write(json.dumps({"argv": argv, "env": env, "cwd": str(cwd), "out": str(out)}) + "\n")
+        self.proc.stdin.flush()
+        return int(self.proc.stdout.readline())
+
+    def wait(self) -> int:
+        """The exit code of the last run (-9 when killed)."""
+        return int(self.proc.stdout.readline())
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def zygote():
+    z = Zygote()
+    yield z
+    z.close()
+
+
 @pytest.mark.parametrize("network", ["x", "mastodon", "bluesky"], indirect=True)
 @pytest.mark.parametrize("moment", ["before", "after"])
-def test_kill_9_at_every_post_then_rerun_posts_each_exactly_once(network, moment, tmp_path):
+def test_kill_9_at_every_post_then_rerun_posts_each_exactly_once(network, moment, tmp_path, zygote):
     cmd, env = setup_files(tmp_path, network, "publishing: {timeout_seconds: 30}\n")
     effect = "timeout" if moment == "before" else "hang_after_commit"
     kills = 0
@@ -162,15 +219,15 @@ def test_kill_9_at_every_post_then_rerun_posts_each_exactly_once(network, moment
         if skip:
             network.faults.add("pass", method=None, count=skip)
         network.faults.add(effect, method=None, hold=120.0)
-        proc = subprocess.Popen(cmd, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        pid = zygote.start(cmd[3:], network.env, tmp_path, tmp_path / f"run{r}.out")
         try:
             network.faults.wait_for_held(1, timeout=60)
         except TimeoutError:
-            proc.kill()
-            out, err = proc.communicate()
-            raise AssertionError(f"run {r} never reached post {r}: {out.decode()} {err.decode()}") from None
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate()
+            os.kill(pid, signal.SIGKILL)
+            zygote.wait()
+            raise AssertionError(f"run {r} never reached post {r}: {(tmp_path / f'run{r}.out').read_text()}") from None
+        os.kill(pid, signal.SIGKILL)
+        assert zygote.wait() == -signal.SIGKILL
         kills += 1
         network.faults.release()
         deadline = time.monotonic() + 10
