@@ -15,8 +15,9 @@ from functools import partial
 from typing import Any, TypeVar
 
 import httpx
-from atproto import Client, SessionEvent
+from atproto_client import Client  # not the ``atproto`` umbrella, which also loads firehose and identity code
 from atproto_client import exceptions as xrpc
+from atproto_client.client.session import SessionEvent
 from atproto_client.request import Request
 from atproto_core.exceptions import AtProtocolError
 
