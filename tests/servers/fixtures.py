@@ -35,18 +35,17 @@ def x_server(x_server_session: XServer) -> Iterator[XServer]:
 
 # The PDS boots for seconds: once collection shows a test needs it, start it so it boots alongside
 # the tests that run first; the fixture then only waits for it.
+# (Only the plain PDS: two node boots at once would starve the first tests on two cores.)
 _early: dict[bool, PdsServer | PdsUnavailable] = {}
-_USERS = {False: "pds_session", True: "pds_rate_limited_session"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Start each PDS in the background when any collected test uses it."""
-    for rate_limits, fixture in _USERS.items():
-        if rate_limits not in _early and any(fixture in getattr(i, "fixturenames", ()) for i in items):
-            try:
-                _early[rate_limits] = PdsServer(rate_limits=rate_limits, wait=False)
-            except PdsUnavailable as error:
-                _early[rate_limits] = error
+    """Start the PDS in the background when any collected test uses it."""
+    if False not in _early and any("pds_session" in getattr(i, "fixturenames", ()) for i in items):
+        try:
+            _early[False] = PdsServer(wait=False)
+        except PdsUnavailable as error:
+            _early[False] = error
 
 
 def _start_pds(rate_limits: bool) -> PdsServer:
