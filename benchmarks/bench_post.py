@@ -3,10 +3,11 @@
 Run: ``.venv/bin/python benchmarks/bench_post.py`` (needs the test servers set up:
 ``npm ci`` in tests/servers/pds). Prints, per network:
 
-- statement-bot CPU ms per post: the CPU time (user + sys) ``bot.cli.main(["post", ...])``
+- CPU ms per post: the CPU time (user + sys) ``bot.cli.main(["post", ...])``
   takes in a process that imported every library beforehand, minus the same for a
   rerun that finds the thread already sent, divided by 20. The servers run in other
-  processes, so their time is not in it; the HTTP client library's time is.
+  processes, so their time is not in it; the HTTP client library's time is. A profiled
+  run splits it into statement-bot's own code (bot/ and sqlite3) and the SDK.
 - wall ms per post, including the server, for context;
 - start-up: CPU of a whole `statement-bot post` process that has nothing to send
   (imports, config, journal, splitting);
@@ -46,30 +47,43 @@ def measure(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, floa
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, text
 
 
-# Imports every heavy library first, then times only the command itself.
+# Imports every heavy library first, then times only the command itself. With a profile,
+# it also says which share of the CPU went to statement-bot's own code (bot/ and sqlite3)
+# rather than to the network's SDK and HTTP stack.
 DRIVER = """
-import sys, time, resource
+import cProfile, os, pstats, sys, time
 import atproto, mastodon, tweepy, bot.networks.x, bot.networks.mastodon, bot.networks.bluesky, bot.commands.post
 from bot.cli import main
+profile = cProfile.Profile(time.process_time) if os.environ.get("BENCH_PROFILE") else None
 cpu, wall = time.process_time(), time.perf_counter()
+if profile:
+    profile.enable()
 code = main(sys.argv[1:])
+if profile:
+    profile.disable()
 print(f"TIMES {time.process_time() - cpu} {time.perf_counter() - wall}")
+if profile:
+    stats = pstats.Stats(profile).stats
+    own = sum(v[2] for (path, _, name), v in stats.items() if "/bot/" in path or "sqlite3" in name)
+    print(f"OWN {own / sum(v[2] for v in stats.values())}")
 sys.exit(code)
 """
 
 
-def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
-    """(CPU s, wall s) of the post command alone, libraries already imported."""
+def timed(cmd: list[str], env: dict[str, str], cwd: Path, profile: bool = False) -> tuple[float, float, float]:
+    """(CPU s, wall s, own-code share or 0) of the post command alone, libraries already imported."""
+    env = {**env, "BENCH_PROFILE": "1"} if profile else env
     done = subprocess.run([sys.executable, "-c", DRIVER, *cmd[3:]], env=env, cwd=cwd, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"statement-bot post failed: {done.stdout} {done.stderr}")
-    cpu, wall = done.stdout.rsplit("TIMES ", 1)[1].split()
-    return float(cpu), float(wall)
+    cpu, wall = done.stdout.rsplit("TIMES ", 1)[1].split()[:2]
+    own = float(done.stdout.rsplit("OWN ", 1)[1].split()[0]) if profile else 0.0
+    return float(cpu), float(wall), own
 
 
 def bench_network(name: str, make, server, workdir: Path) -> None:
-    results = []
-    for kind in ("cpu", "rss"):  # a fresh account and thread for each measurement
+    results, own = [], 0.0
+    for kind in ("cpu", "profile", "rss"):  # a fresh account and thread for each measurement
         folder = workdir / f"{name}-{kind}"
         folder.mkdir()
         net = make(server, f"{name[0]}{random.randrange(10**6)}")
@@ -78,13 +92,17 @@ def bench_network(name: str, make, server, workdir: Path) -> None:
         if kind == "cpu":
             results.append(timed(cmd, env, folder))
             results.append(timed(cmd, env, folder))  # nothing left to send
+        elif kind == "profile":
+            own = timed(cmd, env, folder, profile=True)[2]
         else:
             wall, cpu, rss, _ = measure(cmd, env, folder)
             _, idle_cpu, _, _ = measure(cmd, env, folder)
         assert len(planned_texts(folder)) == POSTS and len(net.read()) == POSTS, f"{name}: expected {POSTS} posts"
-    (cpu, wall), (cpu0, wall0) = results
-    print(f"{name:9} {1000 * (cpu - cpu0) / POSTS:7.2f} ms CPU/post   {1000 * (wall - wall0) / POSTS:7.1f} ms "
-          f"wall/post   start-up {idle_cpu * 1000:5.0f} ms CPU   peak RSS {rss / 1024:6.1f} MiB")
+    (cpu, wall, _), (cpu0, wall0, _) = results
+    per_post = 1000 * (cpu - cpu0) / POSTS
+    print(f"{name:9} {per_post:7.2f} ms CPU/post (statement-bot's own code ~{own * per_post:4.2f} ms, the rest "
+          f"in the SDK/HTTP)   {1000 * (wall - wall0) / POSTS:6.1f} ms wall/post   start-up {idle_cpu * 1000:5.0f} ms "
+          f"CPU   peak RSS {rss / 1024:5.1f} MiB")
 
 
 def bench_core(workdir: Path) -> None:
