@@ -111,18 +111,19 @@ class _Run:
         return f"{NETWORK_NAMES.get(self.row.platform, self.row.platform)} account {self.row.account!r}"
 
     def backoff(self, failures: int) -> float:
-        """Exponential backoff with full jitter, capped."""
+        """Exponential backoff, capped, with jitter (a random wait between half and all of it)."""
         ceiling = min(self.settings.backoff_max_seconds, self.settings.backoff_base_seconds * 2 ** (failures - 1))
         return self.rng.uniform(ceiling / 2, ceiling)
 
     def attention(self, post: PostRow, why: str) -> _Stop:
         """Stop for a person, saying what to check and how to resume."""
         path = self.statement.path or self.statement.id
+        occasion = f" --occasion {self.row.occasion}" if self.row.occasion else ""
         return _Stop("needs_attention", (
             f"{self.who}: post {post.index}/{self.total} may already be online ({why}). Check the account's "
             f"recent posts for one starting {post.text[:40]!r}; then run `statement-bot post {path} --account "
-            f"{self.row.account} --resolve {post.index}=POST_ID` if it is there, or `--resolve {post.index}=none` "
-            f"if it is not."))
+            f"{self.row.account}{occasion} --resolve {post.index}=POST_ID` if it is there, or "
+            f"`--resolve {post.index}=none` if it is not."))
 
 
 def publish_thread(journal: Journal, adapter: Adapter, thread: Thread, statement: Statement, *,
@@ -322,12 +323,13 @@ def publish_statement(journal: Journal, statement: Statement, threads: Sequence[
 
 
 def resolve_post(journal: Journal, statement_id: str, account: str, index: int, ref: PostRef | None,
-                 now: datetime) -> None:
+                 now: datetime, occasion: str = "") -> None:
     """A person's answer for a post whose outcome was unknown: its id, or None for "not posted"."""
-    row = journal.thread(statement_id, account)
+    row = journal.thread(statement_id, account, "anniversary" if occasion else "thread", occasion)
     post = next((p for p in journal.posts(row.id) if p.index == index), None) if row else None
     if row is None or post is None:
-        raise ConfigError(f"--resolve {index}: account {account!r} has no post {index} for {statement_id!r}")
+        what = f"the {occasion} anniversary of " if occasion else ""
+        raise ConfigError(f"--resolve {index}: account {account!r} has no post {index} in {what}{statement_id!r}")
     if row.platform == "bluesky":
         raise ConfigError("--resolve: Bluesky posts are found by their record key; run post again without it")
     if post.status == "sent":

@@ -168,6 +168,20 @@ def test_x_lookup_that_fails_for_a_moment_is_retried_not_guessed(journal, clock)
     assert chain_ok(adapter, texts(thread))
 
 
+def test_an_anniversary_needing_attention_is_resolved_for_its_year(journal, clock):
+    statement, thread = make(1, account="xacct", platform="x")
+    adapter = FakeAdapter(platform="x", account="xacct", can_read=False)
+    publish(journal, adapter, thread, statement, clock)
+    _, intro = make(1, account="xacct", platform="x", version="On this day")
+    adapter.fail(Unavailable("read timed out"), commit=True)
+    options = dict(kind="anniversary", occasion="2027", quote=adapter.posts[0].ref)
+    result = publish(journal, adapter, intro, statement, clock, **options)
+    assert result.status == "needs_attention" and "--occasion 2027 --resolve 1=POST_ID" in result.message
+    resolve_post(journal, "s1", "xacct", 1, PostRef(adapter.posts[1].ref.id), clock.now(), occasion="2027")
+    assert publish(journal, adapter, intro, statement, clock, **options).status == "sent"
+    assert len(adapter.live()) == 2 and journal.thread("s1", "xacct").status == "sent"
+
+
 def test_rate_limit_waits_until_the_announced_reset(journal, clock):
     statement, thread = make(3)
     adapter = FakeAdapter()

@@ -28,6 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--resolve", action="append", metavar="INDEX=ID", default=[],
                    help="answer a 'needs attention' stop: post INDEX is online with id ID, or INDEX=none if it "
                         "is not (needs exactly one --account)")
+    p.add_argument("--occasion", metavar="YEAR", default="",
+                   help="with --resolve: the anniversary repost of that year, not the thread")
     p.add_argument("--config", metavar="FILE", default=None, help="config file (default: config/bot.yaml)")
     p.set_defaults(handler=run)
 
@@ -110,7 +112,8 @@ def _post(config: Any, statement: Any, threads: list[Any], args: argparse.Namesp
             account = config.account(args.account[0])
             url = f"https://x.com/{(account.handle or 'i/web').lstrip('@')}/status/{remote}" \
                 if remote and account.platform == "x" else None
-            resolve_post(journal, statement.id, account.name, index, remote and PostRef(remote, url), now())
+            resolve_post(journal, statement.id, account.name, index, remote and PostRef(remote, url), now(),
+                         args.occasion)
 
         def refit(thread: Any, adapter: Adapter) -> Any:
             # Only a Mastodon instance reports its own limit and URL cost; re-split when they differ.
