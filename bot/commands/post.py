@@ -117,8 +117,10 @@ def _post(config: Any, statement: Any, threads: list[Any], args: argparse.Namesp
 
         def refit(thread: Any, adapter: Adapter) -> Any:
             # Only a Mastodon instance reports its own limit and URL cost; re-split when they differ.
+            if thread.platform != "mastodon":
+                return thread
             limit, url_cost = adapter.limit()
-            if thread.platform != "mastodon" or (limit, url_cost) == (thread.limit, 23):
+            if (limit, url_cost) == (thread.limit, 23):
                 return thread
             from bot.counting import rules_for
             from bot.threads import build_thread
