@@ -93,12 +93,10 @@ class XAdapter:
             user_id, max_results=RECENT, tweet_fields=["referenced_tweets"], user_auth=True,
         ))
         wanted = _comparable(out.text)
+        parent = out.reply_to.id if out.reply_to else None
         for tweet in body.get("data") or []:
-            if _comparable(tweet.get("text", "")) != wanted:
-                continue
-            if out.reply_to and not _replies_to(tweet, out.reply_to.id):
-                continue
-            return self._ref(str(tweet["id"]))
+            if _parent_of(tweet) == parent and _comparable(tweet.get("text", "")) == wanted:
+                return self._ref(str(tweet["id"]))
         return None
 
     def exists(self, ref: PostRef) -> bool:
@@ -181,8 +179,9 @@ def _comparable(text: str) -> str:
     return " ".join(text.split())
 
 
-def _replies_to(tweet: dict[str, Any], parent_id: str) -> bool:
-    refs = tweet.get("referenced_tweets")
-    if refs is None:
-        return True  # the server did not say; the text already matched
-    return any(r.get("type") == "replied_to" and str(r.get("id")) == parent_id for r in refs)
+def _parent_of(tweet: dict[str, Any]) -> str | None:
+    """The id the tweet replies to (X omits ``referenced_tweets`` on posts that reference nothing)."""
+    for ref in tweet.get("referenced_tweets") or []:
+        if ref.get("type") == "replied_to":
+            return str(ref.get("id"))
+    return None

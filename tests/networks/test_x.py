@@ -139,6 +139,7 @@ def test_find_locates_a_post_whose_answer_was_lost(x_server, user, x):
     found = x.find(lost)
     assert found is not None and found.id == x_server.posts(user)[-1]["id"]
     assert x.find(out("Read it all: https://example.org/other", 2, reply_to=root, root=root)) is None
+    assert x.find(out(lost.text, 2)) is None  # same words, but not a reply to the root
 
 
 def test_find_on_the_free_tier_says_the_outcome_cannot_be_checked(x_server, x):
