@@ -171,10 +171,12 @@ def test_wrong_password_is_an_auth_error_that_never_shows_it(pds, member, caplog
     assert FAKE_PASSWORD not in seen
 
 
-def test_the_journal_keeps_the_session_but_never_the_password(pds, member, tmp_path):
+def test_the_journal_keeps_the_session_but_never_the_password(pds, member, tmp_path, caplog):
+    caplog.set_level(logging.DEBUG)
     with Journal(tmp_path / "state.sqlite3") as journal:
         adapter_for(pds, member, store=journal).post(out("right password"))
     assert member[2].encode() not in (tmp_path / "state.sqlite3").read_bytes()
+    assert member[2] not in caplog.text
 
 
 def test_text_over_300_graphemes_is_rejected(bsky):
