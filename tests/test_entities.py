@@ -124,9 +124,8 @@ spaced = st.lists(st.one_of(pieces, st.sampled_from(["\u0301", "\u00a0", "\u3000
 def test_word_by_word_scanning_finds_what_whole_text_scanning_finds(text: str) -> None:
     from bot import entities
 
-    assert entities.url_spans(text) == entities._scan(text, entities._x_url(), schemeless=True)
-    assert entities.mastodon_url_spans(text) == (
-        entities._scan(text, entities._mastodon_url(), schemeless=False) if "://" in text else [])
+    assert entities.url_spans(text) == entities._scan(text, mastodon=False)
+    assert entities.mastodon_url_spans(text) == (entities._scan(text, mastodon=True) if "://" in text else [])
     assert entities._find(text, "[@\uFF20]", entities._mentions) == entities._mentions(text)
     assert entities._find(text, "[@\uFF20]", entities._emails) == entities._emails(text)
     assert entities._find(text, "[#\uFF03]", entities._hashtags) == entities._hashtags(text)
