@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from functools import cache
 
 TYPE_CHECKING = False  # typing costs import time; mypy still reads the block below
@@ -227,7 +227,7 @@ def _scan(text: str, mastodon: bool) -> list[tuple[int, int]]:
 
 
 _MAYBE_URL = r"\.[^\W\d_]"  # every TLD starts with a letter right after a dot
-_WS = re.compile(r"[\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]")
+_WS = re.compile(f"[{_WHITE_SPACE}]")
 
 
 def windows(text: str, trigger: str) -> Iterator[tuple[int, int]]:
@@ -269,10 +269,11 @@ def mastodon_url_spans(text: str) -> list[tuple[int, int]]:
 
 
 _EMAIL = (r"(?<![\w.%+@\uFF20:/-])[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@"
-                    r"((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+([A-Za-z]{2,}|xn--[a-z0-9-]+))(?![\w-])")
+          r"((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+([A-Za-z]{2,}|xn--[a-z0-9-]+))(?![\w-])")
 _MENTION = (r"(?<![\w!#$%&*@\uFF20/=])[@\uFF20](?>[A-Za-z0-9_]+(?:[.-][A-Za-z0-9_]+)*)"
-                      r"(?>@[\w-]+(?:\.[\w-]+)+)?(?![@\uFF20]|://)")
-_HASHTAG_CHAR = r"[\p{L}\p{M}\p{Nd}_\u200c\u200d\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c\u30a0\u30fb\u3003\u0f0b\u0f0c\xb7]"
+            r"(?>@[\w-]+(?:\.[\w-]+)+)?(?![@\uFF20]|://)")
+_HASHTAG_CHAR = (r"[\p{L}\p{M}\p{Nd}_\u200c\u200d\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c\u30a0\u30fb"
+                 r"\u3003\u0f0b\u0f0c\xb7]")  # twitter-text's hashtag letters
 
 
 def _mentions(word: str) -> list[tuple[int, int]]:
@@ -284,7 +285,7 @@ def _hashtags(word: str) -> list[tuple[int, int]]:
 
 
 def _emails(word: str) -> list[tuple[int, int]]:
-    return [m.span() for m in compiled(_EMAIL).finditer(word) if m.group(2).lower() in _tld_set()]
+    return [m.span() for m in compiled(_EMAIL).finditer(word) if m.group(2).lower() in _tld_index()[0]]
 
 
 @cache
@@ -313,11 +314,6 @@ def find_entities(text: str) -> list[Entity]:
             continue
         entities.append(Entity(kind, start, end, text[start:end]))
     return entities
-
-
-@cache
-def _tld_set() -> frozenset[str]:
-    return frozenset(tlds())
 
 
 _SCHEME = r"(?i)^[a-z][a-z0-9+.-]*://"
