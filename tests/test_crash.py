@@ -301,3 +301,17 @@ def test_x_free_tier_stops_for_a_person_then_resumes_with_resolve(x_server, tmp_
                               capture_output=True, text=True, timeout=120)
     assert resolved.returncode == 0, resolved.stdout + resolved.stderr
     assert_thread_exactly_once(net, planned_texts(tmp_path))
+
+
+@pytest.mark.parametrize("network", ["x", "mastodon", "bluesky"], indirect=True)
+def test_retract_deletes_the_whole_thread_on_each_server(network, tmp_path):
+    cmd, env = setup_files(tmp_path, network, "")
+    run_to_end(cmd, env, tmp_path, tries=1)
+    assert len(network.read()) == POSTS
+    retract = [*cmd[:3], "retract", *cmd[4:]]
+    done = subprocess.run(retract, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert network.read() == []
+    with Journal(tmp_path / "state" / "j.sqlite3") as journal:
+        [row] = journal.threads()
+        assert row.status == "retracted" and {p.status for p in journal.posts(row.id)} == {"deleted"}
