@@ -37,6 +37,8 @@ def _found(text: str) -> list[tuple[str, str]]:
     ("ftp://files.example.net/x", []),                               # '/' before a scheme-less host
     ("a" * 64 + ".com " + "b" * 63 + ".com", [("url", "b" * 63 + ".com")]),
     ("x#tag and a&#tag", []),
+    ("http://example.com/a.(b) http://t.co/abc/def", [("url", "http://example.com/a"), ("url", "http://t.co/abc")]),
+    ("http://example.com/abc(https://a.org/x)", [("url", "http://example.com/abc(https://a.org/x)")]),
 ])
 def test_entity_table(text: str, expected: list[tuple[str, str]]) -> None:
     assert _found(text) == expected
