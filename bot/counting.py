@@ -238,11 +238,10 @@ def bluesky_bytes(text: str) -> int:
     return _bluesky_measure(text)[1]
 
 
-_MEASURERS: dict[str, Callable[[str, int], tuple[int, ...]]] = {
-    "x": lambda text, _: _x_measure(text),
-    "mastodon": _mastodon_measure,
-    "bluesky": lambda text, _: _bluesky_measure(text),
-}
+def _measurer(platform: str, url_length: int) -> Callable[[str], tuple[int, ...]]:
+    if platform == "mastodon":
+        return lambda text: _mastodon_measure(text, url_length)
+    return _x_measure if platform == "x" else _bluesky_measure
 
 
 @dataclass(frozen=True)
@@ -254,9 +253,13 @@ class Rules:
     limits: tuple[int, ...]
     url_length: int = 23
 
+    def __post_init__(self) -> None:
+        # measure() runs for every word of every statement: bind the cached counter itself
+        object.__setattr__(self, "measure", _measurer(self.platform, self.url_length))
+
     def measure(self, text: str) -> tuple[int, ...]:
         """Every counted quantity of ``text``, in the order of ``limits``."""
-        return _MEASURERS[self.platform](text, self.url_length)
+        return _measurer(self.platform, self.url_length)(text)
 
     def count(self, text: str) -> int:
         """The network's headline length of ``text``."""
