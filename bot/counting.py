@@ -163,7 +163,7 @@ def x_length(text: str) -> int:
 # Outside these ranges a code point may join its neighbours into one grapheme
 # (combining marks, ZWJ, Hangul jamo, emoji, ...); inside them each one stands alone.
 _JOINING = (r"[^\x00-\u02ff\u0370-\u0482\u048a-\u0590\u0606-\u060f\u061b\u061d-\u064a\u0660-\u066f"
-            r"\u0671-\u06d5\u06ee-\u06ff\u2010-\u2027\u2030-\u205e]")
+            r"\u05d0-\u05ea\u05ef-\u05f4\u0671-\u06d5\u06ee-\u06ff\u2010-\u2027\u2030-\u205e]")
 
 
 def grapheme_count(text: str) -> int:
