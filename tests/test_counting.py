@@ -241,3 +241,11 @@ def test_measure_is_additive_over_whitespace(platform: str, a: str, b: str, sep:
                                "工👍🏽\U0001F1EE\U0001F1F7"), max_size=20))
 def test_grapheme_fast_path_agrees_with_full_segmentation(text: str) -> None:
     assert grapheme_count(text) == len(regex.findall(r"\X", text))
+
+
+def test_grapheme_fast_path_only_skips_code_points_that_never_join() -> None:
+    from bot.counting import _JOINING
+
+    standalone = regex.compile(r"[\p{GCB=Other}\p{GCB=CR}\p{GCB=LF}\p{GCB=Control}]")
+    skipped = [chr(c) for c in range(0x10000) if not regex.match(_JOINING, chr(c))]
+    assert len(skipped) > 1000 and all(standalone.match(ch) for ch in skipped)
