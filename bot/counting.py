@@ -27,7 +27,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
+from functools import cache, cached_property, lru_cache, partial
 
 from bot.entities import DATA_DIR, compiled, display_url, find_entities, mastodon_url_spans, url_spans, windows
 
@@ -201,13 +201,13 @@ def mastodon_countable_text(text: str, url_length: int = 23) -> str:
 
 
 @lru_cache(maxsize=_CACHE)
-def _mastodon_measure(text: str, url_length: int) -> tuple[int, ...]:
+def _mastodon_measure(url_length: int, text: str) -> tuple[int, ...]:
     return (grapheme_count(mastodon_countable_text(text, url_length)),)
 
 
 def mastodon_length(text: str, url_length: int = 23) -> int:
     """Mastodon's length of ``text`` (its ``StatusLengthValidator``)."""
-    return _mastodon_measure(text, url_length)[0]
+    return _mastodon_measure(url_length, text)[0]
 
 
 def bluesky_text(text: str) -> str:
@@ -240,7 +240,7 @@ def bluesky_bytes(text: str) -> int:
 
 def _measurer(platform: str, url_length: int) -> Callable[[str], tuple[int, ...]]:
     if platform == "mastodon":
-        return lambda text: _mastodon_measure(text, url_length)
+        return partial(_mastodon_measure, url_length)
     return _x_measure if platform == "x" else _bluesky_measure
 
 
