@@ -114,9 +114,10 @@ def _char_weights(text: str, config: XConfig) -> int:
     return (len(text) - heavy) * weight + heavy * config.default_weight
 
 
-# Every emoji sequence lies in such a run: no emoji character is below U+203C except # * 0-9 (C)
-# (R), which can only open a sequence, and the ZWJ.
-_EMOJI_RUN = r"[#*0-9\xA9\xAE]?[\u200D\u203C-\U0010FFFF]+"
+# Every emoji sequence lies in a run of these, or opens with one of _EMOJI_OPENERS just before
+# it: no other emoji character is below U+203C.
+_EMOJI_RUN = r"[\u200D\u203C-\U0010FFFF]+"
+_EMOJI_OPENERS = "#*0123456789\xA9\xAE"
 
 
 def _x_segment(text: str, config: XConfig) -> int:
@@ -125,7 +126,8 @@ def _x_segment(text: str, config: XConfig) -> int:
     if not config.emoji_parsing or text.isascii():
         return total
     for run in compiled(_EMOJI_RUN).finditer(text):
-        for emoji in _emoji().finditer(run.group()):
+        start = run.start() - (run.start() > 0 and text[run.start() - 1] in _EMOJI_OPENERS)
+        for emoji in _emoji().finditer(text, start, run.end()):
             total += config.default_weight - _char_weights(emoji.group(), config)
     return total
 
