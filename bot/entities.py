@@ -177,8 +177,10 @@ def _valid_domain(url: str, protocol: str, domain: str) -> bool:
     """twitter-text ``isValidUrl``: every label 1..63 chars after punycode, URL at most 4096."""
     if domain.startswith("xn--") and not _ascii_domains(domain):
         return False
+    labels = domain.split(".")
     try:
-        encoded = [_label_to_ascii(label) for label in domain.split(".")]
+        plain = domain.isascii() and "\x7f" not in domain  # what punycode.js leaves alone
+        encoded = labels if plain else [_label_to_ascii(label) for label in labels]
     except UnicodeError:
         return False
     if any(not 1 <= len(e) <= _LABEL_MAX for e in encoded):
@@ -206,7 +208,7 @@ def _scan(text: str, mastodon: bool) -> list[tuple[int, int]]:
     """(start, end) of the links twitter-text (or, with ``mastodon``, Mastodon) extracts."""
     spans: list[tuple[int, int]] = []
     pos = 0
-    while pos < len(text):
+    while pos < len(text) and compiled(_MAYBE_URL).search(text, pos):  # no TLD ahead: no link
         match = _match_at(text, pos, mastodon)
         if match is None:
             pos += 1
