@@ -19,7 +19,7 @@ from bot.counting import rules_for  # noqa: E402
 from bot.reading import read_statement  # noqa: E402
 from bot.sentences import SENTENCE, is_mid_sentence  # noqa: E402
 from bot.split import fewest_posts, window_starts  # noqa: E402
-from bot.threads import _cached, _pieces, build_thread  # noqa: E402
+from bot.threads import _pieces, build_thread  # noqa: E402
 
 SEED = ROOT / "statements" / "2020-01-04-iaswi-soleimani-assassination.txt"
 
@@ -64,7 +64,7 @@ def main() -> None:
         rules = rules_for(account.platform, limit=account.limit)
         thread = build_thread(statement, account, config.organisation, rules)
         pieces = _pieces(statement, account, config.organisation, rules, [])
-        measure = _cached(rules)
+        measure = rules.measure
         room = rules.measure("\n" + account.numbering.format(i=99, n=99)) if account.numbering else (0,) * len(rules.limits)
         budget = tuple(a - b for a, b in zip(rules.limits, room))
         floor = fewest_posts(window_starts([measure(p.text) for p in pieces], [measure(p.sep) for p in pieces], budget))

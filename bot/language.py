@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import re
 
-PERSIAN_LETTERS = set("پچژگکی")  # گ چ پ ژ and Persian kaf/yeh, absent from Arabic
-ARABIC_ONLY = set("ةيكىإأؤئ")
+_PERSIAN = re.compile("[پچژگکی]")  # letters Persian uses and Arabic does not
+_ARABIC = re.compile("[ةيكىإأؤئ]")  # and the other way round
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\ufb50-\ufeff]")
+_SCRIPTS = (("he", re.compile("[\u0590-\u05ff]")), ("ru", re.compile("[\u0400-\u04ff]")),
+            ("el", re.compile("[\u0370-\u03ff]")))
+_HAN = re.compile("[\u4e00-\u9fff]")
+_LETTER = re.compile(r"[^\W\d_]")
 FUNCTION_WORDS = {
     "en": "the and of to in is that for are with on as this by we be not it from have",
     "fr": "le la les des et est une du que pour dans qui sur pas nous sont au ne ce avec",
@@ -33,18 +38,18 @@ SAMPLE = 4000  # characters: plenty to tell languages apart, and cheap
 def detect_language(text: str, default: str = "en") -> str:
     """An ISO 639-1 code for ``text``; ``default`` when nothing is recognisable."""
     text = text[:SAMPLE]
-    letters = [c for c in text if c.isalpha()]
+    letters = len(_LETTER.findall(text))
     if not letters:
         return default
-    arabic_script = sum(1 for c in letters if "\u0600" <= c <= "\u06ff" or "\ufb50" <= c <= "\ufeff")
-    if arabic_script > len(letters) / 2:
-        persian = sum(1 for c in letters if c in PERSIAN_LETTERS)
-        arabic = sum(1 for c in letters if c in ARABIC_ONLY)
+    arabic_script = len(_ARABIC_SCRIPT.findall(text))
+    if arabic_script > letters / 2:
+        persian = len(_PERSIAN.findall(text))
+        arabic = len(_ARABIC.findall(text))
         return "fa" if persian > arabic else "ar"
-    for lang, low, high in (("he", "\u0590", "\u05ff"), ("ru", "\u0400", "\u04ff"), ("el", "\u0370", "\u03ff")):
-        if sum(1 for c in letters if low <= c <= high) > len(letters) / 2:
+    for lang, script in _SCRIPTS:
+        if len(script.findall(text)) > letters / 2:
             return lang
-    if sum(1 for c in letters if "\u4e00" <= c <= "\u9fff") > len(letters) / 3:
+    if len(_HAN.findall(text)) > letters / 3:
         return "zh"
     scores = dict.fromkeys(_WORDS, 0)
     for token in _TOKEN.findall(text.lower()):

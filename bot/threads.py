@@ -130,13 +130,12 @@ def _numbering_text(numbering: str | None, i: int, n: int) -> str:
 def _split(pieces: list[Piece], rules: Rules, numbering: str | None, warnings: list[str],
            total: int | None = None) -> list[str]:
     """Split with room for numbering; ``total`` fixes n (max_posts), else n is the result's length."""
-    measure = _cached(rules)
+    measure = rules.measure  # cached by bot.counting across statements
     sizes = [measure(p.text) for p in pieces]
     seps = [measure(p.sep) for p in pieces]
     breaks = [p.brk for p in pieces]
     widths = [size[0] + sep[0] for size, sep in zip(sizes, seps)]
-    length = sum(size[0] for size in sizes) + sum(sep[0] for sep in seps)
-    digits = len(str(max(1, -(-length // max(1, rules.limit - 6)))))  # a first guess at n
+    digits = len(str(max(1, -(-sum(widths) // max(1, rules.limit - 6)))))  # a first guess at n
     for _ in range(4):
         widest = max(total or 0, 10 ** digits - 1)  # posts past max_posts are cut, but must fit first
         room = rules.measure(_numbering_text(numbering, widest, widest))
@@ -157,19 +156,6 @@ def _split(pieces: list[Piece], rules: Rules, numbering: str | None, warnings: l
                             f"({rules.count(text)} > {rules.limit})")
         posts.append(text)
     return posts
-
-
-def _cached(rules: Rules):
-    """Statements repeat words; measuring each distinct one once halves the work."""
-    cache: dict[str, tuple[int, ...]] = {"": (0,) * len(rules.limits)}
-
-    def measure(text: str) -> tuple[int, ...]:
-        size = cache.get(text)
-        if size is None:
-            size = cache[text] = rules.measure(text)
-        return size
-
-    return measure
 
 
 def _cut_to_max(pieces: list[Piece], rules: Rules, account: Account, language: str, url: str | None,

@@ -135,7 +135,7 @@ def test_a_word_longer_than_a_post_gets_its_own_post_and_a_warning():
 def test_seed_split_is_compact_on_every_network(seed_path):
     from bot.reading import read_statement
     from bot.sentences import is_mid_sentence
-    from bot.threads import _pieces, _cached
+    from bot.threads import _pieces
 
     s = read_statement(seed_path)
     for platform in ("x", "mastodon", "bluesky"):
@@ -143,7 +143,7 @@ def test_seed_split_is_compact_on_every_network(seed_path):
         thread = build_thread(s, account, Organisation())
         rules = rules_for(platform)
         pieces = _pieces(s, account, Organisation(), rules, [])
-        measure = _cached(rules)
+        measure = rules.measure
         room = rules.measure("\n" + "99/99")
         budget = tuple(a - b for a, b in zip(rules.limits, room))
         floor = fewest_posts(window_starts([measure(p.text) for p in pieces], [measure(p.sep) for p in pieces], budget))

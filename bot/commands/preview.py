@@ -27,10 +27,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.errors import BotError, ConfigError, StatementError
+    from bot.batch import split_files
+    from bot.errors import StatementError
     from bot.preview import preview_document, render_text
-    from bot.reading import iter_statements, read_statement
-    from bot.threads import build_threads
+    from bot.reading import is_statement_file
 
     config = _config(args)
     path = Path(args.path)
@@ -41,24 +41,21 @@ def run(args: argparse.Namespace) -> int:
 
         serve(path, config, args.port, posted=lambda: posted_links(config))
         return 0
-    items = iter_statements(path, config) if path.is_dir() else [(path, _read(read_statement, path, config))]
+    if path.is_dir():
+        paths = sorted(p for p in path.iterdir() if p.is_file() and is_statement_file(p))
+        if not paths:
+            raise StatementError(str(path), "no statement files (.txt, .md, .pdf) in this folder")
+    else:
+        paths = [path]
     documents, chunks, failed = [], [], 0
-    for item_path, statement in items:
-        try:
-            if isinstance(statement, BotError):
-                raise statement
-            threads = build_threads(statement, config, accounts=args.account, platform=args.platform)
-        except (StatementError, ConfigError) as e:
+    for result in split_files(paths, config, accounts=args.account, platform=args.platform):
+        if result.statement is None:
             failed += 1
-            print(f"statement-bot: {e}", file=sys.stderr)
+            print(f"statement-bot: {result.error}", file=sys.stderr)
             continue
-        except BotError as e:
-            failed += 1
-            print(f"statement-bot: {item_path}: {e}", file=sys.stderr)
-            continue
-        documents.append(preview_document(statement, threads))
+        documents.append(preview_document(result.statement, list(result.threads)))
         if args.format == "text":
-            chunks.append(render_text(statement, threads))
+            chunks.append(render_text(result.statement, list(result.threads)))
     if args.format == "json":
         if path.is_dir():
             chunks = [json.dumps(d, ensure_ascii=False) + "\n" for d in documents]
@@ -70,15 +67,6 @@ def run(args: argparse.Namespace) -> int:
         chunks = [render_html(documents, posted_links(config))]
     _write(args.output, "\n".join(chunks) if args.format == "text" else "".join(chunks))
     return 2 if failed else 0
-
-
-def _read(read_statement, path, config):
-    from bot.errors import StatementError
-
-    try:
-        return read_statement(path, config)
-    except StatementError as e:
-        return e
 
 
 def posted_links(config) -> dict[tuple[str, str, int], str]:
