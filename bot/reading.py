@@ -7,6 +7,7 @@ anything else for bad input, so a folder of statements is read to the end.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,12 +24,16 @@ MAX_TEXT_BYTES = 1 << 20   # 1 MiB: a long statement is ~20 KB
 MAX_PDF_BYTES = 8 << 20    # PDFs carry fonts and images
 
 
-def is_statement_file(path: Path) -> bool:
-    """Whether the bot treats ``path`` as a statement (not a dotfile, temp or backup file)."""
-    name = path.name
+def is_statement_file(path: str | os.PathLike[str]) -> bool:
+    """Whether a file name is a statement's, not a dotfile, editor backup or partial download.
+
+    Partial downloads and swap files (``.part``, ``.crdownload``, ``.swp``, ``.tmp``) end in
+    their own suffix, so the suffix test below already leaves them out.
+    """
+    name = os.path.basename(os.fspath(path))
     if name.startswith((".", "#", "~")) or name.endswith("~"):
         return False
-    return path.suffix.lower() in FORMATS
+    return os.path.splitext(name)[1].lower() in FORMATS
 
 
 def read_statement(path: str | Path, config: Config | None = None) -> Statement:

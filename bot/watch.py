@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from bot.reading import is_statement_file
+
 log = logging.getLogger("statement-bot.watch")
 
-STATEMENT_SUFFIXES = (".txt", ".md", ".markdown", ".pdf")  # what bot.reading reads
-TEMP_SUFFIXES = (".swp", ".swx", ".part", ".crdownload", ".tmp", "~")
 
 EventKind = Literal["created", "modified", "deleted", "moved"]
 
@@ -33,15 +33,6 @@ class FileEvent:
     kind: EventKind
     path: Path
     src: Path | None = None
-
-
-def is_statement_file(path: str | os.PathLike[str]) -> bool:
-    """Whether a file name looks like a statement and not a dotfile, backup or partial download."""
-    name = os.path.basename(os.fspath(path))
-    lower = name.lower()
-    if name.startswith((".", "#", "~")) or lower.endswith(TEMP_SUFFIXES):
-        return False
-    return lower.endswith(STATEMENT_SUFFIXES)
 
 
 def _signature(path: Path) -> tuple[int, int] | None:

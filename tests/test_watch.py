@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.watch import FileEvent, Watcher, is_statement_file
+from bot.reading import is_statement_file
+from bot.watch import FileEvent, Watcher
 
 SETTLE = 0.3
 
