@@ -169,7 +169,8 @@ def parse_config(text: str, path: Path) -> Config:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
-        raise ConfigError(f"{path}: not valid YAML{where}") from None
+        problem = f": {e.problem}" if getattr(e, "problem", None) else ""
+        raise ConfigError(f"{path}: not valid YAML{where}{problem}") from None
     top = _Reader(path, "", data if data is not None else {}, {
         "timezone", "statements_dir", "state", "organisation", "accounts",
         "anniversary", "publishing", "scheduler",
