@@ -36,7 +36,8 @@ def split_front_matter(text: str, name: str) -> tuple[dict[str, Any], str]:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""
-        raise StatementError(name, f"front matter is not valid YAML{where}") from None
+        problem = f": {e.problem}" if getattr(e, "problem", None) else ""
+        raise StatementError(name, f"front matter is not valid YAML{where}{problem}") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
