@@ -184,8 +184,8 @@ def parse_config(text: str, path: Path) -> Config:
     return Config(
         path=path,
         timezone=timezone,
-        statements_dir=base / top.get("statements_dir", str, "../statements"),
-        state=base / top.get("state", str, "../state/statement-bot.sqlite3"),
+        statements_dir=Path(os.path.normpath(base / top.get("statements_dir", str, "../statements"))),
+        state=Path(os.path.normpath(base / top.get("state", str, "../state/statement-bot.sqlite3"))),
         organisation=_organisation(path, top.get("organisation", dict, {})),
         accounts=_accounts(path, top.get("accounts", list, [])),
         anniversary=_anniversary(path, top.get("anniversary", dict, {})),
