@@ -150,3 +150,27 @@ def test_seed_split_is_compact_on_every_network(seed_path):
         assert len(thread.posts) <= floor + 1
         mid = [p.index for p in thread.posts[:-1] if is_mid_sentence(re.sub(r"\n\d+/\d+$", "", p.text))]
         assert len(mid) <= len(thread.posts) * 2 // 3, (platform, mid)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data(), st.sampled_from(["x", "mastodon", "bluesky"]), st.integers(140, 600))
+def test_real_text_fits_and_keeps_its_words_at_any_limit(data, platform, limit):
+    from bot.reading import read_statement
+    from tests.conftest import SEED
+
+    seed = read_statement(SEED)
+    start = data.draw(st.integers(0, len(seed.paragraphs) - 1))
+    end = data.draw(st.integers(start + 1, len(seed.paragraphs)))
+    s = statement(seed.paragraphs[start:end], title=seed.title, slogans=seed.slogans, links=seed.links)
+    thread = build_thread(s, Account(name="a", platform=platform, limit=limit), Organisation())
+    rules = rules_for(platform, limit=limit)
+    assert all(rules.fits(p.text) for p in thread.posts)
+    assert body_words(thread) == expected_words(s)
+
+
+def test_list_items_stay_on_their_own_lines_and_breaks_prefer_them():
+    items = "\n".join(f"- demand number {i}: release every jailed worker and teacher now" for i in range(12))
+    s = statement([items], title="")
+    thread = build_thread(s, Account(name="a", platform="x", numbering=None), Organisation())
+    for post in thread.posts:
+        assert all(line.startswith("- demand number") for line in post.text.split("\n"))
