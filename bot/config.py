@@ -148,9 +148,9 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
     return names.get(kind, kind.__name__)
 
 
-def load_config(path: str | Path = DEFAULT_CONFIG) -> Config:
-    """Read, validate and resolve the config file at ``path``."""
-    path = Path(path)
+def load_config(path: str | Path | None = None) -> Config:
+    """Read, validate and resolve the config file at ``path`` (default ``config/bot.yaml``)."""
+    path = Path(path or DEFAULT_CONFIG)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -57,10 +57,15 @@ def window_starts(sizes: Sequence[Size], seps: Sequence[Size], budget: Size) -> 
 
 def fewest_posts(lows: Sequence[int]) -> int:
     """The floor: posts needed when any gap between words may be a break."""
+    return _fewest(lows)[-1]
+
+
+def _fewest(lows: Sequence[int]) -> list[int]:
+    """fewest[i]: posts needed for pieces[:i]; it never decreases, so a window's first is its min."""
     fewest = [0] * len(lows)
     for i in range(1, len(lows)):
         fewest[i] = fewest[lows[i]] + 1
-    return fewest[-1]
+    return fewest
 
 
 def break_costs(breaks: Sequence[int], widths: Sequence[int]) -> list[float]:
@@ -94,9 +99,7 @@ def choose_breaks(breaks: Sequence[int], widths: Sequence[int], lows: Sequence[i
     n = len(breaks)
     if n == 0:
         return []
-    fewest = [0] * (n + 1)
-    for i in range(1, n + 1):
-        fewest[i] = fewest[lows[i]] + 1  # fewest never decreases: the window's first is its min
+    fewest = _fewest(lows)
     floor = fewest[n]
     costs = break_costs(breaks, widths)
     # best[c][i]: cheapest cover of pieces[:i] by exactly c posts, filled only where

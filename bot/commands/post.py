@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, adapter_for: Callable[[Any], Adapter] | None = None) -> int:
     """Run the command; ``adapter_for`` replaces the real networks (tests)."""
-    from bot.config import DEFAULT_CONFIG, load_config
+    from bot.config import load_config
     from bot.reading import read_statement
     from bot.threads import build_threads
 
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace, adapter_for: Callable[[Any], Adapter] | None =
     if resolves and len(args.account or []) != 1:
         print("statement-bot: error: --resolve needs exactly one --account", file=sys.stderr)
         return 2
-    config = load_config(args.config or DEFAULT_CONFIG)
+    config = load_config(args.config)
     statement = read_statement(Path(args.path), config)
     threads = build_threads(statement, config, accounts=args.account)
     if args.dry_run:

@@ -96,7 +96,7 @@ def _config(args: argparse.Namespace):
     if args.config is None and args.platform and not DEFAULT_CONFIG.exists():
         return Config(path=DEFAULT_CONFIG, timezone="UTC", statements_dir=Path("statements"),
                       state=Path("state/statement-bot.sqlite3"), organisation=Organisation(), accounts=())
-    return load_config(args.config or DEFAULT_CONFIG)
+    return load_config(args.config)
 
 
 def _write(output: str | None, text: str) -> None:

@@ -29,12 +29,12 @@ def run(args: argparse.Namespace, adapter_for: Callable[[Any], Adapter] | None =
     """Run the command; ``adapter_for`` replaces the real networks (tests)."""
     from datetime import UTC
 
-    from bot.config import DEFAULT_CONFIG, load_config
+    from bot.config import load_config
     from bot.errors import BotError, StatementError
     from bot.journal import Journal
     from bot.publish import ThreadResult
 
-    config = load_config(args.config or DEFAULT_CONFIG)
+    config = load_config(args.config)
     if not config.state.exists():
         raise StatementError(args.path, f"nothing was ever posted (no journal at {config.state})")
     results: list[ThreadResult] = []

@@ -60,9 +60,9 @@ def setup_logging(fmt: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.config import DEFAULT_CONFIG, load_config
+    from bot.config import load_config
     from bot.daemon import Daemon
 
     setup_logging(args.log_format)
-    config = load_config(args.config or DEFAULT_CONFIG)
+    config = load_config(args.config)
     return Daemon(config, dry_run=args.dry_run).run()

@@ -28,10 +28,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.config import DEFAULT_CONFIG, load_config
+    from bot.config import load_config
     from bot.errors import ConfigError
 
-    config = load_config(args.config or DEFAULT_CONFIG)
+    config = load_config(args.config)
     if args.path is None:
         if args.at or args.cancel:
             raise ConfigError("--at and --cancel need the PATH of a statement")

@@ -39,13 +39,13 @@ def local(moment: datetime, config: Config) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.config import DEFAULT_CONFIG, load_config
+    from bot.config import load_config
     from bot.daemon import CANCELLED, MISSED
     from bot.instance import running_pid
     from bot.journal import Journal, statement_rows, values_with_prefix
     from bot.schedule import JobKey
 
-    config = load_config(args.config or DEFAULT_CONFIG)
+    config = load_config(args.config)
     if not config.state.exists():
         print(f"nothing yet: {config.state} does not exist (start `statement-bot run`)")
         return 0
