@@ -12,24 +12,30 @@ A ``Faults`` plan holds ordered rules; each matching request consumes one. Effec
   then go on normally (lets a test kill -9 the poster at an exact post). A request held before
   commit whose client died meanwhile is dropped unprocessed.
 - ``pass``: no fault (used to lay out seeded random plans).
+- ``echo``: answer ``status`` with an error body that echoes the request line and headers, as a
+  debugging gateway would (opt-in: lets a test check that the client scrubs secrets such as a
+  token in the URL or an Authorization header from what it logs or stores). Stores nothing.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import http.client
 import random
 import re
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from http import HTTPStatus
-from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
 from tests.servers.serving import Handler, Running, start
+from tests.servers.styles import ATPROTO, MASTODON, TELEGRAM, THREADS, Style, X
 
-EFFECTS = ("status", "timeout", "drop", "commit_then_fail", "hang_before_commit", "hang_after_commit", "pass")
+# The styles moved to tests.servers.styles; importing them from here keeps working.
+__all__ = ["ATPROTO", "MASTODON", "TELEGRAM", "THREADS", "FaultingHandler", "Faults", "ProxyHandler", "Reply", "Rule",
+           "Style", "X", "start_proxy"]
+
+EFFECTS = ("status", "timeout", "drop", "commit_then_fail", "hang_before_commit", "hang_after_commit", "pass", "echo")
 MIX = ("429", "500", "timeout", "drop")
 HOLD_LIMIT = 300.0  # a held request never outlives a forgotten release() by more than this
 
@@ -173,37 +179,6 @@ class Faults:
             self._cond.notify_all()
 
 
-@dataclass(frozen=True)
-class Style:
-    """How a network words errors and rate-limit headers."""
-
-    name: str
-
-    def error(self, status: int) -> dict[str, object]:
-        """The network's JSON error body for ``status``."""
-        phrase = HTTPStatus(status).phrase
-        if self.name == "x":
-            return {"title": phrase, "detail": phrase, "type": "about:blank", "status": status}
-        if self.name == "mastodon":
-            return {"error": "Too many requests" if status == 429 else phrase}
-        code = "RateLimitExceeded" if status == 429 else phrase.replace(" ", "")
-        return {"error": code, "message": "Rate Limit Exceeded" if status == 429 else phrase}
-
-    def rate_limit_headers(self, limit: int, remaining: int, reset: float, window: int = 300) -> dict[str, str]:
-        """Rate-limit headers in the network's own format (``reset`` is epoch seconds)."""
-        if self.name == "x":
-            return {"x-rate-limit-limit": str(limit), "x-rate-limit-remaining": str(remaining),
-                    "x-rate-limit-reset": str(int(reset))}
-        if self.name == "mastodon":
-            # Mastodon sends an ISO 8601 time with microseconds, not epoch seconds.
-            when = dt.datetime.fromtimestamp(reset, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-            return {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": str(remaining),
-                    "X-RateLimit-Reset": when}
-        return {"RateLimit-Limit": str(limit), "RateLimit-Remaining": str(remaining),
-                "RateLimit-Reset": str(int(reset)), "RateLimit-Policy": f"{limit};w={window}"}
-
-
-X, MASTODON, ATPROTO = Style("x"), Style("mastodon"), Style("atproto")
 Reply = tuple[int, dict[str, str], bytes | dict | list]
 
 
@@ -213,6 +188,11 @@ class FaultingHandler(Handler):
     def commit(self, body: bytes) -> Reply:
         """Handle the request for real; subclasses implement it."""
         raise NotImplementedError
+
+    def request_echo(self) -> str:
+        """The request line and headers, as a debugging gateway would print them."""
+        headers = "; ".join(f"{name}: {value}" for name, value in self.headers.items())
+        return f"{self.command} {self.path} [{headers}]"
 
     def handle_any(self) -> None:
         """Read the request, then fail, hold or commit it as the fault plan says."""
@@ -225,7 +205,10 @@ class FaultingHandler(Handler):
             headers = {}
             if rule.status == 429:
                 headers = style.rate_limit_headers(300, 0, time.time() + rule.reset_after)
-            self.respond(rule.status, style.error(rule.status), headers)
+            self.respond(rule.status, style.error(rule.status, retry_after=rule.reset_after), headers)
+            return
+        if rule and effect == "echo":
+            self.respond(rule.status, style.error(rule.status, echo=self.request_echo()))
             return
         if rule and effect in ("drop", "timeout"):
             if effect == "timeout":
@@ -278,7 +261,7 @@ class ProxyHandler(FaultingHandler):
     def forward(self, body: bytes) -> tuple[int, dict[str, str], bytes]:
         """One request to the upstream server, hop-by-hop headers stripped."""
         upstream = urlsplit(self.server.upstream)  # type: ignore[attr-defined]
-        conn = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=120)
+        conn = http.client.HTTPConnection(upstream.hostname or "127.0.0.1", upstream.port, timeout=120)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
         headers["Host"] = upstream.netloc
         try:
