@@ -18,8 +18,8 @@ from bot.counting import (
 )
 from bot.errors import ConfigError
 
-# CI clones the repository next to a copy of shared/, as /work/main sits next to /work/shared.
-X_RULES = Path(__file__).resolve().parents[2] / "shared" / "platform-rules" / "x"
+# twitter-text's conformance data, copied into the repository (see its README).
+X_RULES = Path(__file__).resolve().parent / "fixtures" / "twitter-text"
 VALIDATE = X_RULES / "twitter-text-validate.yml"
 
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bot.entities import display_url, find_entities, tlds
 
-VALIDATE = Path(__file__).resolve().parents[2] / "shared" / "platform-rules" / "x" / "twitter-text-validate.yml"
+VALIDATE = Path(__file__).resolve().parent / "fixtures" / "twitter-text" / "twitter-text-validate.yml"
 
 
 def _found(text: str) -> list[tuple[str, str]]:

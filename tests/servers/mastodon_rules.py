@@ -1,8 +1,10 @@
 """The real Mastodon rules mastodon-mock lacks, applied by the proxy in front of it.
 
-- Status length (text + content warning) counted like Mastodon's StatusLengthValidator, by
-  ``bot.counting.mastodon_length`` (graphemes, every URL as ``url_length``, ``@user@domain`` as
-  ``@user``) → 422 ``{"error": "Validation failed: Text character limit of N exceeded"}``.
+- Status length (content warning + text) counted like Mastodon's StatusLengthValidator, written
+  here from Mastodon's source, independently of statement-bot's counters: every link Mastodon
+  extracts counts ``url_length``, every ``@user@domain`` counts as ``@user``, and the result is
+  measured in ICU grapheme clusters (links and graphemes from ``tests.servers.counter``)
+  → 422 ``{"error": "Validation failed: Text character limit of N exceeded"}``.
 - ``/api/v1/instance`` and ``/api/v2/instance`` advertise this proxy's limit and URL cost.
 - Rate limits with Mastodon's headers (``X-RateLimit-Reset`` is ISO 8601): 300 requests per
   5 minutes per token, and status creation 300 per 3 hours per account (replays of an
@@ -18,17 +20,51 @@ import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import regex  # type: ignore[import-untyped]
+
+from tests.servers import counter
 from tests.servers.faults import MASTODON, Reply
 
 STATUS_PATH = re.compile(r"/api/v1/statuses(?:/(\d+))?")
 INSTANCE_PATH = re.compile(r"/api/v[12]/instance/?")
 
 
-def status_length(text: str, spoiler: str, url_length: int) -> int:
-    """Mastodon's count for a status: the content warning plus the countable text."""
-    from bot.counting import grapheme_count, mastodon_length
+# Ruby's [[:word:]] on Unicode text: letters, marks, decimal digits, connector punctuation.
+_WORD = r"\p{L}\p{M}\p{Nd}\p{Pc}"
+# Account::MENTION_RE since Mastodon 4.2 (USERNAME_RE inlined); group 1 is user@domain.
+MENTION = regex.compile(rf"(?<![=/{_WORD}])@(([a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?)(?:@[{_WORD}.-]+[{_WORD}]+)?)",
+                        regex.IGNORECASE)
+# twitter-text's end_mention_match: a mention followed by one of these is no mention.
+END_MENTION = regex.compile(r"[@\uFF20\xC0-\xD6\xD8-\xF6\xF8-\xFF\u0100-\u024F\u0253\u0254\u0256\u0257\u0259\u025B"
+                            r"\u0263\u0268\u026F\u0272\u0289\u028B\u02BB\u0300-\u036F\u1E00-\u1EFF]|://", regex.IGNORECASE)
+BLANK = regex.compile(r"\p{White_Space}*")
 
-    return grapheme_count(spoiler) + mastodon_length(text, url_length)
+
+def mentions(text: str) -> list[tuple[int, int, str]]:
+    """Mastodon's extract_mentions_or_lists_with_indices: (start, end, user@domain)."""
+    return [(m.start(), m.end(), m.group(1)) for m in MENTION.finditer(text) if not END_MENTION.match(text, m.end())]
+
+
+def countable_text(text: str, url_length: int) -> str:
+    """StatusLengthValidator#countable_text: links as ``url_length`` x's, ``@user@domain`` as ``@user``."""
+    if BLANK.fullmatch(text):
+        return ""
+    entities = [(start, end, "x" * url_length) for start, end in counter.mastodon_url_spans(text)]
+    if "@" in text:
+        entities += [(start, end, "@" + name.split("@")[0]) for start, end, name in mentions(text)]
+    parts, pos = [], 0
+    for start, end, replacement in sorted(entities):
+        if start < pos:
+            continue  # Extractor.remove_overlapping_entities: the one that starts first stays
+        parts += [text[pos:start], replacement]
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def status_length(text: str, spoiler: str, url_length: int) -> int:
+    """Mastodon's count for a status: graphemes of the content warning joined to the countable text."""
+    return counter.graphemes(spoiler + countable_text(text, url_length))
 
 
 def form_fields(headers: Any, body: bytes) -> dict[str, str]:
@@ -43,7 +79,7 @@ def form_fields(headers: Any, body: bytes) -> dict[str, str]:
     if "multipart" in kind:
         from email.parser import BytesParser
 
-        message = BytesParser().parsebytes(f"Content-Type: {headers.get('Content-Type')}\r\n\r\n".encode() + body)
+        message: Any = BytesParser().parsebytes(f"Content-Type: {headers.get('Content-Type')}\r\n\r\n".encode() + body)
         return {part.get_param("name", header="content-disposition"): part.get_payload(decode=True).decode()
                 for part in message.get_payload() if not part.get_filename()}
     return {k: v[0] for k, v in parse_qs(body.decode(errors="replace"), keep_blank_values=True).items()}
@@ -130,7 +166,7 @@ class MastodonRules:
 
     def _instance(self, payload: bytes | dict | list) -> bytes:
         """The instance document with this proxy's status limit and URL cost."""
-        data = json.loads(payload) if isinstance(payload, bytes) else payload
+        data: Any = json.loads(payload) if isinstance(payload, bytes) else payload
         statuses = data.setdefault("configuration", {}).setdefault("statuses", {})
         statuses["max_characters"] = self.limit
         statuses["characters_reserved_per_url"] = self.url_length

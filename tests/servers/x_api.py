@@ -1,8 +1,8 @@
 """A local X API v2 server (the endpoints tweepy.Client uses) that enforces X's documented rules.
 
-Rules: OAuth 1.0a HMAC-SHA1 signatures (401), weighted length ≤ 280 by ``bot.counting.x_length``
-(400), duplicate content (403), replies/quotes of missing tweets, per-user rate-limit windows
-(429 with ``x-rate-limit-*`` on every response), and per-tier enrolment (free tier: 403
+Rules: OAuth 1.0a HMAC-SHA1 signatures (401), weighted length ≤ 280 by the official twitter-text
+package (``tests.servers.counter``, never statement-bot's own counter) (400), duplicate content
+(403), replies/quotes of missing tweets, per-user rate-limit windows (429 with ``x-rate-limit-*`` on every response), and per-tier enrolment (free tier: 403
 ``client-not-enrolled`` on the user timeline). Returned texts look like X's: URLs as t.co links,
 ``& < >`` escaped. Faults from ``tests.servers.faults`` are built in.
 """
@@ -15,7 +15,7 @@ import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tests.servers import x_oauth
+from tests.servers import counter, x_oauth
 from tests.servers.faults import X, Faults, FaultingHandler, Reply
 from tests.servers.serving import start
 from tests.servers.x_state import XState, XUser, iso
@@ -50,28 +50,24 @@ def not_found(value: str, parameter: str = "id") -> dict[str, Any]:
 
 
 def as_x_returns(text: str) -> str:
-    """Text as X's API returns it: NFC, every URL wrapped in a t.co link, & < > HTML-escaped."""
+    """Text as X's API returns it: NFC, every URL twitter-text finds wrapped in a t.co link, & < > HTML-escaped."""
     import hashlib
     import html
     import unicodedata
 
-    from bot.entities import find_entities
-
     text = unicodedata.normalize("NFC", text)
     parts, pos = [], 0
-    for entity in (e for e in find_entities(text) if e.kind == "url"):
-        slug = hashlib.sha1(entity.text.encode()).hexdigest()[:10]
-        parts += [html.escape(text[pos:entity.start], quote=False), f"https://t.co/{slug}"]
-        pos = entity.end
+    for first, end in counter.x_url_spans(text) if "." in text else []:  # every link has a dot
+        slug = hashlib.sha1(text[first:end].encode()).hexdigest()[:10]
+        parts += [html.escape(text[pos:first], quote=False), f"https://t.co/{slug}"]
+        pos = end
     parts.append(html.escape(text[pos:], quote=False))
     return "".join(parts)
 
 
 def x_length(text: str) -> int:
-    """X's weighted length, from the project's counting module."""
-    from bot.counting import x_length as count
-
-    return count(text)
+    """X's weighted length by twitter-text's parseTweet (config v3)."""
+    return counter.x_weighted_length(text)
 
 
 ROUTES = [
