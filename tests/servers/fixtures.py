@@ -14,6 +14,7 @@ import pytest
 
 from tests.servers.mastodon_server import MastodonServer
 from tests.servers.pds_server import PdsServer, PdsUnavailable
+from tests.servers.telegram_api import TelegramServer
 from tests.servers.x_api import XServer
 
 
@@ -115,3 +116,20 @@ def mastodon_server(mastodon_server_session: MastodonServer) -> Iterator[Mastodo
     mastodon_server_session.reset()
     yield mastodon_server_session
     mastodon_server_session.reset()
+
+
+@pytest.fixture(scope="session")
+def telegram_server_session() -> Iterator[TelegramServer]:
+    """The local Telegram Bot API server for the whole session."""
+    server = TelegramServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def telegram_server(telegram_server_session: TelegramServer) -> Iterator[TelegramServer]:
+    """The local Bot API, reset (channels, messages, flood windows, settings, faults) around each test."""
+    telegram_server_session.reset()
+    yield telegram_server_session
+    telegram_server_session.reset()
+
