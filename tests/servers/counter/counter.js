@@ -26,10 +26,18 @@ function graphemes(text) {
   return n;
 }
 
-// Entities' UTF-16 [start, end] as code point offsets.
+// Entities' UTF-16 [start, end] as code point offsets. (twitter-text's own
+// modifyIndicesFromUTF16ToUnicode converts only the start and keeps the UTF-16 length.)
 function spans(text, entities) {
-  twitter.modifyIndicesFromUTF16ToUnicode(text, entities);
-  return entities.map((e) => e.indices);
+  if (!/[\uD800-\uDFFF]/.test(text)) return entities.map((e) => e.indices);
+  const points = new Int32Array(text.length + 1); // UTF-16 offset -> code point offset
+  for (let i = 0, n = 0; i <= text.length; i++) {
+    points[i] = n;
+    const unit = text.charCodeAt(i);
+    const pairs = unit >= 0xD800 && unit <= 0xDBFF && (text.charCodeAt(i + 1) & 0xFC00) === 0xDC00;
+    if (!pairs) n++;
+  }
+  return entities.map(({ indices: [start, end] }) => [points[start], points[end]]);
 }
 
 function text(request) {
