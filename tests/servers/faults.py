@@ -233,7 +233,7 @@ class FaultingHandler(Handler):
             faults.hold()
         self.respond(status, payload, headers)
 
-    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = handle_any
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = handle_any  # noqa: N815 - http.server dispatches on these names
 
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "host", "te", "upgrade",

@@ -15,6 +15,7 @@ import pytest
 from tests.servers.mastodon_server import MastodonServer
 from tests.servers.pds_server import PdsServer, PdsUnavailable
 from tests.servers.telegram_api import TelegramServer
+from tests.servers.threads_api import ThreadsServer
 from tests.servers.x_api import XServer
 
 
@@ -133,3 +134,18 @@ def telegram_server(telegram_server_session: TelegramServer) -> Iterator[Telegra
     yield telegram_server_session
     telegram_server_session.reset()
 
+
+@pytest.fixture(scope="session")
+def threads_server_session() -> Iterator[ThreadsServer]:
+    """The local Threads API server for the whole session."""
+    server = ThreadsServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def threads_server(threads_server_session: ThreadsServer) -> Iterator[ThreadsServer]:
+    """The local Threads API, reset (posts, containers, quotas, tokens' clock, settings, faults) around each test."""
+    threads_server_session.reset()
+    yield threads_server_session
+    threads_server_session.reset()

@@ -24,7 +24,7 @@ class Upload:
     data: bytes
 
 
-class BadBody(ValueError):
+class BadBodyError(ValueError):
     """The body does not parse as its Content-Type says."""
 
 
@@ -38,9 +38,9 @@ def parse(content_type: str | None, query: str, body: bytes) -> dict[str, Any]:
         try:
             decoded = json.loads(body)
         except ValueError as error:
-            raise BadBody("can't parse JSON") from error
+            raise BadBodyError("can't parse JSON") from error
         if not isinstance(decoded, dict):
-            raise BadBody("JSON object expected")
+            raise BadBodyError("JSON object expected")
         params.update(decoded)
     elif kind == "application/x-www-form-urlencoded":
         params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
@@ -54,7 +54,7 @@ def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
     envelope = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode() + body
     message = BytesParser(policy=HTTP).parsebytes(envelope)
     if not message.is_multipart():
-        raise BadBody("bad multipart body")
+        raise BadBodyError("bad multipart body")
     fields: dict[str, Any] = {}
     for part in message.iter_parts():
         if not isinstance(part, Message):

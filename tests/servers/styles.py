@@ -37,7 +37,7 @@ class Style:
             # The Bot API sends Retry-After (seconds) with its 429s (telegram-bot-api HttpConnection.cpp).
             return {"Retry-After": str(max(1, math.ceil(reset - time.time())))}
         if self.name == "threads":
-            # Meta's Graph API reports usage as percentages (developers.facebook.com/docs/graph-api/overview/rate-limiting).
+            # Graph API usage in percent (developers.facebook.com/docs/graph-api/overview/rate-limiting).
             used = 100 if remaining <= 0 else int(100 * (limit - remaining) / max(limit, 1))
             return {"X-App-Usage": json.dumps({"call_count": used, "total_cputime": 0, "total_time": 0})}
         if self.name == "x":
@@ -53,10 +53,12 @@ class Style:
 
 
 def _telegram_error(status: int, phrase: str, retry_after: int | None, echo: str | None) -> dict[str, object]:
-    """Bot API error shape: {"ok": false, "error_code", "description", "parameters"?} (core.telegram.org/bots/api#making-requests)."""
+    """Bot API error shape: {"ok": false, "error_code", "description", "parameters"?}
+    (core.telegram.org/bots/api#making-requests)."""
     if status == 429:
         wait = retry_after or 1
-        body: dict[str, object] = {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {wait}",
+        body: dict[str, object] = {"ok": False, "error_code": 429,
+                                   "description": f"Too Many Requests: retry after {wait}",
                                    "parameters": {"retry_after": wait}}
     else:
         body = {"ok": False, "error_code": status, "description": phrase}

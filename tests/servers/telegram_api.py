@@ -185,7 +185,8 @@ class TelegramHandler(FaultingHandler):
 
     @property
     def state(self) -> TelegramState:
-        return self.server.state  # type: ignore[attr-defined, no-any-return]
+        state: TelegramState = self.server.state  # type: ignore[attr-defined]
+        return state
 
     def commit(self, body: bytes) -> Reply:
         parts = urlsplit(self.path)
@@ -205,7 +206,7 @@ class TelegramHandler(FaultingHandler):
             if method not in METHODS:
                 raise ApiError(404, "Not Found: method not found")
             return 200, {}, {"ok": True, "result": METHODS[method](Call(self.state, bot, args))}
-        except params.BadBody as error:
+        except params.BadBodyError as error:
             return self.fail(bad(str(error)))
         except ApiError as error:
             return self.fail(error)

@@ -188,7 +188,7 @@ def _start_tag(source: str, begin: int) -> tuple[int, str, str, int]:
             value, i = "".join(chars), i + 1
         else:  # an unquoted name token: letters, digits, periods and hyphens, case-insensitive
             token_start = i
-            while i < n and (source[i].isascii() and source[i].isalnum() or source[i] in ".-"):
+            while i < n and ((source[i].isascii() and source[i].isalnum()) or source[i] in ".-"):
                 i += 1
             value = source[token_start:i].lower()
             if i < n and source[i] not in SPACES and source[i] != ">":
