@@ -56,8 +56,8 @@ class Queued(logging.Handler):
 def latency(files: int, gap: float) -> list[float]:
     """Seconds from file closed to thread queued, for each of ``files`` statements."""
     from bot.config import parse_config
-    from bot.daemon import Daemon
-    from bot.networks.fake import FakeAdapter
+    from bot.daemon.service import Daemon
+    from tests.networks.fake import FakeAdapter
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

@@ -52,7 +52,7 @@ def measure(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, floa
 # rather than to the network's SDK and HTTP stack.
 DRIVER = """
 import cProfile, os, pstats, sys, time
-import atproto, mastodon, tweepy, bot.networks.x, bot.networks.mastodon, bot.networks.bluesky, bot.commands.post
+import atproto, mastodon, tweepy, bot.networks.x.adapter, bot.networks.mastodon.adapter, bot.networks.bluesky.adapter, bot.commands.post
 from bot.cli import main
 profile = cProfile.Profile(time.process_time) if os.environ.get("BENCH_PROFILE") else None
 cpu, wall = time.process_time(), time.perf_counter()
@@ -108,10 +108,10 @@ def bench_network(name: str, make, server, workdir: Path) -> None:
 def bench_core(workdir: Path) -> None:
     """The publisher and the journal alone, against the in-memory FakeAdapter."""
     from bot.config import PublishingSettings
-    from bot.journal import Journal
+    from bot.publishing.journal import Journal
     from bot.model import Post, Statement, Thread
-    from bot.networks.fake import FakeAdapter
-    from bot.publish import publish_thread
+    from tests.networks.fake import FakeAdapter
+    from bot.publishing.send import publish_thread
 
     rounds, total, cpu = 10, 0.0, 0.0
     for r in range(rounds):

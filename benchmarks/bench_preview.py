@@ -40,7 +40,7 @@ def cold_preview(runs: int = 10, bytecode: bool = True) -> list[float]:
 def make_archive(folder: Path, count: int = 1000) -> int:
     """Statements built from the seed's sentences, 1 to 7 paragraphs each, deterministic."""
     sys.path.insert(0, str(ROOT))
-    from bot.reading import read_statement
+    from bot.text.reading import read_statement
 
     seed = read_statement(SEED)
     sentences = [s.strip() + "." for p in seed.paragraphs for s in p.split(". ") if s.strip()]

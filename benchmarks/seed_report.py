@@ -15,11 +15,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.config import load_config  # noqa: E402
-from bot.counting import rules_for  # noqa: E402
-from bot.reading import read_statement  # noqa: E402
-from bot.sentences import SENTENCE, is_mid_sentence  # noqa: E402
-from bot.split import fewest_posts, window_starts  # noqa: E402
-from bot.threads import _pieces, build_thread  # noqa: E402
+from bot.text.counting import rules_for  # noqa: E402
+from bot.text.reading import read_statement  # noqa: E402
+from bot.text.pieces import SENTENCE, is_mid_sentence  # noqa: E402
+from bot.text.breaks import fewest_posts, window_starts  # noqa: E402
+from bot.text.threads import _pieces, build_thread  # noqa: E402
 
 SEED = ROOT / "statements" / "2020-01-04-iaswi-soleimani-assassination.txt"
 
@@ -58,7 +58,7 @@ def greedy(pieces, measure, budget, sentences_only: bool) -> list[str]:
 
 def main() -> None:
     config = load_config(ROOT / "config" / "bot.yaml")
-    statement = read_statement(SEED, config)
+    statement = read_statement(SEED, config.tz)
     print(f"{'network':10} {'ours':>5} {'floor':>6} {'mid':>4} | {'greedy words':>13} {'mid':>4} | {'greedy sentences':>17} {'mid':>4}")
     for account in config.accounts:
         rules = rules_for(account.platform, limit=account.limit)

@@ -7,22 +7,17 @@ file are relative to the file's own folder, so the bot behaves the same from any
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.errors import ConfigError
-from bot.model import PLATFORMS, Account, Organisation
+from bot.model import Account, Organisation
+from bot.networks.registry import Platform, network_of
 
 DEFAULT_CONFIG = Path("config/bot.yaml")
-
-# Which credential names each platform needs; values in the file are env var names.
-REQUIRED_CREDENTIALS = {
-    "x": ("api_key", "api_secret", "access_token", "access_secret"),
-    "mastodon": ("access_token",),
-    "bluesky": ("password",),
-}
 
 DEFAULT_TEMPLATES = (
     "{years_ago} ago today, we said: {title}",
@@ -85,7 +80,12 @@ class Config:
         raise ConfigError(f"{self.path}: no account named {name!r} (configured: {known})")
 
 
-def credential(account: Account, key: str, environ: dict[str, str] | None = None) -> str:
+def secrets(account: Account, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Every secret the account's network needs, read from the environment variables the config names."""
+    return {key: credential(account, key, environ) for key in network_of(account.platform).credentials}
+
+
+def credential(account: Account, key: str, environ: Mapping[str, str] | None = None) -> str:
     """Read one secret from the environment variable the config names for it."""
     env = os.environ if environ is None else environ
     var = account.credentials.get(key)
@@ -220,8 +220,9 @@ def _accounts(path: Path, data: list) -> tuple[Account, ...]:
         r = _Reader(path, f"accounts[{i}]", item, ACCOUNT_KEYS)
         name = r.get("name", str, required=True)
         platform = r.get("platform", str, required=True)
-        if platform not in PLATFORMS:
-            r.fail(r.key("platform"), f"unknown platform {platform!r} (use {', '.join(PLATFORMS)})")
+        if platform not in set(Platform):
+            r.fail(r.key("platform"), f"unknown platform {platform!r} (use {', '.join(Platform)})")
+        network = network_of(platform)
         if any(a.name == name for a in accounts):
             r.fail(r.key("name"), f"duplicate account name {name!r}")
         numbering = r.get("numbering", (str, bool), "{i}/{n}")
@@ -232,13 +233,14 @@ def _accounts(path: Path, data: list) -> tuple[Account, ...]:
         elif "{i}" not in numbering:
             r.fail(r.key("numbering"), "must contain {i} (and usually {n}), or be false")
         credentials = r.get("credentials", dict, {})
-        cr = _Reader(path, r.key("credentials"), credentials, set(REQUIRED_CREDENTIALS[platform]))
-        for key in REQUIRED_CREDENTIALS[platform]:
+        cr = _Reader(path, r.key("credentials"), credentials, set(network.credentials))
+        for key in network.credentials:
             cr.get(key, str, required=True)
-        if platform == "mastodon":
-            r.get("instance", str, required=True)
-        if platform == "bluesky":
-            r.get("handle", str, required=True)
+        for key in network.required:
+            r.get(key, str, required=True)
+        limit = r.positive("limit", int, None)
+        if limit is not None and network.hard_limit is not None and limit > network.hard_limit:
+            r.fail(r.key("limit"), f"{limit} is over {network.name}'s maximum of {network.hard_limit}")
         visibility = r.get("visibility", str, "public")
         if visibility not in ("public", "unlisted", "private", "direct"):
             r.fail(r.key("visibility"), "must be public, unlisted, private or direct")
@@ -247,7 +249,7 @@ def _accounts(path: Path, data: list) -> tuple[Account, ...]:
             platform=platform,
             handle=r.get("handle", str),
             instance=r.get("instance", str),
-            limit=r.positive("limit", int, None),
+            limit=limit,
             max_posts=r.positive("max_posts", int, None),
             posts_per_day=r.positive("posts_per_day", int, None),
             numbering=numbering,

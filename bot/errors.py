@@ -1,10 +1,12 @@
 """The error tree. Every error the bot raises on purpose is a ``BotError``::
 
     BotError
+    ├─ UsageError         a command given arguments that cannot work   (exit 2)
     ├─ ConfigError        bad or missing settings or credentials       (exit 2)
     ├─ StatementError     a statement file that cannot be read         (exit 2)
     ├─ SplitError         text that cannot be made into posts
     ├─ JournalError       the state database is unusable
+    ├─ AlreadyRunning     another `statement-bot run` holds the state
     └─ PublishError       raised by network adapters only
        ├─ AuthError       credentials rejected: stop, do not retry
        ├─ RateLimited     wait until ``retry_at`` then retry
@@ -24,6 +26,12 @@ class BotError(Exception):
     """Base of every error statement-bot raises on purpose."""
 
     exit_code = 1
+
+
+class UsageError(BotError):
+    """A command was given options that cannot work together or a value it cannot use."""
+
+    exit_code = 2
 
 
 class ConfigError(BotError):
@@ -49,6 +57,10 @@ class SplitError(BotError):
 
 class JournalError(BotError):
     """The SQLite state cannot be opened, migrated or written."""
+
+
+class AlreadyRunning(BotError):
+    """Another ``statement-bot run`` holds the single-instance lock of this state."""
 
 
 class PublishError(BotError):

@@ -5,12 +5,8 @@ statement file -> ``Statement`` -> ``Thread`` per ``Account`` -> publisher -> ad
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Literal
-
-Platform = Literal["x", "mastodon", "bluesky"]
-PLATFORMS: tuple[Platform, ...] = ("x", "mastodon", "bluesky")
 
 
 @dataclass(frozen=True)
@@ -28,7 +24,7 @@ class Statement:
     language: str
     content_hash: str
     path: str = ""
-    date: date | None = None
+    date: dt.date | None = None
     url: str | None = None
     hook: str | None = None
     slogans: tuple[str, ...] = ()
@@ -36,8 +32,8 @@ class Statement:
     links: tuple[str, ...] = ()
     hashtags: tuple[str, ...] = ()
     accounts: tuple[str, ...] | None = None
-    publish_at: datetime | None = None
-    anniversary: str | tuple[date, ...] | None = None
+    publish_at: dt.datetime | None = None
+    anniversary: str | tuple[dt.date, ...] | None = None
     translation_of: str | None = None
     source_format: str = "txt"
 
@@ -47,7 +43,7 @@ class Account:
     """One configured account on one network. Credentials are env var *names*."""
 
     name: str
-    platform: Platform
+    platform: str  # a ``bot.networks.registry.Platform`` value, checked by the config
     handle: str | None = None
     instance: str | None = None
     limit: int | None = None
@@ -86,7 +82,7 @@ class Thread:
     """The exact posts that go to one account, with what the splitter had to say."""
 
     account: str
-    platform: Platform
+    platform: str
     limit: int
     posts: tuple[Post, ...]
     warnings: tuple[str, ...] = ()

@@ -8,10 +8,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.networks.registry import known_limits
+from bot.publishing.states import Outcome
+
 if TYPE_CHECKING:
+    from bot.config import Config
+    from bot.model import Account, Statement
     from bot.networks.base import Adapter
 
-MARKS = {"sent": "✔", "paused": "⏸"}
+MARKS = {Outcome.SENT: "✔", Outcome.PAUSED: "⏸"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,102 +42,84 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, adapter_for: Callable[[Any], Adapter] | None = None) -> int:
     """Run the command; ``adapter_for`` replaces the real networks (tests)."""
     from bot.config import load_config
-    from bot.reading import read_statement
-    from bot.threads import build_threads
+    from bot.errors import UsageError
+    from bot.planning import select_accounts
+    from bot.text.reading import read_statement
 
     resolves = _parse_resolves(args.resolve)
     if resolves and len(args.account or []) != 1:
-        print("statement-bot: error: --resolve needs exactly one --account", file=sys.stderr)
-        return 2
+        raise UsageError("--resolve needs exactly one --account")
     config = load_config(args.config)
-    statement = read_statement(Path(args.path), config)
-    threads = build_threads(statement, config, accounts=args.account)
+    statement = read_statement(Path(args.path), config.tz)
+    accounts = select_accounts(statement, config, args.account)
     if args.dry_run:
-        return _dry_run(config, statement, threads, args.replan)
-    return _post(config, statement, threads, args, resolves, adapter_for)
+        return _dry_run(config, statement, accounts, args.replan)
+    return _post(config, statement, accounts, args, resolves, adapter_for)
 
 
 def _parse_resolves(values: list[str]) -> dict[int, str | None]:
-    from bot.errors import ConfigError
+    from bot.errors import UsageError
 
     answers: dict[int, str | None] = {}
     for value in values:
         index, sep, remote = value.partition("=")
         if not sep or not index.strip().isdigit() or not remote.strip():
-            raise ConfigError(f"--resolve {value!r}: use INDEX=ID or INDEX=none")
+            raise UsageError(f"--resolve {value!r}: use INDEX=ID or INDEX=none")
         remote = remote.strip()
         answers[int(index)] = None if remote.lower() == "none" else remote
     return answers
 
 
-def _dry_run(config: Any, statement: Any, threads: list[Any], replan: bool) -> int:
-    from bot.journal import Journal
-    from bot.publish import plan_dry_run
+def _dry_run(config: Config, statement: Statement, accounts: list[Account], replan: bool) -> int:
+    from bot.planning import plan_thread
+    from bot.publishing.journal import Journal
+    from bot.publishing.plan import plan_dry_run
+    from bot.publishing.states import PostStatus
 
     journal = Journal(config.state) if config.state.exists() else None
     try:
+        # The limits the networks last reported, as `post` would plan with them (no network here).
+        threads = [plan_thread(statement, a, config, known_limits(a, journal)) for a in accounts]
         plans = plan_dry_run(journal, threads, statement, replan=replan)
     finally:
         if journal:
             journal.close()
     out = []
     for plan in plans:
-        done = sum(1 for _, _, state in plan.posts if state == "sent")
+        done = sum(1 for _, _, state in plan.posts if state == PostStatus.SENT)
         header = f"== {plan.account} ({plan.platform}): {len(plan.posts)} posts, {done} already sent"
         out.append(header + (f"; {plan.note}" if plan.note else ""))
         for index, text, state in plan.posts:
-            out.append(f"--- {index}/{len(plan.posts)} [{'would send' if state != 'sent' else 'sent'}]"
-                       + (f" (last attempt: {state})" if state not in ("planned", "sent") else ""))
+            sent = state == PostStatus.SENT
+            out.append(f"--- {index}/{len(plan.posts)} [{'sent' if sent else 'would send'}]"
+                       + (f" (last attempt: {state})" if state not in (PostStatus.PLANNED, PostStatus.SENT) else ""))
             out.append(text)
         out.append("")
     sys.stdout.write("\n".join(out))
     return 0
 
 
-def _post(config: Any, statement: Any, threads: list[Any], args: argparse.Namespace,
+def _post(config: Config, statement: Statement, accounts: list[Account], args: argparse.Namespace,
           resolves: dict[int, str | None], adapter_for: Callable[[Any], Adapter] | None) -> int:
     import time
     from datetime import UTC, datetime
 
-    from bot.journal import Journal
-    from bot.networks.base import PostRef
-    from bot.publish import publish_statement, resolve_post
+    from bot.publishing.connect import connect
+    from bot.publishing.journal import Journal
+    from bot.publishing.statement import publish_statement, resolve_post
 
     def now() -> datetime:
         return datetime.now(UTC)
 
     with Journal(config.state) as journal:
-        if adapter_for is None:
-            from bot.networks.registry import make_adapter
-
-            def adapter_for(account: Any) -> Adapter:
-                return make_adapter(account, config, journal)
-
         for index, remote in resolves.items():
-            account = config.account(args.account[0])
-            url = f"https://x.com/{(account.handle or 'i/web').lstrip('@')}/status/{remote}" \
-                if remote and account.platform == "x" else None
-            resolve_post(journal, statement.id, account.name, index, remote and PostRef(remote, url), now(),
-                         args.occasion)
-
-        def refit(thread: Any, adapter: Adapter) -> Any:
-            # Only a Mastodon instance reports its own limit and URL cost; re-split when they differ.
-            if thread.platform != "mastodon":
-                return thread
-            limit, url_cost = adapter.limit()
-            if (limit, url_cost) == (thread.limit, 23):
-                return thread
-            from bot.counting import rules_for
-            from bot.threads import build_thread
-
-            rules = rules_for(thread.platform, limit=limit, url_length=url_cost)
-            return build_thread(statement, config.account(thread.account), config.organisation, rules)
-
-        results = publish_statement(journal, statement, threads, config, adapter_for, now=now, sleep=time.sleep,
-                                    replan=args.replan, refit=refit)
+            resolve_post(journal, statement.id, config.account(args.account[0]), index, remote, now(), args.occasion)
+        results = publish_statement(journal, statement, accounts, config,
+                                    adapter_for or (lambda account: connect(account, config, journal)),
+                                    now=now, sleep=time.sleep, replan=args.replan)
     for result in results:
         mark = MARKS.get(result.status, "✘")
-        detail = result.url if result.status == "sent" and result.url else ""
+        detail = result.url if result.status == Outcome.SENT and result.url else ""
         progress = f"{result.sent}/{result.total} sent" if result.total else result.status
         print(f"{mark} {result.account}: {progress}{' ' + detail if detail else ''} — {result.message}")
     return 0 if all(r.ok for r in results) else 1

@@ -6,8 +6,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.model import PLATFORMS
+from bot.networks.registry import Platform
+
+if TYPE_CHECKING:
+    from bot.config import Config
+    from bot.networks.base import Limits
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("path", metavar="PATH", help="statement file (.txt, .md, .pdf) or folder")
     who = p.add_mutually_exclusive_group()
     who.add_argument("--account", action="append", metavar="NAME", help="only this account (repeatable)")
-    who.add_argument("--platform", choices=PLATFORMS, help="that network's default rules, no account needed")
+    who.add_argument("--platform", choices=list(Platform), help="that network's default rules, no account needed")
     p.add_argument("--format", choices=("text", "json", "html"), default="text")
     p.add_argument("--config", metavar="FILE", default=None, help="config file (default: config/bot.yaml)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
@@ -27,28 +32,29 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.batch import split_files
     from bot.errors import StatementError
-    from bot.preview import preview_document, render_text
-    from bot.reading import is_statement_file
+    from bot.preview.batch import split_files
+    from bot.preview.render import preview_document, render_text
+    from bot.text.reading import statement_files
 
     config = _config(args)
     path = Path(args.path)
     if not path.exists():
         raise StatementError(str(path), "file not found")
+    reported = reported_limits(config)
     if args.serve:
-        from bot.serve import serve
+        from bot.preview.serve import serve
 
-        serve(path, config, args.port, posted=lambda: posted_links(config))
+        serve(path, config, args.port, posted=lambda: posted_links(config), reported=reported)
         return 0
     if path.is_dir():
-        paths = sorted(p for p in path.iterdir() if p.is_file() and is_statement_file(p))
+        paths = statement_files(path)
         if not paths:
             raise StatementError(str(path), "no statement files (.txt, .md, .pdf) in this folder")
     else:
         paths = [path]
     documents, chunks, failed = [], [], 0
-    for result in split_files(paths, config, accounts=args.account, platform=args.platform):
+    for result in split_files(paths, config, accounts=args.account, platform=args.platform, reported=reported):
         if result.statement is None:
             failed += 1
             print(f"statement-bot: {result.error}", file=sys.stderr)
@@ -62,34 +68,40 @@ def run(args: argparse.Namespace) -> int:
         elif documents:
             chunks = [json.dumps(documents[0], ensure_ascii=False, indent=2) + "\n"]
     elif args.format == "html" and documents:
-        from bot.html import render_html
+        from bot.preview.html import render_html
 
         chunks = [render_html(documents, posted_links(config))]
     _write(args.output, "\n".join(chunks) if args.format == "text" else "".join(chunks))
     return 2 if failed else 0
 
 
-def posted_links(config) -> dict[tuple[str, str, int], str]:
+def posted_links(config: Config) -> dict[tuple[str, str, int], str]:
     """(statement id, account, index) -> live URL of every post the journal has as sent.
 
-    Read-only: a bot that never posted has no state file, and preview must not create one.
+    A bot that never posted has no state file, and preview must not create one.
     """
     if not config.state.exists():
         return {}
-    from bot.journal import Journal
+    from bot.publishing.journal import Journal
 
-    links = {}
     with Journal(config.state) as journal:
-        for thread in journal.threads():
-            if thread.kind != "thread":
-                continue
-            for post in journal.posts(thread.id):
-                if post.status == "sent" and post.ref is not None and post.ref.url:
-                    links[(thread.statement_id, thread.account, post.index)] = post.ref.url
-    return links
+        return journal.posted_urls()
 
 
-def _config(args: argparse.Namespace):
+def reported_limits(config: Config) -> dict[str, Limits]:
+    """The limits each account's network last reported (a Mastodon instance's), so preview plans as post does."""
+    from bot.networks.registry import network_of
+    from bot.networks.registry import reported_limits as from_store
+
+    if not config.state.exists() or not any(network_of(a.platform).limits_key(a) for a in config.accounts):
+        return {}
+    from bot.publishing.journal import Journal
+
+    with Journal(config.state) as journal:
+        return from_store(config.accounts, journal)
+
+
+def _config(args: argparse.Namespace) -> Config:
     from bot.config import DEFAULT_CONFIG, Config, load_config
     from bot.model import Organisation
 

@@ -61,7 +61,7 @@ def setup_logging(fmt: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from bot.config import load_config
-    from bot.daemon import Daemon
+    from bot.daemon.service import Daemon
 
     setup_logging(args.log_format)
     config = load_config(args.config)

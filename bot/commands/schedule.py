@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.config import Config
-    from bot.journal import Journal
+    from bot.publishing.journal import Journal
     from bot.model import Statement
-    from bot.schedule import Schedule
+    from bot.daemon.scheduler import Schedule
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -56,7 +56,7 @@ def parse_time(text: str, config: Config, now: datetime) -> datetime:
 
 def _list(config: Config, days: int) -> int:
     from bot.commands.status import local, planned_jobs
-    from bot.journal import Journal, statement_rows
+    from bot.publishing.journal import Journal
 
     if not config.state.exists():
         print("nothing scheduled (no state yet)")
@@ -64,7 +64,7 @@ def _list(config: Config, days: int) -> int:
     until = datetime.now(UTC) + timedelta(days=days)
     jobs = [j for j in planned_jobs(config) if j.at <= until]
     with Journal(config.state) as journal:
-        paths = {s.id: s.path for s in statement_rows(journal)}
+        paths = {s.id: s.path for s in journal.statement_rows()}
     print(f"next {days} days, times in {config.timezone}:" if jobs else f"nothing scheduled in the next {days} days")
     for job in jobs:
         what = "thread" if job.key.kind == "thread" else f"anniversary {job.key.occasion}"
@@ -78,13 +78,13 @@ def _change(config: Config, path: str, at: str | None, cancel: bool) -> int:
     import os
     import signal
 
-    from bot.daemon import AT, CANCELLED
-    from bot.instance import running_pid
-    from bot.journal import Journal, delete_value
-    from bot.reading import read_statement
-    from bot.schedule import Schedule
+    from bot.daemon.planner import AT, CANCELLED
+    from bot.publishing.locks import running_pid
+    from bot.publishing.journal import Journal
+    from bot.text.reading import read_statement
+    from bot.daemon.scheduler import Schedule
 
-    statement = read_statement(path, config)
+    statement = read_statement(path, config.tz)
     now = datetime.now(UTC)
     when = parse_time(at, config, now) if at else None
     schedule = Schedule(config.state, config.scheduler.grace_seconds, offline=True)
@@ -98,7 +98,7 @@ def _change(config: Config, path: str, at: str | None, cancel: bool) -> int:
                 print(f"cancelled {statement.id}: {len(dropped)} pending job(s) dropped; posts already out stay")
             else:
                 assert when is not None
-                delete_value(journal, CANCELLED + statement.id)
+                journal.delete_value(CANCELLED + statement.id)
                 journal.set_value(AT + statement.id, json.dumps({"at": when.isoformat()}), now)
                 for account in _accounts(statement, config):
                     _queue(journal, schedule, statement, account, when, config)
@@ -111,17 +111,17 @@ def _change(config: Config, path: str, at: str | None, cancel: bool) -> int:
 
 
 def _accounts(statement: Statement, config: Config) -> list[str]:
-    from bot.threads import build_threads
+    from bot.planning import select_accounts
 
-    return [t.account for t in build_threads(statement, config)]
+    return [a.name for a in select_accounts(statement, config)]
 
 
 def _queue(journal: Journal, schedule: Schedule, statement: Statement, account: str, when: datetime,
            config: Config) -> None:
     from bot.commands.status import local
-    from bot.daemon import MISSED
-    from bot.journal import delete_value
-    from bot.schedule import JobKey
+    from bot.daemon.planner import MISSED
+    from bot.daemon.scheduler import JobKey
+    from bot.publishing.states import Kind
 
     row = journal.thread(statement.id, account)
     if row is not None and row.status in ("sent", "retracted"):
@@ -131,7 +131,7 @@ def _queue(journal: Journal, schedule: Schedule, statement: Statement, account: 
         print(f"{account}: {row.status}: {row.last_error}; use `statement-bot post {statement.path} "
               f"--account {account}`")
         return
-    key = JobKey("thread", account, "", statement.id)
-    delete_value(journal, MISSED + key.id)
+    key = JobKey(Kind.THREAD, account, "", statement.id)
+    journal.delete_value(MISSED + key.id)
     schedule.add(key, when)
     print(f"{account}: scheduled {local(when, config)}")

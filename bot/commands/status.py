@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.config import Config
-    from bot.journal import Journal, StatementRow, ThreadRow
-    from bot.schedule import Planned
+    from bot.publishing.journal import Journal
+    from bot.publishing.rows import StatementRow, ThreadRow
+    from bot.daemon.scheduler import Planned
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def planned_jobs(config: Config) -> list[Planned]:
     """The jobs waiting in the state's job store, read without running any."""
-    from bot.schedule import Schedule
+    from bot.daemon.scheduler import Schedule
 
     schedule = Schedule(config.state, config.scheduler.grace_seconds, offline=True)
     schedule.start(paused=True)
@@ -40,10 +41,10 @@ def local(moment: datetime, config: Config) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from bot.config import load_config
-    from bot.daemon import CANCELLED, MISSED
-    from bot.instance import running_pid
-    from bot.journal import Journal, statement_rows, values_with_prefix
-    from bot.schedule import JobKey
+    from bot.daemon.planner import CANCELLED, MISSED
+    from bot.publishing.locks import running_pid
+    from bot.publishing.journal import Journal
+    from bot.daemon.scheduler import JobKey
 
     config = load_config(args.config)
     if not config.state.exists():
@@ -53,8 +54,8 @@ def run(args: argparse.Namespace) -> int:
     pid = running_pid(config.state)
     print(f"bot: {'running (pid ' + str(pid) + ')' if pid else 'not running'}; state {config.state}")
     with Journal(config.state) as journal:
-        notes = values_with_prefix(journal, "daemon.")
-        for statement in statement_rows(journal):
+        notes = journal.values_with_prefix("daemon.")
+        for statement in journal.statement_rows():
             print(f"\n{statement.id}: {statement.title}")
             if CANCELLED + statement.id in notes:
                 print(f"  cancelled by hand: `statement-bot schedule {statement.path} --at TIME` queues it again")
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _account_lines(config: Config, journal: Journal, statement: StatementRow, account: str,
                    jobs: list[Planned], notes: dict[str, str]) -> list[str]:
-    from bot.daemon import EDITED, MISSED
+    from bot.daemon.planner import EDITED, MISSED
 
     lines = []
     row = journal.thread(statement.id, account)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from bot.model import Statement
-from bot.networks.base import PostRef
+from bot.networks.base import PostRef, RepostStyle
+from bot.publishing.states import Action
 
 _ONES = (
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -145,17 +146,18 @@ def without_numbering(text: str, numbering: str | None, total: int) -> str:
     return text[: -len(mark)].rstrip() if text.endswith(mark) else text
 
 
-def repost(platform: str, original: PostRef, exists: bool, first_text: str, words: Callable[[str], str],
-           statement_url: str | None, fits: Callable[[str], bool]) -> list[tuple[str, str, PostRef | None]]:
-    """The anniversary's posts as (action, text, target).
+def repost(style: RepostStyle, original: PostRef, exists: bool, first_text: str, words: Callable[[str], str],
+           statement_url: str | None, fits: Callable[[str], bool]) -> list[tuple[Action, str, PostRef | None]]:
+    """The anniversary's posts as (action, text, target), in the network's ``style``.
 
-    X and Bluesky quote the first post; Mastodon boosts it and adds a short post linking to
-    it; when the original is gone, its text is posted again with a link to the statement.
-    ``words(suffix)`` is the anniversary wording made to fit before ``suffix``.
+    Quoting: one post quoting the first post. Boosting: a boost of it and a short post
+    linking to it. When the original is gone, its text is posted again with a link to
+    the statement. ``words(suffix)`` is the anniversary wording made to fit before ``suffix``.
     """
     if not exists:
-        return [("post", shorten(first_text, f"\n\n{statement_url}" if statement_url else "", fits), None)]
-    if platform == "mastodon":
+        return [(Action.POST, shorten(first_text, f"\n\n{statement_url}" if statement_url else "", fits), None)]
+    if style == RepostStyle.BOOST_AND_LINK:
         link = f"\n\n{original.url}" if original.url else ""
-        return [("boost", f"boost of {original.url or original.id}", original), ("post", words(link) + link, None)]
-    return [("quote", words(""), original)]
+        return [(Action.BOOST, f"boost of {original.url or original.id}", original),
+                (Action.POST, words(link) + link, None)]
+    return [(Action.QUOTE, words(""), original)]

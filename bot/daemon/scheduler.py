@@ -1,8 +1,9 @@
 """APScheduler wiring: persistent jobs in the journal's SQLite file, one per statement/account/kind.
 
 Jobs live in the ``apscheduler_jobs`` table of the same database as the journal, so they
-survive restarts. Each job calls ``bot.daemon:fire`` by name with plain arguments, which
-is what lets APScheduler store it. A job whose time passed more than ``grace_seconds``
+survive restarts. Each job calls this module's ``fire`` by name with plain arguments, which
+is what lets APScheduler store it; ``fire`` hands the job to the ``run_job`` of the
+``Schedule`` running in this process. A job whose time passed more than ``grace_seconds``
 ago while the bot was down is not run: ``on_missed`` is told, so it can be recorded.
 
 Times given and returned are on the daemon's clock (``clock``, real UTC by default). A
@@ -19,17 +20,29 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-JOB_FUNC = "bot.daemon:fire"
-KINDS = ("thread", "anniversary")
+from bot.publishing.states import Kind
 
-log = logging.getLogger("statement-bot.schedule")
+JOB_FUNC = "bot.daemon.scheduler:fire"
+
+log = logging.getLogger("statement-bot.daemon.scheduler")
+
+# The handler of the Schedule running in this process: APScheduler can only store a job
+# function by its import path, so the path leads here and this leads to the running bot.
+_run_job: Callable[[JobKey], None] | None = None
+
+
+def fire(kind: str, account: str, occasion: str, statement_id: str) -> None:
+    """The job function APScheduler stores by name: run the job in this process's running schedule."""
+    if _run_job is None:
+        raise RuntimeError("no statement-bot schedule is running in this process")
+    _run_job(JobKey(Kind(kind), account, occasion, statement_id))
 
 
 @dataclass(frozen=True)
 class JobKey:
-    """What a job publishes: kind ('thread'|'anniversary'), account, occasion (year or ''), statement."""
+    """What a job publishes: kind, account, occasion (year or ''), statement."""
 
-    kind: str
+    kind: Kind
     account: str
     occasion: str
     statement_id: str
@@ -43,9 +56,9 @@ class JobKey:
     def parse(cls, job_id: str) -> JobKey | None:
         """The key behind a job id, or None for a job this bot did not make."""
         parts = job_id.split(":", 3)
-        if len(parts) != 4 or parts[0] not in KINDS:
+        if len(parts) != 4 or parts[0] not in set(Kind):
             return None
-        return cls(*parts)
+        return cls(Kind(parts[0]), *parts[1:])
 
 
 @dataclass(frozen=True)
@@ -61,7 +74,8 @@ class Schedule:
 
     def __init__(self, state: Path | None, grace_seconds: int,
                  on_missed: Callable[[JobKey, datetime], None] | None = None, workers: int = 4,
-                 clock: Callable[[], datetime] | None = None, offline: bool = False):
+                 clock: Callable[[], datetime] | None = None, offline: bool = False,
+                 run_job: Callable[[JobKey], None] | None = None):
         from apscheduler.executors.pool import ThreadPoolExecutor
         from apscheduler.jobstores.memory import MemoryJobStore
         from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -70,6 +84,7 @@ class Schedule:
         store: Any = MemoryJobStore() if state is None else SQLAlchemyJobStore(url=f"sqlite:///{state}")
         self.grace_seconds = grace_seconds
         self.on_missed = on_missed
+        self.run_job = run_job
         self.clock = clock
         # Offline: read and edit the store from a command while the bot may be running; never fire.
         self.scheduler = (_offline_scheduler() if offline else BackgroundScheduler)(
@@ -87,6 +102,9 @@ class Schedule:
         """Open the job store; with ``paused`` nothing fires until ``resume``."""
         from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED
 
+        global _run_job
+        if self.run_job is not None:
+            _run_job = self.run_job
         self.scheduler.add_listener(self._event, EVENT_JOB_MISSED | EVENT_JOB_ERROR)
         self.scheduler.start(paused=paused)
 
@@ -100,8 +118,11 @@ class Schedule:
 
     def shutdown(self, wait: bool = True) -> None:
         """Stop; with ``wait`` the jobs already running finish first."""
+        global _run_job
         if self.scheduler.running:
             self.scheduler.shutdown(wait=wait)
+        if self.run_job is not None and _run_job is self.run_job:
+            _run_job = None
 
     def add(self, key: JobKey, at: datetime) -> None:
         """Schedule (or move) the job for ``key`` to fire at ``at``."""

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from bot.reading import is_statement_file
+from bot.text.reading import is_statement_file
 
-log = logging.getLogger("statement-bot.watch")
+log = logging.getLogger("statement-bot.daemon.watch")
 
 
 EventKind = Literal["created", "modified", "deleted", "moved"]

@@ -1,14 +1,27 @@
-"""The one contract every network adapter keeps.
+"""The contracts between the core and a network: ``Network`` (what it is) and ``Adapter`` (how to talk to it).
 
-The publisher only ever talks to an ``Adapter``. Adapters translate their SDK's
-exceptions into ``bot.errors.PublishError`` subclasses at the boundary (``raise … from e``)
-and never log or raise secret values.
+Everything that differs between networks sits behind these two: limits and counting,
+how links and mentions are shown, how a post's URL is built, how an unknown outcome is
+recovered, how an anniversary is reposted, and the SDK. The core asks; it never tests a
+network's name. Adapters translate their SDK's exceptions into ``bot.errors.PublishError``
+subclasses at the boundary (``raise … from e``) and never log or raise secret values.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from typing import Protocol
+from datetime import timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from bot.model import Account
+    from bot.text.counting import Rules
+
+FOREVER = timedelta.max
 
 
 @dataclass(frozen=True)
@@ -38,11 +51,160 @@ class Outgoing:
     quote: PostRef | None = None
 
 
-class Adapter(Protocol):
-    """What the publisher needs from a network. Every call has a timeout."""
+@dataclass(frozen=True)
+class Limits:
+    """What a network says about an account's posts: the character limit and what a URL costs."""
 
-    def limit(self) -> tuple[int, int]:
-        """(character limit, URL cost) for this account, from the network where it says."""
+    chars: int
+    url_cost: int
+
+
+class KeyValue(Protocol):
+    """Where adapters keep small state between runs (the journal's key/value table)."""
+
+    def get_value(self, key: str) -> str | None:
+        """The stored value, or None."""
+
+    def set_value(self, key: str, value: str) -> None:
+        """Store ``value`` under ``key``, replacing any old one."""
+
+
+class MemoryStore:
+    """A ``KeyValue`` that lives as long as the process (no journal given)."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, str] = {}
+
+    def get_value(self, key: str) -> str | None:
+        """The stored value, or None."""
+        return self._values.get(key)
+
+    def set_value(self, key: str, value: str) -> None:
+        """Store ``value`` under ``key``."""
+        self._values[key] = value
+
+
+@dataclass(frozen=True)
+class CachedLimits:
+    """Limits a network reported, and when (epoch seconds): kept in the journal's key/value store."""
+
+    limits: Limits
+    at: float
+
+    @classmethod
+    def load(cls, store: KeyValue, key: str) -> CachedLimits | None:
+        """The cached limits under ``key``, or None (never stored, or unreadable)."""
+        raw = store.get_value(key)
+        try:
+            data = json.loads(raw) if raw else None
+            return cls(Limits(int(data["limit"]), int(data["url"])), float(data["at"])) if data else None
+        except (ValueError, TypeError, KeyError):
+            return None
+
+    def save(self, store: KeyValue, key: str) -> None:
+        """Store these limits under ``key``."""
+        store.set_value(key, json.dumps({"at": self.at, "limit": self.limits.chars, "url": self.limits.url_cost}))
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """How a post whose outcome is unknown (a timeout, a crash) is settled before anything is sent again.
+
+    ``resend_within``: while the last attempt is younger than this, resending is safe
+    because the network itself deduplicates (an idempotency key); ``FOREVER`` always
+    resends; ``timedelta(0)`` always looks the post up first (``Adapter.find``).
+    ``duplicate_proves_sent``: a "duplicate" refusal of the resend proves the post is
+    online, so it is looked up instead of failing. ``by_hand``: a person may answer with
+    ``post --resolve INDEX=ID``. ``how`` says it in a few words, for messages.
+    """
+
+    resend_within: timedelta
+    duplicate_proves_sent: bool
+    by_hand: bool
+    how: str
+
+
+class RepostStyle(StrEnum):
+    """How an anniversary brings a post back."""
+
+    QUOTE = "quote"  # a new post quoting the original (X, Bluesky)
+    BOOST_AND_LINK = "boost"  # boost the original, plus a short post linking to it (Mastodon)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """How a network shows a mention: ``linked`` is the part it links, ``tail`` follows as text."""
+
+    linked: str
+    tail: str = ""
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Theme:
+    """How the HTML preview draws a network's column, close to the network's own look."""
+
+    header: str
+    background: str
+    text: str
+    rule: str  # lines between posts, and the number badge's background
+    avatar: str
+    meta: str
+    number: str
+    link: str
+    square_avatars: bool = False
+
+
+class Network:
+    """One network's policy. Each ``bot/networks/<name>/__init__.py`` defines one, cheap to import.
+
+    Subclasses set the class attributes and implement ``rules`` and ``connect``; the
+    display methods have the common behaviour as default.
+    """
+
+    platform: str
+    name: str  # as people write it: "X", "Mastodon"
+    default_limit: int
+    hard_limit: int | None  # a configured limit above this is refused; None: the instance decides
+    url_cost: int
+    credentials: tuple[str, ...]  # keys of ``accounts[].credentials``; values name environment variables
+    required: tuple[str, ...] = ()  # account keys this network needs (``instance``, ``handle``)
+    recovery: Recovery
+    repost: RepostStyle
+    link_display_max = 30  # characters of a link shown (after the scheme), then "…"
+    theme = Theme("#444", "#fff", "#111", "#e5e5e5", "#444", "#666", "#111", "#0645ad")
+
+    def rules(self, limit: int, url_cost: int) -> Rules:
+        """How this network counts a post of at most ``limit`` (URLs costing ``url_cost``)."""
+        raise NotImplementedError
+
+    def connect(self, account: Account, secrets: Mapping[str, str], timeout: float, store: KeyValue) -> Adapter:
+        """The adapter for ``account`` (imports the SDK); ``secrets`` maps credential keys to values."""
+        raise NotImplementedError
+
+    def limits_key(self, account: Account) -> str | None:
+        """The key/value key under which the adapter caches limits the network reported, if it reports any."""
+        return None
+
+    def post_url(self, account: Account, remote_id: str) -> str | None:
+        """The public URL of a post given its id, where the id alone is enough to build it."""
+        return None
+
+    def link_text(self, url: str) -> str | None:
+        """The text a post shows for ``url``, or None when the network does not link it."""
+        rest = url.split("://", 1)[1] if "://" in url[:12] else url
+        return rest if len(rest) <= self.link_display_max else rest[: self.link_display_max] + "…"
+
+    def mention(self, text: str) -> Mention | None:
+        """How ``@name`` (or ``@name@host``) is shown, or None when it stays plain text."""
+        return Mention(text)
+
+
+class Adapter(Protocol):
+    """What the publisher needs from a network account. Every call has a timeout."""
+
+    def limits(self) -> Limits | None:
+        """What the network says of this account's limits (Mastodon's instance), or None if it says nothing."""
 
     def post(self, out: Outgoing) -> PostRef:
         """Send one post (or reply, or quote). Raises a PublishError subclass on failure."""

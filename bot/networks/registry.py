@@ -1,67 +1,73 @@
-"""Pick and build the adapter for an account; the only place adapters are chosen.
+"""The registry of networks: one line per network, and the one place an account's counting rules are decided.
 
-Adapter modules (and so their SDKs) are imported inside ``make_adapter`` only, so
+Adding a network is its folder ``bot/networks/<name>/`` (whose ``__init__.py`` defines
+``NETWORK``, a ``bot.networks.base.Network``) plus one line in ``Platform``. Network
+folders are imported on first use, and their SDKs only when an adapter is made, so
 importing this module costs nothing.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+import importlib
+from enum import StrEnum
+from functools import cache
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from bot.config import Config, credential
 from bot.errors import ConfigError
-from bot.model import Account
+from bot.networks.base import CachedLimits, Limits
 
 if TYPE_CHECKING:
-    from bot.networks.base import Adapter
+    from bot.model import Account
+    from bot.networks.base import KeyValue, Network
+    from bot.text.counting import Rules
 
 
-class KeyValue(Protocol):
-    """Where adapters keep small state between runs (the journal's key/value table)."""
+class Platform(StrEnum):
+    """Every network statement-bot posts to; the value names its folder."""
 
-    def get_value(self, key: str) -> str | None:
-        """The stored value, or None."""
-
-    def set_value(self, key: str, value: str) -> None:
-        """Store ``value`` under ``key``, replacing any old one."""
+    X = "x"
+    MASTODON = "mastodon"
+    BLUESKY = "bluesky"
 
 
-class MemoryStore:
-    """A ``KeyValue`` that lives as long as the process (no journal given)."""
-
-    def __init__(self) -> None:
-        self._values: dict[str, str] = {}
-
-    def get_value(self, key: str) -> str | None:
-        """The stored value, or None."""
-        return self._values.get(key)
-
-    def set_value(self, key: str, value: str) -> None:
-        """Store ``value`` under ``key``."""
-        self._values[key] = value
+@cache
+def network_of(platform: str) -> Network:
+    """The ``Network`` of ``platform``; a ``ConfigError`` naming the known ones for anything else."""
+    try:
+        known = Platform(platform)
+    except ValueError:
+        raise ConfigError(f"unknown platform {platform!r} (use {', '.join(Platform)})") from None
+    return importlib.import_module(f"bot.networks.{known.value}").NETWORK  # type: ignore[no-any-return]
 
 
-def make_adapter(account: Account, config: Config, journal: KeyValue | None = None) -> Adapter:
-    """The adapter for ``account``; secrets are read now, so a missing one fails here."""
-    store: KeyValue = journal if journal is not None else MemoryStore()
-    timeout = config.publishing.timeout_seconds
-    if account.platform == "x":
-        from bot.networks.x import XAdapter
+def known_limits(account: Account, store: KeyValue | None) -> Limits | None:
+    """The limits the network last reported for ``account``, from the journal's cache (no network)."""
+    key = network_of(account.platform).limits_key(account)
+    cached = CachedLimits.load(store, key) if key and store is not None else None
+    return cached.limits if cached else None
 
-        return XAdapter(
-            account,
-            api_key=credential(account, "api_key"),
-            api_secret=credential(account, "api_secret"),
-            access_token=credential(account, "access_token"),
-            access_secret=credential(account, "access_secret"),
-            timeout=timeout,
-        )
-    if account.platform == "mastodon":
-        from bot.networks.mastodon import MastodonAdapter
 
-        return MastodonAdapter(account, access_token=credential(account, "access_token"), timeout=timeout, store=store)
-    if account.platform == "bluesky":
-        from bot.networks.bluesky import BlueskyAdapter
+def account_rules(account: Account, reported: Limits | None = None) -> Rules:
+    """An account's counting rules, for ``preview``, ``post`` and ``run`` alike.
 
-        return BlueskyAdapter(account, password=credential(account, "password"), timeout=timeout, store=store)
-    raise ConfigError(f"account {account.name!r}: no adapter for platform {account.platform!r}")
+    The network's default limit, or the account's ``limit``; where the network reported
+    its own (``reported``: a Mastodon instance's), that wins and the account's may only
+    lower it. The config refuses a limit above the network's hard maximum.
+    """
+    network = network_of(account.platform)
+    limit = account.limit or (reported.chars if reported else network.default_limit)
+    if reported is not None:
+        limit = min(limit, reported.chars)
+    return network.rules(limit, reported.url_cost if reported else network.url_cost)
+
+
+def platform_rules(platform: str, limit: int | None = None, url_cost: int | None = None) -> Rules:
+    """A network's rules at its defaults (``preview --platform``), optionally at another limit or URL cost."""
+    network = network_of(platform)
+    return network.rules(limit or network.default_limit, url_cost or network.url_cost)
+
+
+def reported_limits(accounts: Iterable[Account], store: KeyValue | None) -> dict[str, Limits]:
+    """Account name -> the limits its network last reported, for the accounts whose network reported any."""
+    return {a.name: limits for a in accounts if (limits := known_limits(a, store)) is not None}

@@ -7,7 +7,7 @@ error), so one bad statement never stops the rest.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -19,6 +19,7 @@ from bot.model import Statement, Thread
 
 if TYPE_CHECKING:
     from bot.config import Config
+    from bot.networks.base import Limits
 
 # Below this many files a pool costs more than it saves.
 PARALLEL_FROM = 64
@@ -35,14 +36,17 @@ class Split:
 
 
 def split_file(path: Path, config: Config, accounts: Sequence[str] | None = None,
-               platform: str | None = None) -> Split:
-    """Read one statement and build its threads; errors become ``Split.error``."""
-    from bot.reading import read_statement
-    from bot.threads import build_threads
+               platform: str | None = None, reported: Mapping[str, Limits] | None = None) -> Split:
+    """Read one statement and plan its threads; errors become ``Split.error``.
+
+    ``reported`` maps account names to the limits their network last reported (from the journal).
+    """
+    from bot.planning import plan_threads
+    from bot.text.reading import read_statement
 
     try:
-        statement = read_statement(path, config)
-        threads = build_threads(statement, config, accounts=accounts, platform=platform)
+        statement = read_statement(path, config.tz)
+        threads = plan_threads(statement, config, accounts=accounts, platform=platform, reported=reported)
     except (StatementError, ConfigError) as e:
         return Split(path, error=str(e))
     except BotError as e:
@@ -51,9 +55,9 @@ def split_file(path: Path, config: Config, accounts: Sequence[str] | None = None
 
 
 def split_files(paths: Sequence[Path], config: Config, accounts: Sequence[str] | None = None,
-                platform: str | None = None) -> Iterator[Split]:
+                platform: str | None = None, reported: Mapping[str, Limits] | None = None) -> Iterator[Split]:
     """``split_file`` for every path, in order; uses every core for large batches."""
-    work = partial(split_file, config=config, accounts=accounts, platform=platform)
+    work = partial(split_file, config=config, accounts=accounts, platform=platform, reported=reported)
     workers = min(os.cpu_count() or 1, 8)
     if len(paths) < PARALLEL_FROM or workers == 1:
         yield from map(work, paths)

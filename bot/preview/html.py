@@ -11,19 +11,18 @@ import re
 from html import escape
 from typing import Any
 
-from bot.entities import Entity, display_url, find_entities
-from bot.html_template.style import CSS
+from bot.networks.base import Network
+from bot.networks.registry import network_of
+from bot.preview.style import CSS, network_css
+from bot.text.entities import Entity, find_entities
 
 Posted = dict[tuple[str, str, int], str]
 
 RTL_LANGUAGES = frozenset({"fa", "ar", "he", "ur", "ps", "ckb", "yi", "dv", "sd", "ug"})
-NETWORK_NAMES = {"x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky"}
 CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
 _SCHEME = re.compile(r"^https?://", re.IGNORECASE)
 _WEB = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
-_X_USER = re.compile(r"[@\uFF20][A-Za-z0-9_]{1,20}")
-_LONG_URL = 30  # Mastodon shows this many characters of a link (after scheme and www.), then "…"
 
 
 def render_html(documents: list[dict[str, Any]], posted: Posted | None = None, *,
@@ -42,11 +41,13 @@ def render_html(documents: list[dict[str, Any]], posted: Posted | None = None, *
         sections = (f"<div class=\"banner error\" role=\"alert\"><h2>Cannot preview</h2><ul>{rows}</ul></div>\n"
                     f"{sections}")
     reload = f"<meta http-equiv=\"refresh\" content=\"{int(refresh)}\">\n" if refresh else ""
+    platforms = sorted({str(th["platform"]) for doc in documents for th in doc.get("threads") or ()})
+    css = CSS + "".join(network_css(p, network_of(p).theme) for p in platforms)
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n{reload}"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        f"<title>Preview: {escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f"<title>Preview: {escape(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n"
         f"{sections}\n</body>\n</html>\n"
     )
 
@@ -140,7 +141,7 @@ def _column(th: dict[str, Any], st: dict[str, Any], posted: Posted) -> str:
     account = str(th["account"])
     posts = th.get("posts") or []
     live = sum(1 for p in posts if (str(st.get("id")), account, int(p["index"])) in posted)
-    network = NETWORK_NAMES.get(platform, platform)
+    network = network_of(platform).name
     cards = "".join(_card(p, len(posts), th, st, posted) for p in posts)
     return (
         f"<section class=\"column net-{escape(platform)}\" data-account=\"{escape(account)}\" "
@@ -170,7 +171,7 @@ def _card(post: dict[str, Any], total: int, th: dict[str, Any], st: dict[str, An
         f"<li class=\"card{' over' if level == 'over' else ''}\" data-index=\"{index}\">"
         f"<div class=\"side\"><span class=\"avatar\" aria-hidden=\"true\">{initial}</span></div>"
         f"<div class=\"body\"><div class=\"head\"><span class=\"name\">{escape(account)}</span>"
-        f"<span class=\"meta\">{escape(NETWORK_NAMES.get(platform, platform))}</span>"
+        f"<span class=\"meta\">{escape(network_of(platform).name)}</span>"
         f"<span class=\"num\" title=\"post {index} of {total}\"><bdi dir=\"ltr\">{index}/{total}</bdi></span></div>"
         f"<div class=\"text\" lang=\"{lang}\" dir=\"{'rtl' if rtl else 'auto'}\">"
         f"{rich_text(str(post['text']), platform)}</div>"
@@ -192,63 +193,40 @@ def _status(url: str | None) -> str:
 
 def rich_text(text: str, platform: str) -> str:
     """Escaped post text with links, mentions and hashtags marked up as ``platform`` shows them."""
+    network = network_of(platform)
     out: list[str] = []
     pos = 0
     for ent in sorted(find_entities(text), key=lambda e: e.start):
         if ent.start < pos:
             continue
         out.append(escape(text[pos:ent.start]))
-        out.append(_entity(ent, platform))
+        out.append(_entity(ent, network))
         pos = ent.end
     out.append(escape(text[pos:]))
     return "".join(out)
 
 
-def _entity(ent: Entity, platform: str) -> str:
+def _entity(ent: Entity, network: Network) -> str:
     # dir="auto" isolates each entity, so "#Iran" stays whole inside a Persian sentence.
     shown = escape(ent.text)
     if ent.kind == "url":
-        has_scheme = bool(_SCHEME.match(ent.text))
-        if platform == "mastodon" and not has_scheme:
-            return shown  # Mastodon links only URLs with a scheme; bare domains stay text
-        href = ent.text if has_scheme else "https://" + ent.text
-        if not _WEB.match(href):
-            return shown
+        text = network.link_text(ent.text)
+        href = ent.text if _SCHEME.match(ent.text) else "https://" + ent.text
+        if text is None or not _WEB.match(href):
+            return shown  # e.g. Mastodon links only URLs with a scheme; bare domains stay text
         return (
             f"<a class=\"ent url\" dir=\"auto\" href=\"{escape(href)}\" title=\"{escape(ent.text)}\" "
-            f"rel=\"noreferrer\">{escape(_display(ent.text, platform))}</a>"
+            f"rel=\"noreferrer\">{escape(text)}</a>"
         )
     if ent.kind == "email":
-        # None of the three networks links an e-mail address; mark it so it reads as one unit.
+        # None of the networks links an e-mail address; mark it so it reads as one unit.
         return (f"<span class=\"ent email\" dir=\"auto\" "
                 f"title=\"e-mail address (not a link on the network)\">{shown}</span>")
     if ent.kind == "mention":
-        return _mention(ent.text, platform)
+        mention = network.mention(ent.text)
+        if mention is None:
+            return shown
+        title = f" title=\"{escape(mention.title)}\"" if mention.title else ""
+        return (f"<span class=\"ent mention\" dir=\"auto\"{title}>{escape(mention.linked)}</span>"
+                f"{escape(mention.tail)}")
     return f"<span class=\"ent {escape(ent.kind)}\" dir=\"auto\">{shown}</span>"
-
-
-def _mention(text: str, platform: str) -> str:
-    """A mention as each network links it: X usernames only, Bluesky domain handles, Mastodon @user."""
-    remote = text.count("@") + text.count("\uFF20") > 1
-    if platform == "x":
-        user = _X_USER.match(text)
-        if remote or not user:
-            return escape(text)  # X does not link "@user@host" at all
-        rest = escape(text[user.end():])  # "@name.bsky.social" links only "@name" on X
-        return f"<span class=\"ent mention\" dir=\"auto\">{escape(user.group())}</span>{rest}"
-    if platform == "bluesky" and ("." not in text or remote):
-        return escape(text)  # a Bluesky handle is a domain; "@name" alone is plain text there
-    if platform == "mastodon" and remote:
-        name = escape(text[: text.replace("\uFF20", "@").index("@", 1)])
-        return f"<span class=\"ent mention\" dir=\"auto\" title=\"{escape(text)}\">{name}</span>"
-    return f"<span class=\"ent mention\" dir=\"auto\">{escape(text)}</span>"
-
-
-def _display(url: str, platform: str) -> str:
-    """The link text a network shows: Bluesky's own shortening, else scheme dropped and long links cut."""
-    if platform == "bluesky":
-        return display_url(url)
-    rest = _SCHEME.sub("", url)
-    if platform == "mastodon" and rest.lower().startswith("www."):
-        rest = rest[4:]
-    return rest if len(rest) <= _LONG_URL else rest[:_LONG_URL] + "…"

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.html import Posted, render_html
+from bot.preview.html import Posted, render_html
 
 if TYPE_CHECKING:
     from bot.config import Config
+    from bot.networks.base import Limits
 
 HOST = "127.0.0.1"  # never another interface: the preview shows unpublished statements
 REFRESH_SECONDS = 2
@@ -25,8 +26,9 @@ REFRESH_SECONDS = 2
 class LivePreview:
     """Builds the page for ``path`` (a statement file or a folder), rebuilding only after an edit."""
 
-    def __init__(self, path: str | Path, config: Config, posted: Callable[[], Posted] | None = None):
-        self.path, self.config, self.posted = Path(path), config, posted
+    def __init__(self, path: str | Path, config: Config, posted: Callable[[], Posted] | None = None,
+                 reported: Mapping[str, Limits] | None = None):
+        self.path, self.config, self.posted, self.reported = Path(path), config, posted, reported
         self._lock = threading.Lock()
         self._stamp: tuple[Any, ...] | None = None
         self._documents: list[dict[str, Any]] = []
@@ -49,23 +51,19 @@ class LivePreview:
 
     def _build(self) -> tuple[list[dict[str, Any]], list[str]]:
         from bot.errors import BotError
-        from bot.preview import preview_document
-        from bot.reading import iter_statements, read_statement
-        from bot.threads import build_threads
+        from bot.preview.batch import split_files
+        from bot.preview.render import preview_document
+        from bot.text.reading import statement_files
 
         documents: list[dict[str, Any]] = []
         errors: list[str] = []
         try:
-            items = (iter_statements(self.path, self.config) if self.path.is_dir()
-                     else [(self.path, read_statement(self.path, self.config))])
-            for item_path, statement in items:
-                if isinstance(statement, BotError):
-                    errors.append(str(statement))
-                    continue
-                try:
-                    documents.append(preview_document(statement, build_threads(statement, self.config)))
-                except BotError as e:
-                    errors.append(f"{item_path}: {e}")
+            paths = statement_files(self.path) if self.path.is_dir() else [self.path]
+            for result in split_files(paths, self.config, reported=self.reported):
+                if result.statement is None:
+                    errors.append(str(result.error))
+                else:
+                    documents.append(preview_document(result.statement, list(result.threads)))
         except BotError as e:  # a half-saved or deleted file: show why, keep serving
             errors.append(str(e))
         return documents, errors
@@ -79,10 +77,10 @@ def _file_stamp(path: Path) -> tuple[Any, ...]:
     return (str(path), st.st_mtime_ns, st.st_size)
 
 
-def make_server(path: str | Path, config: Config, port: int = 8000,
-                posted: Callable[[], Posted] | None = None) -> ThreadingHTTPServer:
+def make_server(path: str | Path, config: Config, port: int = 8000, posted: Callable[[], Posted] | None = None,
+                reported: Mapping[str, Limits] | None = None) -> ThreadingHTTPServer:
     """An HTTP server on 127.0.0.1:``port`` (0 picks a free port) answering ``/`` with the live page."""
-    preview = LivePreview(path, config, posted)
+    preview = LivePreview(path, config, posted, reported)
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
@@ -103,9 +101,10 @@ def make_server(path: str | Path, config: Config, port: int = 8000,
     return ThreadingHTTPServer((HOST, port), Handler)
 
 
-def serve(path: str | Path, config: Config, port: int = 8000, posted: Callable[[], Posted] | None = None) -> None:
+def serve(path: str | Path, config: Config, port: int = 8000, posted: Callable[[], Posted] | None = None,
+          reported: Mapping[str, Limits] | None = None) -> None:
     """Serve the live preview of ``path`` until interrupted (Ctrl-C)."""
-    server = make_server(path, config, port, posted)
+    server = make_server(path, config, port, posted, reported)
     print(f"Previewing {path} at http://{HOST}:{server.server_address[1]}/ (Ctrl-C to stop)", file=sys.stderr)
     try:
         server.serve_forever()

@@ -1,4 +1,6 @@
-"""The preview page's stylesheet: system fonts only, one look per network."""
+"""The preview page's stylesheet: system fonts only, one look per network (from its ``Theme``)."""
+
+from bot.networks.base import Theme
 
 # System fonts only (the page must work offline); the Arabic-script faces come before the
 # generic ones so Persian and Arabic never fall back to boxes.
@@ -59,34 +61,19 @@ a.ent:hover{text-decoration:underline}
 .status.live{font-weight:700}
 [dir=rtl] .card:not(:last-child) .avatar::after{left:auto;right:19px}
 
-/* X: white timeline, black header, blue links, round avatars */
-.net-x>h2{background:#0f1419}
-.net-x .cards{background:#fff;color:#0f1419}
-.net-x .card+.card{border-top:1px solid #eff3f4}
-.net-x .avatar{background:#0f1419}
-.net-x .meta{color:#536471;opacity:1}
-.net-x .num{background:#eff3f4}
-.net-x .ent{color:#1d9bf0}
-.net-x .status.live a{color:#1d9bf0}
-
-/* Mastodon: dark columns, violet accents, rounded-square avatars */
-.net-mastodon>h2{background:#563acc}
-.net-mastodon .cards{background:#282c37;color:#ffffff}
-.net-mastodon .card+.card{border-top:1px solid #393f4f}
-.net-mastodon .avatar{background:#6364ff;border-radius:8px;width:46px;height:46px}
-.net-mastodon .card:not(:last-child) .avatar::after{display:none}
-.net-mastodon .meta{color:#9baec8;opacity:1}
-.net-mastodon .num{background:#393f4f;color:#d9e1e8}
-.net-mastodon .ent{color:#8c8dff}
-.net-mastodon .status.live a{color:#8c8dff}
-
-/* Bluesky: white with sky-blue accents, round avatars */
-.net-bluesky>h2{background:#0085ff}
-.net-bluesky .cards{background:#fff;color:#0b0f14}
-.net-bluesky .card+.card{border-top:1px solid #d4dbe2}
-.net-bluesky .avatar{background:#0085ff}
-.net-bluesky .meta{color:#6f869f;opacity:1}
-.net-bluesky .num{background:#f1f3f5}
-.net-bluesky .ent{color:#1083fe}
-.net-bluesky .status.live a{color:#1083fe}
 """.replace("FONTS", FONTS)
+
+
+def network_css(platform: str, theme: Theme) -> str:
+    """The rules giving one network's column its look."""
+    net = f".net-{platform}"
+    square = (f"{net} .avatar{{border-radius:8px;width:46px;height:46px}}\n"
+              f"{net} .card:not(:last-child) .avatar::after{{display:none}}\n") if theme.square_avatars else ""
+    return (f"{net}>h2{{background:{theme.header}}}\n"
+            f"{net} .cards{{background:{theme.background};color:{theme.text}}}\n"
+            f"{net} .card+.card{{border-top:1px solid {theme.rule}}}\n"
+            f"{net} .avatar{{background:{theme.avatar}}}\n{square}"
+            f"{net} .meta{{color:{theme.meta};opacity:1}}\n"
+            f"{net} .num{{background:{theme.rule};color:{theme.number}}}\n"
+            f"{net} .ent{{color:{theme.link}}}\n"
+            f"{net} .status.live a{{color:{theme.link}}}\n")

@@ -1,11 +1,9 @@
 """The SQLite journal: what was planned, what is being sent, what was sent.
 
-The only module that imports ``sqlite3``. The schema changes only through the
-numbered ``MIGRATIONS`` (version in ``PRAGMA user_version``). Every timestamp is UTC
-ISO-8601 text with microseconds, ``YYYY-MM-DDTHH:MM:SS.ffffff+00:00``, so text order
-is time order. The publisher writes an intent (``mark_sending``) in its own committed
-transaction before each network call and the result right after; a row still in
-``sending`` when a process starts is an unknown outcome.
+The only module that opens the database (``sqlite3``). The publisher writes an intent
+(``mark_sending``) in its own committed transaction before each network call and the
+result right after; a row still in ``sending`` when a process starts is an unknown
+outcome. The schema is in ``bot.publishing.migrations``.
 """
 
 from __future__ import annotations
@@ -14,161 +12,15 @@ import contextlib
 import fcntl
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.errors import JournalError
 from bot.networks.base import PostRef
-
-THREAD_STATUSES = ("planned", "sending", "sent", "failed", "needs_attention", "paused", "retracted")
-POST_STATUSES = ("planned", "sending", "sent", "failed", "unknown", "deleted")
-
-
-def _m1_core(db: sqlite3.Connection) -> None:
-    db.execute("""CREATE TABLE statements (
-        id TEXT PRIMARY KEY,
-        path TEXT NOT NULL,
-        content_hash TEXT NOT NULL,
-        title TEXT NOT NULL,
-        first_seen TEXT NOT NULL,  -- UTC ISO-8601 YYYY-MM-DDTHH:MM:SS.ffffff+00:00
-        updated TEXT NOT NULL      -- UTC ISO-8601, as above
-    )""")
-    db.execute(f"""CREATE TABLE threads (
-        id INTEGER PRIMARY KEY,
-        statement_id TEXT NOT NULL,
-        account TEXT NOT NULL,
-        platform TEXT NOT NULL,
-        kind TEXT NOT NULL CHECK (kind IN ('thread', 'anniversary')),
-        occasion TEXT NOT NULL DEFAULT '',  -- '' for the main thread, the year for anniversaries
-        status TEXT NOT NULL CHECK (status IN {THREAD_STATUSES!r}),
-        content_hash TEXT NOT NULL,         -- the statement version the frozen plan came from
-        language TEXT NOT NULL,
-        last_error TEXT,
-        not_before TEXT,                    -- UTC ISO-8601: paused until then (rate limit, daily cap)
-        created TEXT NOT NULL,              -- UTC ISO-8601
-        updated TEXT NOT NULL,              -- UTC ISO-8601
-        UNIQUE (statement_id, account, kind, occasion)
-    )""")
-    db.execute(f"""CREATE TABLE posts (
-        id INTEGER PRIMARY KEY,
-        thread_id INTEGER NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
-        idx INTEGER NOT NULL,               -- 1-based position in the thread
-        text TEXT NOT NULL,
-        action TEXT NOT NULL CHECK (action IN ('post', 'quote', 'boost')),
-        quote_id TEXT, quote_url TEXT, quote_cid TEXT,  -- target of a quote or boost
-        status TEXT NOT NULL CHECK (status IN {POST_STATUSES!r}),
-        idempotency_key TEXT NOT NULL,      -- Mastodon Idempotency-Key
-        rkey TEXT NOT NULL,                 -- Bluesky record key (TID), fixed before the first attempt
-        remote_id TEXT,                     -- X/Mastodon id, or the Bluesky at:// uri
-        cid TEXT,
-        url TEXT,
-        attempts INTEGER NOT NULL DEFAULT 0,
-        last_error TEXT,
-        created TEXT NOT NULL,              -- UTC ISO-8601
-        updated TEXT NOT NULL,              -- UTC ISO-8601
-        sent_at TEXT,                       -- UTC ISO-8601 when the network confirmed it
-        UNIQUE (thread_id, idx)
-    )""")
-
-
-def _m2_values_and_caps(db: sqlite3.Connection) -> None:
-    db.execute("""CREATE TABLE kv (
-        key TEXT PRIMARY KEY,
-        value TEXT NOT NULL,
-        updated TEXT NOT NULL  -- UTC ISO-8601
-    )""")
-    db.execute("CREATE INDEX posts_sent_at ON posts (sent_at)")  # daily caps scan the last 24 h
-
-
-# Append only; never edit a migration that has shipped.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_m1_core, _m2_values_and_caps)
-
-
-def stamp(moment: datetime) -> str:
-    """A timezone-aware datetime as the journal's UTC text."""
-    if moment.tzinfo is None:
-        raise JournalError(f"naive datetime {moment.isoformat()} given to the journal; use UTC")
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def unstamp(text: str | None) -> datetime | None:
-    """The journal's UTC text back as a datetime."""
-    return None if text is None else datetime.fromisoformat(text)
-
-
-_B32 = "234567abcdefghijklmnopqrstuvwxyz"
-
-
-def tid(micros: int, clock_id: int) -> str:
-    """A Bluesky TID: 53-bit microsecond timestamp + 10-bit clock id, 13 base32-sortable chars."""
-    if not 0 <= micros < 2**53 or not 0 <= clock_id < 2**10:
-        raise ValueError("TID timestamp must fit 53 bits and clock id 10 bits")
-    value = (micros << 10) | clock_id
-    return "".join(_B32[(value >> (5 * i)) & 31] for i in reversed(range(13)))
-
-
-@dataclass(frozen=True)
-class ThreadRow:
-    """One thread of one statement for one account, as the journal has it."""
-
-    id: int
-    statement_id: str
-    account: str
-    platform: str
-    kind: str
-    occasion: str
-    status: str
-    content_hash: str
-    language: str
-    last_error: str | None
-    not_before: datetime | None
-
-
-@dataclass(frozen=True)
-class NewPost:
-    """A post to freeze into the journal."""
-
-    index: int
-    text: str
-    key: str
-    rkey: str
-    action: str = "post"
-    quote: PostRef | None = None
-
-
-@dataclass(frozen=True)
-class PostRow:
-    """One post as the journal has it; ``ref`` is set once the network confirmed it."""
-
-    id: int
-    thread_id: int
-    index: int
-    text: str
-    action: str
-    quote: PostRef | None
-    status: str
-    key: str
-    rkey: str
-    ref: PostRef | None
-    attempts: int
-    last_error: str | None
-    sent_at: datetime | None
-    updated: datetime | None = None
-
-
-def _thread(r: sqlite3.Row) -> ThreadRow:
-    return ThreadRow(r["id"], r["statement_id"], r["account"], r["platform"], r["kind"], r["occasion"],
-                     r["status"], r["content_hash"], r["language"], r["last_error"], unstamp(r["not_before"]))
-
-
-def _post(r: sqlite3.Row) -> PostRow:
-    quote = PostRef(r["quote_id"], r["quote_url"], r["quote_cid"]) if r["quote_id"] else None
-    ref = PostRef(r["remote_id"], r["url"], r["cid"]) if r["remote_id"] else None
-    return PostRow(r["id"], r["thread_id"], r["idx"], r["text"], r["action"], quote, r["status"],
-                   r["idempotency_key"], r["rkey"], ref, r["attempts"], r["last_error"], unstamp(r["sent_at"]),
-                   unstamp(r["updated"]))
+from bot.publishing.migrations import migrate
+from bot.publishing.rows import NewPost, PostRow, StatementRow, ThreadRow, post_row, stamp, thread_row
+from bot.publishing.states import Kind, PostStatus, ThreadStatus
 
 
 class Journal:
@@ -245,15 +97,15 @@ class Journal:
         row = self.db.execute("SELECT id FROM statements WHERE path = ? ORDER BY updated DESC", (path,)).fetchone()
         return None if row is None else row["id"]
 
-    def thread(self, statement_id: str, account: str, kind: str = "thread", occasion: str = "") -> ThreadRow | None:
+    def thread(self, statement_id: str, account: str, kind: Kind = Kind.THREAD, occasion: str = "") -> ThreadRow | None:
         """The journal's thread for this statement, account, kind and occasion, if any."""
         row = self.db.execute("SELECT * FROM threads WHERE statement_id = ? AND account = ? AND kind = ? "
                               "AND occasion = ?", (statement_id, account, kind, occasion)).fetchone()
-        return None if row is None else _thread(row)
+        return None if row is None else thread_row(row)
 
     def thread_by_id(self, thread_id: int) -> ThreadRow:
         """The thread with this id."""
-        return _thread(self.db.execute("SELECT * FROM threads WHERE id = ?", (thread_id,)).fetchone())
+        return thread_row(self.db.execute("SELECT * FROM threads WHERE id = ?", (thread_id,)).fetchone())
 
     def threads(self, statement_id: str | None = None) -> list[ThreadRow]:
         """All threads, or those of one statement, oldest first."""
@@ -261,9 +113,9 @@ class Journal:
             rows = self.db.execute("SELECT * FROM threads ORDER BY id").fetchall()
         else:
             rows = self.db.execute("SELECT * FROM threads WHERE statement_id = ? ORDER BY id", (statement_id,)).fetchall()
-        return [_thread(r) for r in rows]
+        return [thread_row(r) for r in rows]
 
-    def create_thread(self, statement_id: str, account: str, platform: str, kind: str, occasion: str,
+    def create_thread(self, statement_id: str, account: str, platform: str, kind: Kind, occasion: str,
                       content_hash: str, language: str, posts: Sequence[NewPost], now: datetime) -> ThreadRow:
         """Freeze a planned thread and its posts in one transaction; a thread frozen first by another process wins."""
         with self._tx() as db:
@@ -294,7 +146,7 @@ class Journal:
             [(thread_id, p.index, p.text, p.action, p.quote and p.quote.id, p.quote and p.quote.url,
               p.quote and p.quote.cid, p.key, p.rkey, stamp(now), stamp(now)) for p in posts])
 
-    def set_thread_status(self, thread_id: int, status: str, now: datetime, error: str | None = None,
+    def set_thread_status(self, thread_id: int, status: ThreadStatus, now: datetime, error: str | None = None,
                           not_before: datetime | None = None) -> None:
         """Record a thread's new status, with the reason and when it may continue."""
         with self._tx() as db:
@@ -305,7 +157,7 @@ class Journal:
     def posts(self, thread_id: int) -> list[PostRow]:
         """The thread's posts in order."""
         rows = self.db.execute("SELECT * FROM posts WHERE thread_id = ? ORDER BY idx", (thread_id,)).fetchall()
-        return [_post(r) for r in rows]
+        return [post_row(r) for r in rows]
 
     def mark_sending(self, post_id: int, now: datetime) -> None:
         """The intent: committed before the network call."""
@@ -324,7 +176,7 @@ class Journal:
         """The attempt failed: surely not posted (``failed``) or perhaps posted (``unknown``)."""
         with self._tx() as db:
             db.execute("UPDATE posts SET status = ?, last_error = ?, updated = ? WHERE id = ?",
-                       ("unknown" if unknown else "failed", error, stamp(now), post_id))
+                       (PostStatus.UNKNOWN if unknown else PostStatus.FAILED, error, stamp(now), post_id))
 
     def mark_deleted(self, post_id: int, now: datetime) -> None:
         """The post was deleted from the network (retract)."""
@@ -358,48 +210,25 @@ class Journal:
         if self._lock_fd is not None:
             fcntl.lockf(self._lock_fd, fcntl.LOCK_UN, 1, thread_id)
 
+    # -- read-outs for status and schedule -----------------------------------------
+    def statement_rows(self) -> list[StatementRow]:
+        """Every statement the journal has seen, by id."""
+        rows = self.db.execute("SELECT id, path, content_hash, title FROM statements ORDER BY id").fetchall()
+        return [StatementRow(r["id"], r["path"], r["content_hash"], r["title"]) for r in rows]
 
-def migrate(db: sqlite3.Connection) -> int:
-    """Apply the migrations the database lacks, each in its own transaction; return the version."""
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version > len(MIGRATIONS):
-        raise JournalError(f"journal schema version {version} is newer than this statement-bot ({len(MIGRATIONS)})")
-    for number in range(version + 1, len(MIGRATIONS) + 1):
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            MIGRATIONS[number - 1](db)
-            db.execute(f"PRAGMA user_version = {number}")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
-    return len(MIGRATIONS)
+    def values_with_prefix(self, prefix: str) -> dict[str, str]:
+        """Every key/value whose key starts with ``prefix``."""
+        rows = self.db.execute("SELECT key, value FROM kv WHERE substr(key, 1, ?) = ?", (len(prefix), prefix)).fetchall()
+        return {r["key"]: r["value"] for r in rows}
 
+    def delete_value(self, key: str) -> None:
+        """Forget one key/value (nothing if it is not there)."""
+        with self._tx() as db:
+            db.execute("DELETE FROM kv WHERE key = ?", (key,))
 
-# -- read-outs for the daemon's status and schedule commands (appended by the daemon engineer) --
-@dataclass(frozen=True)
-class StatementRow:
-    """A statement the journal has seen: where it was and which version."""
-
-    id: str
-    path: str
-    content_hash: str
-    title: str
-
-
-def statement_rows(journal: Journal) -> list[StatementRow]:
-    """Every statement the journal has seen, by id."""
-    rows = journal.db.execute("SELECT id, path, content_hash, title FROM statements ORDER BY id").fetchall()
-    return [StatementRow(r["id"], r["path"], r["content_hash"], r["title"]) for r in rows]
-
-
-def values_with_prefix(journal: Journal, prefix: str) -> dict[str, str]:
-    """Every key/value whose key starts with ``prefix``."""
-    rows = journal.db.execute("SELECT key, value FROM kv WHERE substr(key, 1, ?) = ?", (len(prefix), prefix)).fetchall()
-    return {r["key"]: r["value"] for r in rows}
-
-
-def delete_value(journal: Journal, key: str) -> None:
-    """Forget one key/value (nothing if it is not there)."""
-    with journal._tx() as db:
-        db.execute("DELETE FROM kv WHERE key = ?", (key,))
+    def posted_urls(self) -> dict[tuple[str, str, int], str]:
+        """(statement id, account, index) -> live URL of every thread post the journal has as sent."""
+        rows = self.db.execute("SELECT t.statement_id, t.account, p.idx, p.url FROM posts p JOIN threads t "
+                               "ON t.id = p.thread_id WHERE t.kind = ? AND p.status = ? AND p.url IS NOT NULL",
+                               (Kind.THREAD, PostStatus.SENT)).fetchall()
+        return {(r[0], r[1], r[2]): r[3] for r in rows}

@@ -6,7 +6,7 @@ import fcntl
 import os
 from pathlib import Path
 
-from bot.errors import JournalError
+from bot.errors import AlreadyRunning
 
 
 def lock_state(state: Path) -> int:
@@ -19,7 +19,7 @@ def lock_state(state: Path) -> int:
     except OSError:
         other = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
         os.close(fd)
-        raise JournalError(f"{state}: another `statement-bot run` (pid {other}) is already using this state; "
+        raise AlreadyRunning(f"{state}: another `statement-bot run` (pid {other}) is already using this state; "
                            "stop it first (two bots would post the same threads)") from None
     os.ftruncate(fd, 0)
     os.pwrite(fd, str(os.getpid()).encode(), 0)

@@ -6,7 +6,7 @@ more when that buys clearly better breaks, and among those the cheapest breaks:
 paragraph ends, then sentence ends, then clause ends, then any gap between words.
 
 A post's size is the sum of its pieces and separators: the counters keep that
-additive for whitespace-separated tokens, and ``bot.threads`` re-measures every
+additive for whitespace-separated tokens, and ``bot.text.threads`` re-measures every
 finished post with the real counter anyway. Runs in O(pieces): one sliding-window
 minimum per post count.
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Sequence
 
-from bot.sentences import CLAUSE, GLUE, LINE, PARAGRAPH, SENTENCE, WORD
+from bot.text.pieces import CLAUSE, GLUE, LINE, PARAGRAPH, SENTENCE, WORD
 
 Size = tuple[int, ...]
 

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from bot.dates import parse_date
+from bot.text.dates import parse_date
 
 TERMINAL = ".!?…؟۔"
 CLOSERS = "\"'”’»)]›"

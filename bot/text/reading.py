@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 from bot.errors import StatementError
 from bot.model import Statement
-from bot.statement import parse_statement
+from bot.text.statement import parse_statement
 
 if TYPE_CHECKING:
-    from bot.config import Config
+    from datetime import tzinfo
 
 FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".pdf": "pdf"}
 MAX_TEXT_BYTES = 1 << 20   # 1 MiB: a long statement is ~20 KB
@@ -36,8 +36,8 @@ def is_statement_file(path: str | os.PathLike[str]) -> bool:
     return os.path.splitext(name)[1].lower() in FORMATS
 
 
-def read_statement(path: str | Path, config: Config | None = None) -> Statement:
-    """Read and parse one statement file; naive ``publish_at`` gets the config's time zone."""
+def read_statement(path: str | Path, tz: tzinfo | None = None) -> Statement:
+    """Read and parse one statement file; a naive ``publish_at`` is taken to be in ``tz`` (the organisation's)."""
     path = Path(path)
     name = str(path)
     fmt = FORMATS.get(path.suffix.lower())
@@ -57,21 +57,26 @@ def read_statement(path: str | Path, config: Config | None = None) -> Statement:
     digest = hashlib.sha256(data).hexdigest()[:16]
     text = pdf_text(data, name) if fmt == "pdf" else decode_text(data, name)
     statement = parse_statement(text, name=name, fmt=fmt, digest=digest)
-    if config is not None and statement.publish_at is not None and statement.publish_at.tzinfo is None:
+    if tz is not None and statement.publish_at is not None and statement.publish_at.tzinfo is None:
         from dataclasses import replace
 
-        statement = replace(statement, publish_at=statement.publish_at.replace(tzinfo=config.tz))
+        statement = replace(statement, publish_at=statement.publish_at.replace(tzinfo=tz))
     return statement
 
 
-def iter_statements(folder: str | Path, config: Config | None = None) -> Iterator[tuple[Path, Statement | StatementError]]:
-    """Every statement file in ``folder`` (sorted), each with its Statement or its error."""
+def statement_files(folder: str | Path) -> list[Path]:
+    """The statement files in ``folder``, sorted."""
     folder = Path(folder)
     if not folder.is_dir():
         raise StatementError(str(folder), "is not a folder")
-    for path in sorted(p for p in folder.iterdir() if p.is_file() and is_statement_file(p)):
+    return sorted(p for p in folder.iterdir() if p.is_file() and is_statement_file(p))
+
+
+def iter_statements(folder: str | Path, tz: tzinfo | None = None) -> Iterator[tuple[Path, Statement | StatementError]]:
+    """Every statement file in ``folder`` (sorted), each with its Statement or its error."""
+    for path in statement_files(folder):
         try:
-            yield path, read_statement(path, config)
+            yield path, read_statement(path, tz)
         except StatementError as e:
             yield path, e
 

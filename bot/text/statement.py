@@ -1,7 +1,7 @@
 """Turn a statement's text (front matter + body) into a ``Statement``. Pure.
 
 Front matter fields win; whatever they leave out is recovered from the text by
-``bot.cleaning`` (title, date, slogans, signature, contacts) and ``bot.language``.
+``bot.text.cleaning`` (title, date, slogans, signature, contacts) and ``bot.text.language``.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from bot.cleaning import clean
+from bot.text.cleaning import clean
 from bot.errors import StatementError
-from bot.language import detect_language
+from bot.text.language import detect_language
 from bot.model import Statement
 
 FRONT_MATTER_KEYS = {

@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from bot.counting import Rules, rules_for
-from bot.errors import SplitError, StatementError
+from bot.errors import SplitError
 from bot.model import Account, Organisation, Post, Statement, Thread
-from bot.sentences import GLUE, LINE, PARAGRAPH, Piece, paragraph_pieces
-from bot.split import choose_breaks, window_starts
+from bot.text.pieces import GLUE, LINE, PARAGRAPH, Piece, paragraph_pieces
+from bot.text.breaks import choose_breaks, window_starts
 
 FULL_STATEMENT = {
     "en": "Read the full statement: {url}",
@@ -29,13 +28,12 @@ FULL_STATEMENT = {
 MONTHS_EN = ("January February March April May June July August September October November December").split()
 
 
-def build_thread(statement: Statement, account: Account, organisation: Organisation, rules: Rules | None = None) -> Thread:
-    """Split ``statement`` for ``account``; ``rules`` overrides the counting (e.g. an instance's limit)."""
-    rules = rules or rules_for(account.platform, limit=account.limit)
+def build_thread(statement: Statement, account: Account, organisation: Organisation, rules: Rules) -> Thread:
+    """Split ``statement`` for ``account``, measuring with ``rules`` (``bot.networks.registry.account_rules``)."""
     warnings: list[str] = []
     pieces = _pieces(statement, account, organisation, rules, warnings)
     posts = _split(pieces, rules, account.numbering, warnings)
-    url = statement.url or _template_url(organisation, statement.id)
+    url = statement_url(statement, organisation)
     if account.max_posts and len(posts) > account.max_posts:
         posts = _cut_to_max(pieces, rules, account, statement.language, url, len(posts), warnings)
     return Thread(
@@ -49,9 +47,10 @@ def build_thread(statement: Statement, account: Account, organisation: Organisat
     )
 
 
-def _template_url(organisation: Organisation, statement_id: str) -> str | None:
+def statement_url(statement: Statement, organisation: Organisation) -> str | None:
+    """Where the full statement is online: its ``url``, or the organisation's template filled in."""
     template = organisation.statement_url_template
-    return template.format(id=statement_id) if template else None
+    return statement.url or (template.format(id=statement.id) if template else None)
 
 
 def _pieces(statement: Statement, account: Account, organisation: Organisation, rules: Rules,
@@ -130,7 +129,7 @@ def _numbering_text(numbering: str | None, i: int, n: int) -> str:
 def _split(pieces: list[Piece], rules: Rules, numbering: str | None, warnings: list[str],
            total: int | None = None) -> list[str]:
     """Split with room for numbering; ``total`` fixes n (max_posts), else n is the result's length."""
-    measure = rules.measure  # cached by bot.counting across statements
+    measure = rules.measure  # cached by bot.text.counting across statements
     sizes = [measure(p.text) for p in pieces]
     seps = [measure(p.sep) for p in pieces]
     breaks = [p.brk for p in pieces]
@@ -171,26 +170,3 @@ def _cut_to_max(pieces: list[Piece], rules: Rules, account: Account, language: s
     warnings.append(f"thread needs {needed} posts but max_posts is {limit}: post {limit} links to the full "
                     f"statement instead of the remaining text")
     return posts
-
-
-def build_threads(statement: Statement, config, accounts: Sequence[str] | None = None,
-                  platform: str | None = None) -> list[Thread]:
-    """One thread per selected account (all, the named ones, or the statement's own list).
-
-    ``platform`` previews with that network's default rules, no account needed.
-    """
-    if platform is not None:
-        account = Account(name=platform, platform=platform)  # type: ignore[arg-type]
-        return [build_thread(statement, account, config.organisation)]
-    if accounts:
-        selected = [config.account(name) for name in accounts]
-    elif statement.accounts is not None:
-        known = {a.name: a for a in config.accounts}
-        unknown = [name for name in statement.accounts if name not in known]
-        if unknown:
-            raise StatementError(statement.path or statement.id, f"front matter accounts: no account named "
-                                 f"{unknown[0]!r} in {config.path} (configured: {', '.join(known) or 'none'})")
-        selected = [known[name] for name in statement.accounts]
-    else:
-        selected = list(config.accounts)
-    return [build_thread(statement, account, config.organisation) for account in selected]

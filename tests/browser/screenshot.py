@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bot.html import render_html
+from bot.preview.html import render_html
 from tests.browser.support import ROOT, SEED, launch, preview_documents
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.html import render_html
+from bot.preview.html import render_html
 from tests.browser.support import CONFIG, FIXTURES, SEED, preview_documents
 
 pytestmark = pytest.mark.slow

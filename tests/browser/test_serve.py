@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_config
-from bot.serve import REFRESH_SECONDS, make_server
+from bot.preview.serve import REFRESH_SECONDS, make_server
 from tests.browser.support import CONFIG, SEED
 
 pytestmark = pytest.mark.slow

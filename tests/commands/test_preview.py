@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.counting import rules_for
+from bot.networks.registry import platform_rules as rules_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -104,7 +104,8 @@ def test_platform_option_uses_that_networks_default_rules(seed_path, capsys, pla
 def test_html_preview_links_posts_the_journal_has_as_sent(tmp_path, seed_path, capsys):
     from datetime import datetime, timezone
 
-    from bot.journal import Journal, NewPost
+    from bot.publishing.journal import Journal
+    from bot.publishing.rows import NewPost
     from bot.networks.base import PostRef
 
     config = tmp_path / "bot.yaml"

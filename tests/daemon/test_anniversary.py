@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.anniversary import (
+from bot.daemon.anniversary import (
     local_moment, next_occasion, number_words, occasions, on_year, shorten, spec_for, wording,
 )
 from bot.config import DEFAULT_TEMPLATES
@@ -132,8 +132,8 @@ def _words(suffix: str) -> str:
 
 
 def test_repost_quotes_on_x_and_bluesky():
-    from bot.anniversary import repost
-    from bot.networks.base import PostRef
+    from bot.daemon.anniversary import repost
+    from bot.networks.base import PostRef, RepostStyle
 
     original = PostRef("123", "https://x.com/a/status/123")
     for platform in ("x", "bluesky"):
@@ -142,21 +142,21 @@ def test_repost_quotes_on_x_and_bluesky():
 
 
 def test_repost_on_mastodon_is_a_boost_and_a_post_linking_to_the_original():
-    from bot.anniversary import repost
-    from bot.networks.base import PostRef
+    from bot.daemon.anniversary import repost
+    from bot.networks.base import PostRef, RepostStyle
 
     original = PostRef("9", "https://masto.example/@a/9")
-    (boost, b_text, b_ref), (post, text, target) = repost("mastodon", original, True, "first", _words, None,
+    (boost, b_text, b_ref), (post, text, target) = repost(RepostStyle.BOOST_AND_LINK, original, True, "first", _words, None,
                                                           lambda t: True)
     assert (boost, b_ref, post, target) == ("boost", original, "post", None)
     assert text == "Five years ago today: No to war\n\nhttps://masto.example/@a/9"
 
 
 def test_repost_of_a_deleted_original_is_its_text_again_with_the_statement_link():
-    from bot.anniversary import repost
-    from bot.networks.base import PostRef
+    from bot.daemon.anniversary import repost
+    from bot.networks.base import PostRef, RepostStyle
 
-    planned = repost("x", PostRef("1"), False, "No to war. " * 40, _words, "https://e.org/s",
+    planned = repost(RepostStyle.QUOTE, PostRef("1"), False, "No to war. " * 40, _words, "https://e.org/s",
                      lambda t: len(t) <= 280)
     (action, text, target), = planned
     assert (action, target) == ("post", None)
@@ -164,7 +164,7 @@ def test_repost_of_a_deleted_original_is_its_text_again_with_the_statement_link(
 
 
 def test_first_post_loses_its_numbering_line_only():
-    from bot.anniversary import without_numbering
+    from bot.daemon.anniversary import without_numbering
 
     assert without_numbering("No to war.\n\n1/12", "{i}/{n}", 12) == "No to war."
     assert without_numbering("No to war. 1/12 of us", "{i}/{n}", 12) == "No to war. 1/12 of us"

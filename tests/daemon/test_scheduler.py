@@ -12,9 +12,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.journal import Journal
-from bot.schedule import JobKey, Schedule
-from tests.test_daemon import Bot, make_config, statement
+from bot.publishing.journal import Journal
+from bot.daemon.scheduler import JobKey, Schedule
+from tests.daemon.test_service import Bot, make_config, statement
 
 
 def test_jobs_survive_a_restart_and_the_same_key_replaces_its_job(tmp_path):

@@ -21,12 +21,12 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config, parse_config
-from bot.daemon import Daemon
-from bot.journal import Journal
-from bot.networks.fake import FakeAdapter
-from bot.schedule import JobKey, Schedule
+from bot.daemon.service import Daemon
+from bot.publishing.journal import Journal
+from tests.networks.fake import FakeAdapter
+from bot.daemon.scheduler import JobKey, Schedule
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SECRET = "sk-test-NOT-A-REAL-TOKEN-7f3a"
 
 
@@ -419,7 +419,7 @@ class PowerCut(FakeAdapter):
 
 
 def test_thread_interrupted_mid_way_is_resumed_at_start_without_duplicates(tmp_path, bots):
-    from bot.networks.fake import chain_ok
+    from tests.networks.fake import chain_ok
 
     config = make_config(tmp_path, accounts="""
   - name: masto

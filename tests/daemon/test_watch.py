@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.reading import is_statement_file
-from bot.watch import FileEvent, Watcher
+from bot.text.reading import is_statement_file
+from bot.daemon.watch import FileEvent, Watcher
 
 SETTLE = 0.3
 

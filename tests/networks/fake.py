@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.errors import Duplicate, Rejected
-from bot.networks.base import Outgoing, PostRef
+from bot.networks.base import Limits, Outgoing, PostRef
 
 
 @dataclass
@@ -79,9 +79,9 @@ class FakeAdapter:
                 return self.faults.pop(i)
         return None
 
-    def limit(self) -> tuple[int, int]:
-        """(character limit, URL cost)."""
-        return self.max_chars, 23
+    def limits(self) -> Limits:
+        """What the fake network reports: ``max_chars``, URLs costing 23."""
+        return Limits(self.max_chars, 23)
 
     def post(self, out: Outgoing) -> PostRef:
         """Save the post the way the chosen network would, or raise the queued fault."""

@@ -11,11 +11,12 @@ import httpx
 import pytest
 
 from bot.errors import AuthError, RateLimited, Rejected, Unavailable
-from bot.journal import Journal, tid
+from bot.publishing.journal import Journal
+from bot.publishing.rows import tid
 from bot.model import Account
 from bot.networks.base import Outgoing
-from bot.networks.bluesky import BlueskyAdapter
-from bot.networks.registry import MemoryStore
+from bot.networks.bluesky.adapter import BlueskyAdapter
+from bot.networks.base import MemoryStore
 from tests.servers.faults import ATPROTO, Faults, start_proxy
 
 pytestmark = pytest.mark.slow

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.networks.facets import build_facets, mention_handles
+from bot.networks.bluesky.facets import build_facets, mention_handles
 
 LONG = "https://example.org/statements/2020/01/04/on-the-assassination?lang=fa"
 

@@ -10,8 +10,9 @@ import pytest
 from bot.errors import AuthError, RateLimited, Rejected, Unavailable
 from bot.model import Account
 from bot.networks.base import Outgoing
-from bot.networks.mastodon import MastodonAdapter
-from bot.networks.registry import MemoryStore
+from bot.networks.mastodon.adapter import MastodonAdapter
+from bot.networks.base import Limits, MemoryStore
+from bot.networks.registry import account_rules
 
 FAKE_TOKEN = "FAKE-SECRET-mastodon-51c2e0"
 
@@ -131,14 +132,17 @@ def test_limits_come_from_the_instance_and_are_cached_for_a_day(mastodon_server,
     mastodon_server.configure(limit=640, url_length=30)
     store, now = MemoryStore(), [1_000_000.0]
     first = adapter_for(mastodon_server, alice[2], store=store, clock=lambda: now[0])
-    assert first.limit() == (640, 30)
+    assert first.limits() == Limits(640, 30)
     mastodon_server.configure(limit=1000)
     asked = len(mastodon_server.faults.requests)
-    assert adapter_for(mastodon_server, alice[2], store=store, clock=lambda: now[0]).limit() == (640, 30)
+    assert adapter_for(mastodon_server, alice[2], store=store, clock=lambda: now[0]).limits() == Limits(640, 30)
     assert len(mastodon_server.faults.requests) == asked  # served from the cache
     now[0] += 24 * 3600 + 1
-    assert first.limit() == (1000, 30)
-    assert adapter_for(mastodon_server, alice[2], store=store, limit=400).limit() == (400, 30)
+    assert first.limits() == Limits(1000, 30)
+    # A configured limit may only lower the instance's; URLs still cost what the instance says.
+    rules = account_rules(Account(name="m", platform="mastodon", limit=400), first.limits())
+    assert rules.limits == (400,) and rules.count("https://a.org") == 30
+    assert account_rules(Account(name="m", platform="mastodon", limit=4000), first.limits()).limit == 1000
 
 
 def test_boost_is_idempotent_and_delete_tolerates_a_gone_status(mastodon_server, alice, masto):

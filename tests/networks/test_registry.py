@@ -11,7 +11,8 @@ import pytest
 from bot.config import parse_config
 from bot.errors import ConfigError
 from bot.networks.base import Outgoing
-from bot.networks.registry import MemoryStore, make_adapter
+from bot.networks.base import MemoryStore
+from bot.publishing.connect import connect as make_adapter
 
 FAKE = {"X_KEY": "FAKE-SECRET-k1", "X_SECRET": "FAKE-SECRET-k2", "X_TOKEN": "FAKE-SECRET-t1",
         "X_TOKEN_SECRET": "FAKE-SECRET-t2", "MASTO_TOKEN": "FAKE-SECRET-m1", "BSKY_PASSWORD": "FAKE-SECRET-b1"}

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from bot.html import is_rtl, meter_level, render_html, rich_text
+from bot.preview.html import is_rtl, meter_level, render_html, rich_text
 
 LIMITS = {"x": 280, "mastodon": 500, "bluesky": 300}
 

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.journal import Journal
+from bot.publishing.journal import Journal
 from tests.servers.faults import Faults
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 POSTS = 20
 
 
@@ -156,7 +156,7 @@ def run_to_end(cmd: list[str], env: dict[str, str], cwd: Path, tries: int = 30) 
 # killed with SIGKILL like any other), without paying atproto's seconds of import 20 times.
 ZYGOTE = """
 import json, os, sys
-import bot.cli, bot.commands.post, bot.networks.bluesky, bot.networks.mastodon, bot.networks.x
+import bot.cli, bot.commands.post, bot.networks.bluesky.adapter, bot.networks.mastodon.adapter, bot.networks.x.adapter
 for line in sys.stdin:
     job = json.loads(line)
     pid = os.fork()

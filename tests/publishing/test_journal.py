@@ -11,7 +11,9 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from bot.errors import JournalError
-from bot.journal import MIGRATIONS, Journal, NewPost, migrate, stamp, tid
+from bot.publishing.journal import Journal
+from bot.publishing.migrations import MIGRATIONS, migrate
+from bot.publishing.rows import NewPost, stamp, tid
 from bot.networks.base import PostRef
 
 NOW = datetime(2026, 1, 4, 12, 0, tzinfo=UTC)
@@ -91,7 +93,7 @@ def test_killed_between_intent_and_result_leaves_a_sending_row(tmp_path):
     path = tmp_path / "j.sqlite3"
     with Journal(path) as j:
         row = j.create_thread("s", "acct", "x", "thread", "", "h1", "en", new_posts(3), NOW)
-    code = ("import os, sys; from datetime import datetime, UTC; from bot.journal import Journal; "
+    code = ("import os, sys; from datetime import datetime, UTC; from bot.publishing.journal import Journal; "
             "j = Journal(sys.argv[1]); p = j.posts(int(sys.argv[2]))[0]; "
             "j.mark_sending(p.id, datetime.now(UTC)); os.kill(os.getpid(), 9)")
     proc = subprocess.run([sys.executable, "-c", code, str(path), str(row.id)])

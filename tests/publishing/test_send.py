@@ -11,14 +11,17 @@ import pytest
 
 from bot.config import PublishingSettings
 from bot.errors import AuthError, Duplicate, RateLimited, Rejected, Unavailable
-from bot.journal import Journal
-from bot.model import Post, Statement, Thread
+from bot.publishing.journal import Journal
+from bot.model import Account, Post, Statement, Thread
 from bot.networks.base import PostRef
-from bot.networks.fake import FakeAdapter, chain_ok
-from bot.publish import freeze, plan_dry_run, publish_thread, resolve_post
+from tests.networks.fake import FakeAdapter, chain_ok
+from bot.publishing.plan import freeze, plan_dry_run
+from bot.publishing.send import publish_thread
+from bot.publishing.statement import resolve_post
 
 SETTINGS = PublishingSettings(timeout_seconds=1, max_attempts=4, backoff_base_seconds=2, backoff_max_seconds=30)
 FAKE_SECRET = "SECRET-sk-live-4f9a1c"
+XACCT = Account(name="xacct", platform="x")
 
 
 class Clock:
@@ -152,7 +155,7 @@ def test_x_duplicate_on_a_timeline_it_cannot_read_needs_attention_and_resolves(j
     # Rerunning without an answer never guesses.
     assert publish(journal, adapter, thread, statement, clock).status == "needs_attention"
     assert len(adapter.live()) == 1
-    resolve_post(journal, "s1", "xacct", 1, PostRef(adapter.posts[0].ref.id), clock.now())
+    resolve_post(journal, "s1", XACCT, 1, adapter.posts[0].ref.id, clock.now())
     assert publish(journal, adapter, thread, statement, clock).status == "sent"
     assert chain_ok(adapter, texts(thread))
 
@@ -177,7 +180,7 @@ def test_an_anniversary_needing_attention_is_resolved_for_its_year(journal, cloc
     options = dict(kind="anniversary", occasion="2027", quote=adapter.posts[0].ref)
     result = publish(journal, adapter, intro, statement, clock, **options)
     assert result.status == "needs_attention" and "--occasion 2027 --resolve 1=POST_ID" in result.message
-    resolve_post(journal, "s1", "xacct", 1, PostRef(adapter.posts[1].ref.id), clock.now(), occasion="2027")
+    resolve_post(journal, "s1", XACCT, 1, adapter.posts[1].ref.id, clock.now(), occasion="2027")
     assert publish(journal, adapter, intro, statement, clock, **options).status == "sent"
     assert len(adapter.live()) == 2 and journal.thread("s1", "xacct").status == "sent"
 
@@ -327,7 +330,7 @@ def test_a_second_process_cannot_post_the_same_thread(tmp_path, clock):
     with Journal(path) as journal:
         row = freeze(journal, thread, statement, now=clock.now())
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys; from bot.journal import Journal; j = Journal(sys.argv[1]); "
+        "import sys; from bot.publishing.journal import Journal; j = Journal(sys.argv[1]); "
         "assert j.lock_thread(int(sys.argv[2])); print('locked', flush=True); sys.stdin.read()"),
         str(path), str(row.id)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:

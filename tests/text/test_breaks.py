@@ -5,11 +5,11 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.counting import rules_for
+from bot.networks.registry import platform_rules as rules_for
 from bot.model import Account, Organisation, Statement
-from bot.sentences import CLAUSE, LINE, PARAGRAPH, SENTENCE, WORD
-from bot.split import BREAK_COST, EXTRA_POST_COST, break_costs, choose_breaks, fewest_posts, window_starts
-from bot.threads import build_thread
+from bot.text.pieces import CLAUSE, LINE, PARAGRAPH, SENTENCE, WORD
+from bot.text.breaks import BREAK_COST, EXTRA_POST_COST, break_costs, choose_breaks, fewest_posts, window_starts
+from tests.support import thread_for
 
 WORDS = st.one_of(
     st.from_regex(r"[a-zA-Z]{1,12}", fullmatch=True),
@@ -44,7 +44,7 @@ def expected_words(s, org=Organisation()):
 @given(PARAGRAPHS, st.sampled_from(["x", "mastodon", "bluesky"]))
 def test_every_post_fits_and_all_words_appear_in_order(paragraphs, platform):
     s = statement(paragraphs, slogans=("No War But Class War!",), links=("https://twitter.com/IASWIinfo",))
-    thread = build_thread(s, Account(name="a", platform=platform), Organisation())
+    thread = thread_for(s, Account(name="a", platform=platform), Organisation())
     rules = rules_for(platform)
     for post in thread.posts:
         assert rules.fits(post.text), (post.length, post.text)
@@ -57,13 +57,13 @@ def test_every_post_fits_and_all_words_appear_in_order(paragraphs, platform):
 def test_splitting_is_deterministic(paragraphs):
     s = statement(paragraphs)
     account = Account(name="a", platform="x")
-    assert build_thread(s, account, Organisation()) == build_thread(s, account, Organisation())
+    assert thread_for(s, account, Organisation()) == thread_for(s, account, Organisation())
 
 
 def test_url_is_never_split():
     url = "https://workers-iran.org/" + "a" * 30
     s = statement([" ".join(["word"] * 60 + [url] + ["word"] * 60)])
-    thread = build_thread(s, Account(name="a", platform="x"), Organisation())
+    thread = thread_for(s, Account(name="a", platform="x"), Organisation())
     assert sum(p.text.count(url) for p in thread.posts) == 1
 
 
@@ -71,7 +71,7 @@ def test_mention_hashtag_and_email_are_never_split():
     tokens = ["@someone@mastodon.social", "#SolidarityForever", "info@workers-iran.org"]
     s = statement([" ".join(["word"] * 70 + tokens * 5 + ["word"] * 70)])
     for platform in ("x", "mastodon", "bluesky"):
-        posts = build_thread(s, Account(name="a", platform=platform), Organisation()).posts
+        posts = thread_for(s, Account(name="a", platform=platform), Organisation()).posts
         for token in tokens:
             assert sum(p.text.split().count(token) for p in posts) == 5
 
@@ -115,7 +115,7 @@ def test_breaks_are_optimal_within_one_post_of_the_floor(items, budget):
 def test_paragraph_ends_are_preferred_to_word_breaks():
     para = " ".join(["word"] * 40) + "."
     s = statement([para] * 6, title="")
-    thread = build_thread(s, Account(name="a", platform="x", numbering=None), Organisation())
+    thread = thread_for(s, Account(name="a", platform="x", numbering=None), Organisation())
     for post in thread.posts:
         assert post.text.endswith(".")
 
@@ -127,20 +127,20 @@ def test_break_costs_rank_paragraph_sentence_clause_word():
 def test_a_word_longer_than_a_post_gets_its_own_post_and_a_warning():
     giant = "x" * 400
     s = statement([f"before {giant} after"])
-    thread = build_thread(s, Account(name="a", platform="bluesky"), Organisation())
+    thread = thread_for(s, Account(name="a", platform="bluesky"), Organisation())
     assert any(giant in p.text for p in thread.posts)
     assert any("longer than a post" in w for w in thread.warnings)
 
 
 def test_seed_split_is_compact_on_every_network(seed_path):
-    from bot.reading import read_statement
-    from bot.sentences import is_mid_sentence
-    from bot.threads import _pieces
+    from bot.text.reading import read_statement
+    from bot.text.pieces import is_mid_sentence
+    from bot.text.threads import _pieces
 
     s = read_statement(seed_path)
     for platform in ("x", "mastodon", "bluesky"):
         account = Account(name=platform, platform=platform)
-        thread = build_thread(s, account, Organisation())
+        thread = thread_for(s, account, Organisation())
         rules = rules_for(platform)
         pieces = _pieces(s, account, Organisation(), rules, [])
         measure = rules.measure
@@ -155,14 +155,14 @@ def test_seed_split_is_compact_on_every_network(seed_path):
 @settings(max_examples=40, deadline=None)
 @given(st.data(), st.sampled_from(["x", "mastodon", "bluesky"]), st.integers(140, 600))
 def test_real_text_fits_and_keeps_its_words_at_any_limit(data, platform, limit):
-    from bot.reading import read_statement
+    from bot.text.reading import read_statement
     from tests.conftest import SEED
 
     seed = read_statement(SEED)
     start = data.draw(st.integers(0, len(seed.paragraphs) - 1))
     end = data.draw(st.integers(start + 1, len(seed.paragraphs)))
     s = statement(seed.paragraphs[start:end], title=seed.title, slogans=seed.slogans, links=seed.links)
-    thread = build_thread(s, Account(name="a", platform=platform, limit=limit), Organisation())
+    thread = thread_for(s, Account(name="a", platform=platform, limit=limit), Organisation())
     rules = rules_for(platform, limit=limit)
     assert all(rules.fits(p.text) for p in thread.posts)
     assert body_words(thread) == expected_words(s)
@@ -171,6 +171,6 @@ def test_real_text_fits_and_keeps_its_words_at_any_limit(data, platform, limit):
 def test_list_items_stay_on_their_own_lines_and_breaks_prefer_them():
     items = "\n".join(f"- demand number {i}: release every jailed worker and teacher now" for i in range(12))
     s = statement([items], title="")
-    thread = build_thread(s, Account(name="a", platform="x", numbering=None), Organisation())
+    thread = thread_for(s, Account(name="a", platform="x", numbering=None), Organisation())
     for post in thread.posts:
         assert all(line.startswith("- demand number") for line in post.text.split("\n"))

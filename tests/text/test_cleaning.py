@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from bot.cleaning import clean
+from bot.text.cleaning import clean
 
 
 def words(text: str) -> list[str]:

@@ -12,14 +12,15 @@ import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from bot.counting import (
-    XConfig, bluesky_bytes, bluesky_graphemes, grapheme_count, mastodon_length, rules_for, x_config,
-    x_invalid_characters, x_length, x_weighted_length,
-)
+from bot.networks.bluesky.counting import bluesky_bytes, bluesky_graphemes
+from bot.networks.mastodon.counting import mastodon_length
+from bot.networks.registry import platform_rules as rules_for
+from bot.networks.x.counting import XConfig, x_config, x_invalid_characters, x_length, x_weighted_length
+from bot.text.counting import grapheme_count
 from bot.errors import ConfigError
 
 # twitter-text's conformance data, copied into the repository (see its README).
-X_RULES = Path(__file__).resolve().parent / "fixtures" / "twitter-text"
+X_RULES = Path(__file__).resolve().parents[1] / "fixtures" / "twitter-text"
 VALIDATE = X_RULES / "twitter-text-validate.yml"
 
 
@@ -146,14 +147,14 @@ def test_x_rejects_invalid_characters_whatever_the_length() -> None:
     ("https://mastodon.social/@alice", 23),
     (FAMILY, 1), ("\U0001F1EE\U0001F1F7", 1), ("e\u0301", 1), ("کارگران", 7),
     ("کتاب\u200cها", 6),                      # ZWNJ extends the previous grapheme
-    ("https://a.org/?q=\u0436", 24),          # a non-ASCII query char stays outside (see bot.entities)
+    ("https://a.org/?q=\u0436", 24),          # a non-ASCII query char stays outside (see bot.text.entities)
 ])
 def test_mastodon_length_table(text: str, expected: int) -> None:
     assert mastodon_length(text) == expected
 
 
 def test_mastodon_url_length_is_the_instance_value() -> None:
-    assert rules_for("mastodon", url_length=30).count("see https://a.org") == 34
+    assert rules_for("mastodon", url_cost=30).count("see https://a.org") == 34
 
 
 @pytest.mark.parametrize(("text", "graphemes", "size"), [
@@ -244,7 +245,7 @@ def test_grapheme_fast_path_agrees_with_full_segmentation(text: str) -> None:
 
 
 def test_grapheme_fast_path_only_skips_code_points_that_never_join() -> None:
-    from bot.counting import _JOINING
+    from bot.text.counting import _JOINING
 
     standalone = regex.compile(r"[\p{GCB=Other}\p{GCB=CR}\p{GCB=LF}\p{GCB=Control}]")
     skipped = [chr(c) for c in range(0x10000) if not regex.match(_JOINING, chr(c))]

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from bot.dates import parse_date
+from bot.text.dates import parse_date
 
 
 @pytest.mark.parametrize("line, expected", [

@@ -10,9 +10,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.entities import display_url, find_entities, tlds
+from bot.text.entities import display_url, find_entities, tlds
 
-VALIDATE = Path(__file__).resolve().parent / "fixtures" / "twitter-text" / "twitter-text-validate.yml"
+VALIDATE = Path(__file__).resolve().parents[1] / "fixtures" / "twitter-text" / "twitter-text-validate.yml"
 
 
 def _found(text: str) -> list[tuple[str, str]]:
@@ -124,7 +124,7 @@ spaced = st.lists(st.one_of(pieces, st.sampled_from(["\u0301", "\u00a0", "\u3000
 @settings(max_examples=400, deadline=None)
 @given(spaced)
 def test_word_by_word_scanning_finds_what_whole_text_scanning_finds(text: str) -> None:
-    from bot import entities
+    from bot.text import entities
 
     assert entities.url_spans(text) == entities._scan(text, mastodon=False)
     assert entities.mastodon_url_spans(text) == (entities._scan(text, mastodon=True) if "://" in text else [])

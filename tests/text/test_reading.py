@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import StatementError
-from bot.reading import iter_statements, read_statement
+from bot.text.reading import iter_statements, read_statement
 
 SEED_NAME = "2020-01-04-iaswi-soleimani-assassination"
 

@@ -5,8 +5,10 @@ import pytest
 from bot.config import parse_config
 from bot.errors import StatementError
 from bot.model import Account, Organisation, Statement
-from bot.reading import read_statement
-from bot.threads import build_thread, build_threads
+from bot.text.reading import read_statement
+from bot.planning import plan_threads as build_threads
+from tests.support import thread_for
+
 
 ORG = Organisation(hashtags=("#Iran", "#NoWar"))
 
@@ -18,13 +20,13 @@ def seed(seed_path):
 
 @pytest.mark.parametrize("platform", ["x", "mastodon", "bluesky"])
 def test_seed_thread_opens_with_title_and_hashtags(seed, platform):
-    first = build_thread(seed, Account(name="a", platform=platform), ORG).posts[0].text
+    first = thread_for(seed, Account(name="a", platform=platform), ORG).posts[0].text
     assert first.startswith("IASWI’s Statement on Assassination of Qasem Soleimani and its Aftermath\n#Iran #NoWar\n\n")
 
 
 @pytest.mark.parametrize("platform", ["x", "mastodon", "bluesky"])
 def test_seed_closing_posts_carry_slogans_signature_date_and_links_whole(seed, platform):
-    thread = build_thread(seed, Account(name="a", platform=platform), ORG)
+    thread = thread_for(seed, Account(name="a", platform=platform), ORG)
     tail = "\n".join(p.text for p in thread.posts[-3:])
     for line in ("No War But Class War!", "Long Live International Working Class Solidarity!",
                  "International Alliance in Support of Workers in Iran (IASWI)", "January 4, 2020",
@@ -36,7 +38,7 @@ def test_seed_closing_posts_carry_slogans_signature_date_and_links_whole(seed, p
 
 
 def test_numbering_is_on_its_own_last_line_and_counts_in_the_budget(seed):
-    thread = build_thread(seed, Account(name="a", platform="x"), ORG)
+    thread = thread_for(seed, Account(name="a", platform="x"), ORG)
     n = len(thread.posts)
     for post in thread.posts:
         assert post.text.endswith(f"\n{post.index}/{n}")
@@ -44,23 +46,23 @@ def test_numbering_is_on_its_own_last_line_and_counts_in_the_budget(seed):
 
 
 def test_numbering_can_be_customised_or_turned_off(seed):
-    custom = build_thread(seed, Account(name="a", platform="mastodon", numbering="({i}/{n})"), ORG)
+    custom = thread_for(seed, Account(name="a", platform="mastodon", numbering="({i}/{n})"), ORG)
     assert custom.posts[0].text.endswith(f"\n(1/{len(custom.posts)})")
-    off = build_thread(seed, Account(name="a", platform="mastodon", numbering=None), ORG)
+    off = thread_for(seed, Account(name="a", platform="mastodon", numbering=None), ORG)
     assert not re.search(r"\d+/\d+$", off.posts[0].text)
 
 
 def test_hook_replaces_the_title_in_the_first_post(seed):
     from dataclasses import replace
 
-    thread = build_thread(replace(seed, hook="Five years on, we still say: no war."), Account(name="a", platform="x"), ORG)
+    thread = thread_for(replace(seed, hook="Five years on, we still say: no war."), Account(name="a", platform="x"), ORG)
     assert thread.posts[0].text.startswith("Five years on, we still say: no war.")
 
 
 def test_hashtags_that_do_not_fit_are_left_out_with_a_warning():
     s = Statement(id="t", title="T" * 250, paragraphs=("Body text.",), language="en", content_hash="h")
     org = Organisation(hashtags=("#One", "#TwoTwoTwoTwoTwoTwoTwo"))
-    thread = build_thread(s, Account(name="a", platform="x"), org)
+    thread = thread_for(s, Account(name="a", platform="x"), org)
     assert "#One" in thread.posts[0].text
     assert any("#TwoTwoTwoTwoTwoTwoTwo does not fit" in w for w in thread.warnings)
 
@@ -69,7 +71,7 @@ def test_max_posts_ends_with_a_link_to_the_full_statement(seed):
     from dataclasses import replace
 
     s = replace(seed, url="https://workers-iran.org/s/soleimani")
-    thread = build_thread(s, Account(name="a", platform="x", max_posts=10), ORG)
+    thread = thread_for(s, Account(name="a", platform="x", max_posts=10), ORG)
     assert len(thread.posts) == 10
     assert thread.posts[-1].text == "Read the full statement: https://workers-iran.org/s/soleimani\n10/10"
     assert all(p.text.endswith(f"/10") for p in thread.posts)
@@ -77,21 +79,21 @@ def test_max_posts_ends_with_a_link_to_the_full_statement(seed):
 
 
 def test_max_posts_without_url_keeps_everything_and_says_so(seed):
-    thread = build_thread(seed, Account(name="a", platform="x", max_posts=10), ORG)
+    thread = thread_for(seed, Account(name="a", platform="x", max_posts=10), ORG)
     assert len(thread.posts) > 10
     assert any("no url" in w for w in thread.warnings)
 
 
 def test_statement_url_template_is_used_for_max_posts(seed):
     org = Organisation(statement_url_template="https://example.org/s/{id}")
-    thread = build_thread(seed, Account(name="a", platform="x", max_posts=5), org)
+    thread = thread_for(seed, Account(name="a", platform="x", max_posts=5), org)
     assert thread.posts[-1].text.startswith(f"Read the full statement: https://example.org/s/{seed.id}")
 
 
 def test_persian_thread_numbering_stays_readable():
     paragraphs = ("ما از اعتصاب معلمان حمایت می‌کنیم. " * 30,)
     s = Statement(id="fa", title="بیانیه", paragraphs=paragraphs, language="fa", content_hash="h")
-    thread = build_thread(s, Account(name="a", platform="x"), Organisation())
+    thread = thread_for(s, Account(name="a", platform="x"), Organisation())
     for post in thread.posts:
         last_line = post.text.rsplit("\n", 1)[1]
         assert re.fullmatch(r"\d+/\d+", last_line)  # digits only on their own line: no bidi reordering
@@ -101,7 +103,7 @@ def test_persian_thread_numbering_stays_readable():
 def test_persian_sentences_break_at_persian_question_marks():
     sentence = "آیا کارگران حق اعتصاب ندارند؟ "
     s = Statement(id="fa", title="", paragraphs=(sentence * 40,), language="fa", content_hash="h")
-    thread = build_thread(s, Account(name="a", platform="x", numbering=None), Organisation())
+    thread = thread_for(s, Account(name="a", platform="x", numbering=None), Organisation())
     assert all(p.text.endswith("؟") for p in thread.posts)
 
 

@@ -21,15 +21,13 @@ from atproto_client.client.session import SessionEvent
 from atproto_client.request import Request
 from atproto_core.exceptions import AtProtocolError
 
-from bot.entities import DISPLAY_URL_MAX
+from bot.text.entities import DISPLAY_URL_MAX
 from bot.errors import AuthError, PublishError, RateLimited, Rejected, Unavailable
 from bot.model import Account
-from bot.networks.base import Outgoing, PostRef
-from bot.networks.facets import build_facets, mention_handles
-from bot.networks.registry import KeyValue
+from bot.networks.base import KeyValue, Limits, Outgoing, PostRef
+from bot.networks.bluesky.facets import build_facets, mention_handles
 
 POST, REPOST = "app.bsky.feed.post", "app.bsky.feed.repost"
-LIMIT = 300  # graphemes; a URL costs what is shown of it, at most DISPLAY_URL_MAX
 TOKEN_ERRORS = {"ExpiredToken", "InvalidToken"}
 T = TypeVar("T")
 
@@ -51,9 +49,9 @@ class BlueskyAdapter:
         self._did: str | None = None
         self._dids: dict[str, str | None] = {}
 
-    def limit(self) -> tuple[int, int]:
-        """300 graphemes (or the account's lower limit); a URL costs at most its shortened display."""
-        return (min(self.account.limit or LIMIT, LIMIT), DISPLAY_URL_MAX)
+    def limits(self) -> Limits | None:
+        """Bluesky's limits are fixed by the record's lexicon: nothing to ask."""
+        return None
 
     def post(self, out: Outgoing) -> PostRef:
         """Write the post record under ``out.rkey``, or adopt the one already there."""

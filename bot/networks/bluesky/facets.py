@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.entities import display_url, find_entities
+from bot.text.entities import display_url, find_entities
 
 FACET = "app.bsky.richtext.facet"
 MAX_TAG_LENGTH = 64  # Bluesky ignores longer tags; a facet for one would be rejected

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 import re
 import time
 from collections.abc import Callable
@@ -19,13 +18,12 @@ from typing import Any, TypeVar
 
 import mastodon
 
-from bot.entities import find_entities
+from bot.text.entities import find_entities
 from bot.errors import AuthError, PublishError, RateLimited, Rejected, Unavailable
 from bot.model import Account
-from bot.networks.base import Outgoing, PostRef
-from bot.networks.registry import KeyValue
+from bot.networks.base import CachedLimits, KeyValue, Limits, Outgoing, PostRef
+from bot.networks.mastodon import NETWORK, instance_url
 
-DEFAULT_LIMIT, DEFAULT_URL_COST = 500, 23
 LIMITS_TTL = 24 * 3600  # seconds an instance's limits are trusted
 RECENT = 40  # the most statuses Mastodon returns per page
 T = TypeVar("T")
@@ -39,9 +37,7 @@ class MastodonAdapter:
         self.account = account
         self.store = store
         self.clock = clock
-        self.base = (account.api_base or account.instance or "").rstrip("/")
-        if "://" not in self.base:
-            self.base = "https://" + self.base
+        self.base = instance_url(account)
         self.client = mastodon.Mastodon(
             api_base_url=self.base, access_token=access_token, request_timeout=timeout,
             ratelimit_method="throw",  # the publisher decides how long to wait, not the SDK
@@ -50,11 +46,11 @@ class MastodonAdapter:
         self.client.session.hooks["response"].append(self._remember)
         self._me: str | None = None
 
-    def limit(self) -> tuple[int, int]:
-        """(max characters, URL cost) from the instance; a configured limit may only lower it."""
-        key = f"mastodon.instance_limits:{self.base}"
-        cached = _load(self.store.get_value(key))
-        if cached is None or self.clock() - cached["at"] > LIMITS_TTL:
+    def limits(self) -> Limits:
+        """The instance's max characters and URL cost (``GET /api/v2/instance``), cached for a day."""
+        key = NETWORK.limits_key(self.account)
+        cached = CachedLimits.load(self.store, key)
+        if cached is None or self.clock() - cached.at > LIMITS_TTL:
             try:
                 instance = self._call("read instance limits", self.client.instance_v2)
             except (Unavailable, RateLimited):
@@ -62,14 +58,11 @@ class MastodonAdapter:
                     raise
             else:
                 statuses = (instance.get("configuration") or {}).get("statuses") or {}
-                cached = {
-                    "at": self.clock(),
-                    "limit": int(statuses.get("max_characters") or DEFAULT_LIMIT),
-                    "url": int(statuses.get("characters_reserved_per_url") or DEFAULT_URL_COST),
-                }
-                self.store.set_value(key, json.dumps(cached))
-        limit = min(cached["limit"], self.account.limit or cached["limit"])
-        return (limit, cached["url"])
+                cached = CachedLimits(Limits(int(statuses.get("max_characters") or NETWORK.default_limit),
+                                             int(statuses.get("characters_reserved_per_url") or NETWORK.url_cost)),
+                                      self.clock())
+                cached.save(self.store, key)
+        return cached.limits
 
     def post(self, out: Outgoing) -> PostRef:
         """Send one status; the same ``out.key`` never makes a second one."""
@@ -176,14 +169,6 @@ def _header_safe(key: str) -> str:
     if key.isascii() and key.isprintable():
         return key
     return "sha256-" + hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def _load(value: str | None) -> dict[str, Any] | None:
-    try:
-        data = json.loads(value) if value else None
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) and {"at", "limit", "url"} <= data.keys() else None
 
 
 def _plain(content: str) -> str:

@@ -17,13 +17,13 @@ import requests
 import tweepy
 from requests.adapters import HTTPAdapter
 
-from bot.entities import find_entities
+from bot.text.entities import find_entities
 from bot.errors import AuthError, Duplicate, PublishError, RateLimited, Rejected, Unavailable
 from bot.model import Account
-from bot.networks.base import Outgoing, PostRef
+from bot.networks.base import Limits, Outgoing, PostRef
+from bot.networks.x import NETWORK
 
 X_API = "https://api.twitter.com"  # the host tweepy hard-codes
-X_LIMIT, X_URL_COST = 280, 23
 RECENT = 100  # posts read back by ``find``; a thread's unknown post is always recent
 
 # oauthlib and requests_oauthlib log the consumer key and access token at DEBUG: never let them.
@@ -66,9 +66,9 @@ class XAdapter:
         self.client.session.mount(X_API, _Redirect(account.api_base, timeout))
         self._user_id: str | None = None
 
-    def limit(self) -> tuple[int, int]:
-        """280 weighted characters (or the account's configured limit), URLs cost 23."""
-        return (self.account.limit or X_LIMIT, X_URL_COST)
+    def limits(self) -> Limits | None:
+        """X does not report an account's limit through the API: the configuration says it."""
+        return None
 
     def post(self, out: Outgoing) -> PostRef:
         """Create one post, replying to ``out.reply_to`` or quoting ``out.quote``."""
@@ -135,8 +135,7 @@ class XAdapter:
         return self._user_id
 
     def _ref(self, tweet_id: str) -> PostRef:
-        handle = (self.account.handle or "").lstrip("@") or "i/web"
-        return PostRef(id=tweet_id, url=f"https://x.com/{handle}/status/{tweet_id}")
+        return PostRef(id=tweet_id, url=NETWORK.post_url(self.account, tweet_id))
 
     def _call(self, action: str, call: Any) -> dict[str, Any]:
         """Run one tweepy call and return its JSON body, translating every failure."""
