@@ -21,7 +21,7 @@ COUNTER_DIR = pathlib.Path(__file__).resolve().parent / "counter"
 SETUP_HINT = "run scripts/setup-test-deps (it runs `npm ci` in tests/servers/counter)"
 
 
-class CounterUnavailable(RuntimeError):
+class CounterUnavailableError(RuntimeError):
     """The counting service cannot run (node_modules missing, node failing)."""
 
 
@@ -35,13 +35,13 @@ class Counter:
 
     def _start(self) -> subprocess.Popen[bytes]:
         if not (COUNTER_DIR / "node_modules" / "twitter-text").is_dir():
-            raise CounterUnavailable(f"{COUNTER_DIR / 'node_modules'} is missing: {SETUP_HINT}")
+            raise CounterUnavailableError(f"{COUNTER_DIR / 'node_modules'} is missing: {SETUP_HINT}")
         self._log = self._log or tempfile.TemporaryFile()  # noqa: SIM115 - node's stderr, kept until close()
         try:
             return subprocess.Popen(["node", "--no-deprecation", "counter.js"], cwd=COUNTER_DIR,
                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log)
         except OSError as error:
-            raise CounterUnavailable(f"cannot start node for {COUNTER_DIR}: {error}") from error
+            raise CounterUnavailableError(f"cannot start node for {COUNTER_DIR}: {error}") from error
 
     def _exchange(self, line: bytes) -> bytes:
         if self._process is None or self._process.poll() is not None:
@@ -55,7 +55,7 @@ class Counter:
         return reply
 
     def call(self, request: dict[str, Any] | list[dict[str, Any]]) -> Any:
-        """The service's answer to ``request``; raises CounterUnavailable or ValueError (a refused request)."""
+        """The service's answer to ``request``; raises CounterUnavailableError or ValueError (a refused request)."""
         line = json.dumps(request, ensure_ascii=False).encode() + b"\n"
         with self._lock:
             try:
@@ -65,7 +65,7 @@ class Counter:
                 try:
                     reply = self._exchange(line)
                 except (BrokenPipeError, ConnectionResetError, ValueError) as error:
-                    raise CounterUnavailable(f"the counting service died: {self._stderr()}") from error
+                    raise CounterUnavailableError(f"the counting service died: {self._stderr()}") from error
         answer = json.loads(reply)
         if isinstance(answer, list):
             return [_unwrap(a) for a in answer]
@@ -117,9 +117,15 @@ def service() -> Counter:
     return _SERVICE
 
 
+def require() -> dict[str, str]:
+    """Start the service now (versions of twitter-text, node, ICU), so a server that needs it fails at start-up
+    with CounterUnavailableError naming the set-up command, not later inside a request handler."""
+    return _SERVICE.call({"op": "version"})
+
+
 def x_parse(text: str, config: str = "v3") -> dict[str, Any]:
     """twitter-text ``parseTweet``: ``weightedLength``, ``valid``, ``permillage`` (config ``v3`` or ``v2``)."""
-    return _SERVICE.call({"op": "x", "text": text, "config": config})  # type: ignore[no-any-return]
+    return _SERVICE.call({"op": "x", "text": text, "config": config})
 
 
 def x_weighted_length(text: str) -> int:

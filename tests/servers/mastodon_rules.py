@@ -20,7 +20,7 @@ import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import regex  # type: ignore[import-untyped]
+import regex
 
 from tests.servers import counter
 from tests.servers.faults import MASTODON, Reply
@@ -35,8 +35,9 @@ _WORD = r"\p{L}\p{M}\p{Nd}\p{Pc}"
 MENTION = regex.compile(rf"(?<![=/{_WORD}])@(([a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?)(?:@[{_WORD}.-]+[{_WORD}]+)?)",
                         regex.IGNORECASE)
 # twitter-text's end_mention_match: a mention followed by one of these is no mention.
-END_MENTION = regex.compile(r"[@\uFF20\xC0-\xD6\xD8-\xF6\xF8-\xFF\u0100-\u024F\u0253\u0254\u0256\u0257\u0259\u025B"
-                            r"\u0263\u0268\u026F\u0272\u0289\u028B\u02BB\u0300-\u036F\u1E00-\u1EFF]|://", regex.IGNORECASE)
+END_MENTION = regex.compile(r"[@\uFF20\xC0-\xD6\xD8-\xF6\xF8-\xFF\u0100-\u024F\u0253\u0254\u0256\u0257\u0259"
+                            r"\u025B\u0263\u0268\u026F\u0272\u0289\u028B\u02BB\u0300-\u036F\u1E00-\u1EFF]|://",
+                            regex.IGNORECASE)
 BLANK = regex.compile(r"\p{White_Space}*")
 
 
@@ -89,6 +90,7 @@ class MastodonRules:
     """Length and rate-limit rules for one proxied instance (thread-safe, resettable)."""
 
     def __init__(self, limit: int = 500, url_length: int = 23) -> None:
+        counter.require()
         self.lock = threading.Lock()
         self.limit = limit
         self.url_length = url_length

@@ -2,8 +2,9 @@
 
 Rules: OAuth 1.0a HMAC-SHA1 signatures (401), weighted length ≤ 280 by the official twitter-text
 package (``tests.servers.counter``, never statement-bot's own counter) (400), duplicate content
-(403), replies/quotes of missing tweets, per-user rate-limit windows (429 with ``x-rate-limit-*`` on every response), and per-tier enrolment (free tier: 403
-``client-not-enrolled`` on the user timeline). Returned texts look like X's: URLs as t.co links,
+(403), replies/quotes of missing tweets, per-user rate-limit windows (429 with ``x-rate-limit-*``
+on every response), and per-tier enrolment (free tier: 403 ``client-not-enrolled`` on the user
+timeline). Returned texts look like X's: URLs as t.co links,
 ``& < >`` escaped. Faults from ``tests.servers.faults`` are built in.
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from tests.servers import counter, x_oauth
-from tests.servers.faults import X, Faults, FaultingHandler, Reply
+from tests.servers.faults import FaultingHandler, Faults, Reply, X
 from tests.servers.serving import start
 from tests.servers.x_state import XState, XUser, iso
 
@@ -85,7 +86,7 @@ class XHandler(FaultingHandler):
     @property
     def state(self) -> XState:
         """The shared server state."""
-        return self.server.state  # type: ignore[attr-defined, no-any-return]
+        return self.server.state  # type: ignore[attr-defined]
 
     def commit(self, body: bytes) -> Reply:
         """Authenticate, then enforce tier and windows, then run the endpoint."""
@@ -219,6 +220,7 @@ class XServer:
     """The running local X API: base URL, accounts, read-back, settings and faults."""
 
     def __init__(self, consumer_key: str = "local-consumer-key", consumer_secret: str = "local-consumer-secret"):
+        counter.require()
         self.state = XState(consumer_key, consumer_secret)
         self.faults = Faults(lambda method, path: method == "POST" and path == "/2/tweets")
         self._running = start(XHandler, state=self.state, faults=self.faults, style=X, public_url="")
