@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from tests.servers.media import png
+from tests.servers.serving import Handler, start
 
 EMOJI = "\U0001f600"  # outside the BMP: 1 code point, 2 UTF-16 code units
 PERSIAN = "\u0633\u0644\u0627\u0645 "  # "سلام " (5 code points, each 1 UTF-16 unit)
@@ -300,6 +301,24 @@ def test_send_photo_checks_size_format_and_dimensions(telegram_server, api, chan
     remote = api.post("/sendPhoto", json={"chat_id": channel.id, "photo": "https://example.org/p.png"})
     assert error(remote, 400) == "Bad Request: failed to get HTTP URL content"
     assert len(telegram_server.messages(channel)) == 2
+
+
+class ImageHandler(Handler):
+    """Serves one PNG at any path, as an image host on 127.0.0.1 would."""
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        self.respond(200, png(320, 240), {"Content-Type": "image/png"})
+
+
+def test_photo_and_document_by_loopback_url(telegram_server, api, channel):
+    host = start(ImageHandler)
+    try:
+        photo = ok(api.post("/sendPhoto", json={"chat_id": channel.id, "photo": f"{host.base_url}/p.png"}))
+        assert photo["photo"][-1]["width"] == 320
+        document = ok(api.post("/sendDocument", json={"chat_id": channel.id, "document": f"{host.base_url}/d.png"}))
+        assert (document["document"]["file_name"], document["document"]["mime_type"]) == ("d.png", "image/png")
+    finally:
+        host.close()
 
 
 def test_delete_message_rules(telegram_server, api, channel):
