@@ -1,0 +1,310 @@
+"""Line-break libraries compared: correctness on hand-checked samples, cold import, first break, speed, size.
+
+Run: python benchmarks/bench_line_breaking.py [--quick]
+with an interpreter that has the candidates installed; a missing one is reported and skipped, e.g.
+    python3.11 -m venv /tmp/lb && /tmp/lb/bin/pip install icu4py pyicu-wheels uniseg unicode-segmentation-rs \
+        thaibreak pythainlp budoux khmer-nltk laonlp && /tmp/lb/bin/python benchmarks/bench_line_breaking.py
+Samples: tests/fixtures/texts/line_break_samples.txt (format in its header). Speed text: the Chinese and Thai
+statements of tests/fixtures/texts/, repeated to 100 KB of UTF-8.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata as md
+import importlib.util
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TEXTS = ROOT / "tests" / "fixtures" / "texts"
+Breaks = Callable[[str, str], list[int]]
+
+# Shared by the ICU bindings: ICU reports UTF-16 offsets, Python indexes code points.
+_UTF16 = '''
+def _to_code_points(text, offsets):
+    if not offsets or max(text, default="a") < "\\U00010000":
+        return offsets
+    where, unit = {}, 0
+    for i, ch in enumerate(text):
+        where[unit] = i
+        unit += 2 if ord(ch) > 0xFFFF else 1
+    where[unit] = len(text)
+    return [where[o] for o in offsets]
+'''
+
+
+@dataclass(frozen=True)
+class Engine:
+    name: str
+    dist: tuple[str, ...]  # distribution names, first installed one is reported
+    module: str  # what `import` must find
+    source: str  # defines breaks(text, locale) -> code-point offsets of break opportunities (end included)
+    groups: frozenset[str] | None = None  # sample groups it claims to handle; None: every script
+
+
+ENGINES = [
+    Engine("icu4py", ("icu4py",), "icu4py", _UTF16 + '''
+from icu4py.breakers import LineBreaker
+def breaks(text, locale):
+    return _to_code_points(text, [end for _, end in LineBreaker(text, locale).segments()])
+'''),
+    Engine("PyICU", ("pyicu-wheels", "PyICU", "pyicu"), "icu", _UTF16 + '''
+import icu
+def breaks(text, locale):
+    it = icu.BreakIterator.createLineInstance(icu.Locale(locale))
+    it.setText(text)
+    return _to_code_points(text, list(it))
+'''),
+    Engine("uniseg", ("uniseg",), "uniseg", '''
+from uniseg.linebreak import line_break_boundaries
+def breaks(text, locale):
+    return list(line_break_boundaries(text))
+'''),
+    Engine("unicode-segmentation-rs", ("unicode-segmentation-rs",), "unicode_segmentation_rs", '''
+from itertools import accumulate
+from unicode_segmentation_rs import line_break_units
+def breaks(text, locale):
+    return list(accumulate(map(len, line_break_units(text))))
+'''),
+    Engine("thaibreak", ("thaibreak",), "thaibreak", '''
+import re
+from thaibreak import lines
+def breaks(text, locale):
+    # lines() marks breaks where no space is; a break after spaces is implied
+    marked = lines(text, marker="\\uffff")
+    out, pos = set(), 0
+    for ch in marked:
+        if ch == "\\uffff":
+            out.add(pos)
+        else:
+            pos += 1
+    out.update(m.end() for m in re.finditer(r"\\s+(?=\\S)", text))
+    return sorted(out | {len(text)})
+'''),
+    Engine("pythainlp (newmm)", ("pythainlp",), "pythainlp", '''
+from itertools import accumulate
+from pythainlp.tokenize import word_tokenize
+def breaks(text, locale):
+    return list(accumulate(map(len, word_tokenize(text, engine="newmm"))))
+''', frozenset({"th"})),
+    Engine("budoux", ("budoux",), "budoux", '''
+from itertools import accumulate
+import budoux
+_P = {"ja": budoux.load_default_japanese_parser, "zh": budoux.load_default_simplified_chinese_parser,
+      "th": budoux.load_default_thai_parser}
+_CACHE = {}
+def breaks(text, locale):
+    lang = locale[:2]
+    if lang not in _CACHE:
+        _CACHE[lang] = _P[lang]()
+    return list(accumulate(map(len, _CACHE[lang].parse(text))))
+''', frozenset({"ja", "zh", "th"})),
+    Engine("khmer-nltk", ("khmer-nltk",), "khmernltk", '''
+import logging
+logging.disable(logging.INFO)
+from itertools import accumulate
+from khmernltk import word_tokenize
+def breaks(text, locale):
+    return list(accumulate(map(len, word_tokenize(text))))
+''', frozenset({"km"})),
+    Engine("laonlp", ("LaoNLP", "laonlp"), "laonlp", '''
+from itertools import accumulate
+from laonlp import word_tokenize
+def breaks(text, locale):
+    return list(accumulate(map(len, word_tokenize(text))))
+''', frozenset({"lo"})),
+]
+
+
+@dataclass
+class Sample:
+    id: str
+    locale: str
+    text: str
+    required: set[int] = field(default_factory=set)
+    forbidden: set[int] = field(default_factory=set)
+
+    @property
+    def group(self) -> str:
+        return self.id.split("-")[0]
+
+
+def parse_samples(path: Path = TEXTS / "line_break_samples.txt") -> list[Sample]:
+    samples = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        sid, mode, locale, marked = line.split("\t")[:4]
+        sample, optional, pos, span = Sample(sid, locale, ""), set(), 0, None
+        chars: list[str] = []
+        for ch in marked:
+            if ch == "|":
+                sample.required.add(pos)
+            elif ch == "¦":
+                optional.add(pos)
+            elif ch == "×":
+                sample.forbidden.add(pos)
+            elif ch == "⟦":
+                span = pos
+            elif ch == "⟧":
+                sample.forbidden |= set(range(span + 1, pos)) if span is not None else set()
+                span = None
+            else:
+                chars.append(ch)
+                pos += 1
+        sample.text = "".join(chars)
+        if mode == "full":
+            sample.forbidden |= set(range(1, pos)) - sample.required - optional
+        samples.append(sample)
+    return samples
+
+
+def load(engine: Engine) -> Breaks:
+    namespace: dict[str, object] = {}
+    exec(engine.source, namespace)  # noqa: S102 - our own snippet, also run as-is in the cold subprocesses
+    return namespace["breaks"]  # type: ignore[return-value]
+
+
+def score(breaks: Breaks, sample: Sample) -> tuple[int, int, int]:
+    """(violations, missed, checks): breaks at forbidden positions, required ones not offered, positions checked."""
+    found = set(breaks(sample.text, sample.locale))
+    return len(found & sample.forbidden), len(sample.required - found), len(sample.required | sample.forbidden)
+
+
+def cold(code: str, runs: int) -> float:
+    """Median wall time of fresh interpreters running ``code``, in ms."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def first_break(engine: Engine, text: str, locale: str, runs: int) -> float:
+    """Median in-process time from before the import to the first list of breaks, in ms."""
+    code = f"import time\nt0 = time.perf_counter()\n{engine.source}\nbreaks({text!r}, {locale!r})\n" \
+           "print(time.perf_counter() - t0)"
+    out = [float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout)
+           for _ in range(runs)]
+    return statistics.median(out) * 1000
+
+
+def body(language: str) -> str:
+    """The statements' text in ``language`` without front matter, repeated to 100 KB of UTF-8."""
+    parts = []
+    for path in sorted(TEXTS.glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        if re.search(rf"^language: {language}\s*$", text, re.M):
+            parts.append(text.split("\n---\n", 1)[-1])
+    text = "\n\n".join(parts)
+    if not text.strip():
+        sys.exit(f"no statement with language: {language} in {TEXTS}")
+    while len(text.encode()) < 100_000:
+        text += "\n\n" + text
+    return text.encode()[:100_000].decode(errors="ignore")
+
+
+def throughput(breaks: Breaks, text: str, locale: str) -> tuple[int, float]:
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        count = len(breaks(text, locale))
+        best = min(best, time.perf_counter() - start)
+    return count, count / best
+
+
+def installed(engine: Engine) -> tuple[str, float] | None:
+    for name in engine.dist:
+        try:
+            dist = md.distribution(name)
+        except md.PackageNotFoundError:
+            continue
+        size = sum(Path(str(dist.locate_file(f))).stat().st_size for f in dist.files or []
+                   if Path(str(dist.locate_file(f))).exists())
+        return dist.version, size / 1e6
+    return None
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    runs = 3 if quick else 10
+    samples = parse_samples()
+    groups = sorted({s.group for s in samples}, key=[s.group for s in samples].index)
+    print(f"Python {sys.version.split()[0]}; {len(samples)} samples; cold times: median of {runs} processes\n")
+    base = cold("pass", runs)
+    print(f"empty interpreter: {base:.0f} ms\n")
+    zh, th = body("zh"), body("th")
+    head = ["library", "version", "MB", "import ms", "1st zh ms", "1st th ms", "zh breaks/s", "th breaks/s"]
+    rows, quality = [], []
+    for engine in ENGINES:
+        meta = installed(engine)
+        if meta is None or importlib.util.find_spec(engine.module) is None:
+            rows.append([engine.name, "not installed"] + [""] * (len(head) - 2))
+            continue
+        breaks = load(engine)
+        claims = engine.groups or set(groups)
+        imp = cold(f"{engine.source.split('def breaks')[0]}", runs) - base
+        fz = f"{first_break(engine, '我们要求立即释放所有工人。', 'zh', runs):.0f}" if "zh" in claims else "-"
+        ft = f"{first_break(engine, 'เราเรียกร้องให้ปล่อยตัวนักโทษ', 'th', runs):.0f}" if "th" in claims else "-"
+        speed = []
+        for text, locale in ((zh, "zh"), (th, "th")):
+            if locale in claims:
+                count, rate = throughput(breaks, text, locale)
+                speed.append(f"{rate:,.0f} ({count:,})")
+            else:
+                speed.append("-")
+        rows.append([engine.name, meta[0], f"{meta[1]:.1f}", f"{imp:.0f}", fz, ft, *speed])
+        cells = [engine.name]
+        for group in groups:
+            if group not in claims:
+                cells.append("-")
+                continue
+            totals = [score(breaks, s) for s in samples if s.group == group]
+            bad, miss, checks = (sum(t[i] for t in totals) for i in range(3))
+            cells.append(f"{checks - bad - miss}/{checks}" + (f" ({bad}✗ {miss}∅)" if bad or miss else ""))
+        quality.append(cells)
+    print_table(head, rows)
+    print("\nimport ms: net of the empty interpreter. 1st: import + first breaks of one short sentence.")
+    print("breaks/s on 100 KB of UTF-8 (break count in brackets; a library without a dictionary finds few in Thai).\n")
+    print_table(["library", *groups], quality)
+    print("\nchecks passed/positions checked; ✗ = break at a forbidden position, ∅ = required break not offered.")
+    details(samples)
+
+
+def details(samples: list[Sample]) -> None:
+    """Per-sample failures of each installed engine (the evidence behind the table)."""
+    print("\nFailures per sample (first 3 positions, shown as text|text):")
+    for engine in ENGINES:
+        if importlib.util.find_spec(engine.module) is None or installed(engine) is None:
+            continue
+        breaks, lines = load(engine), []
+        for s in samples:
+            if engine.groups is not None and s.group not in engine.groups:
+                continue
+            found = set(breaks(s.text, s.locale))
+            wrong = sorted(found & s.forbidden)[:3]
+            missed = sorted(s.required - found)[:3]
+            show = [f"✗{s.text[max(0, p - 4):p]}|{s.text[p:p + 4]}" for p in wrong]
+            show += [f"∅{s.text[max(0, p - 4):p]}|{s.text[p:p + 4]}" for p in missed]
+            if show:
+                lines.append(f"  {s.id}: " + "  ".join(show))
+        print(f"{engine.name}:", "all pass" if not lines else "")
+        print("\n".join(lines)) if lines else None
+
+
+def print_table(head: list[str], rows: list[list[str]]) -> None:
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()
