@@ -94,10 +94,15 @@ def idle(seconds: float) -> tuple[float, float, float]:
         root = Path(tmp)
         (root / "statements").mkdir()
         (root / "bot.yaml").write_text(CONFIG)
-        proc = subprocess.Popen([sys.executable, "-m", "bot", "run", "--config", str(root / "bot.yaml")],
-                                cwd=ROOT, stderr=subprocess.PIPE, text=True,
-                                env={**os.environ, "PYTHONPATH": str(ROOT)})
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run", "--config", str(root / "bot.yaml")],
+            cwd=ROOT,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         try:
+            assert proc.stderr is not None
             while "started" not in (proc.stderr.readline() or "started"):
                 pass
             time.sleep(1.0)
@@ -130,12 +135,16 @@ def main() -> None:
     args = parser.parse_args()
     found = sorted(latency(args.files, args.gap))
     p50, p95 = statistics.median(found), found[max(0, round(0.95 * len(found)) - 1)]
-    print(f"file complete -> thread queued over {len(found)}/{args.files} files (settle 0.5 s): "
-          f"p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {found[-1] * 1000:.0f} ms "
-          f"({'meets' if p95 <= 1.0 else 'MISSES'} p95 <= 1 s)")
+    print(
+        f"file complete -> thread queued over {len(found)}/{args.files} files (settle 0.5 s): "
+        f"p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {found[-1] * 1000:.0f} ms "
+        f"({'meets' if p95 <= 1.0 else 'MISSES'} p95 <= 1 s)"
+    )
     rss_start, rss_end, cpu = idle(args.idle_seconds)
-    print(f"idle `statement-bot run` over {args.idle_seconds:.0f} s: RSS {rss_start:.1f} MB -> {rss_end:.1f} MB, "
-          f"CPU {cpu:.2f} % ({'meets' if rss_end <= 60 and cpu < 1 else 'MISSES'} <= 60 MB, ~0 %)")
+    print(
+        f"idle `statement-bot run` over {args.idle_seconds:.0f} s: RSS {rss_start:.1f} MB -> {rss_end:.1f} MB, "
+        f"CPU {cpu:.2f} % ({'meets' if rss_end <= 60 and cpu < 1 else 'MISSES'} <= 60 MB, ~0 %)"
+    )
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.test_crash import POSTS, bluesky_network, mastodon_network, planned_texts, setup_files, x_network  # noqa: E402
+from tests.publishing.test_crash import POSTS, bluesky_network, mastodon_network, planned_texts, setup_files, x_network  # noqa: E402
 
 
 def measure(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int, str]:
@@ -52,7 +52,8 @@ def measure(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, floa
 # rather than to the network's SDK and HTTP stack.
 DRIVER = """
 import cProfile, os, pstats, sys, time
-import atproto, mastodon, tweepy, bot.networks.x.adapter, bot.networks.mastodon.adapter, bot.networks.bluesky.adapter, bot.commands.post
+import atproto, mastodon, tweepy, bot.commands.post
+import bot.networks.x.adapter, bot.networks.mastodon.adapter, bot.networks.bluesky.adapter
 from bot.cli import main
 profile = cProfile.Profile(time.process_time) if os.environ.get("BENCH_PROFILE") else None
 cpu, wall = time.process_time(), time.perf_counter()
@@ -100,34 +101,50 @@ def bench_network(name: str, make, server, workdir: Path) -> None:
         assert len(planned_texts(folder)) == POSTS and len(net.read()) == POSTS, f"{name}: expected {POSTS} posts"
     (cpu, wall, _), (cpu0, wall0, _) = results
     per_post = 1000 * (cpu - cpu0) / POSTS
-    print(f"{name:9} {per_post:7.2f} ms CPU/post (statement-bot's own code ~{own * per_post:4.2f} ms, the rest "
-          f"in the SDK/HTTP)   {1000 * (wall - wall0) / POSTS:6.1f} ms wall/post   start-up {idle_cpu * 1000:5.0f} ms "
-          f"CPU   peak RSS {rss / 1024:5.1f} MiB")
+    print(
+        f"{name:9} {per_post:7.2f} ms CPU/post (statement-bot's own code ~{own * per_post:4.2f} ms, the rest "
+        f"in the SDK/HTTP)   {1000 * (wall - wall0) / POSTS:6.1f} ms wall/post   start-up {idle_cpu * 1000:5.0f} ms "
+        f"CPU   peak RSS {rss / 1024:5.1f} MiB"
+    )
 
 
 def bench_core(workdir: Path) -> None:
     """The publisher and the journal alone, against the in-memory FakeAdapter."""
     from bot.config import PublishingSettings
-    from bot.publishing.journal import Journal
     from bot.model import Post, Statement, Thread
-    from tests.networks.fake import FakeAdapter
+    from bot.publishing.journal import Journal
     from bot.publishing.send import publish_thread
+    from tests.networks.fake import FakeAdapter
 
     rounds, total, cpu = 10, 0.0, 0.0
     for r in range(rounds):
         texts = [f"post {i} of round {r}" for i in range(1, POSTS + 1)]
         statement = Statement(id=f"bench{r}", title="t", paragraphs=tuple(texts), language="en", content_hash="h")
-        thread = Thread("acct", "mastodon", 500, tuple(Post(i, t, len(t)) for i, t in enumerate(texts, 1)),
-                        statement_id=statement.id)
+        thread = Thread(
+            "acct",
+            "mastodon",
+            500,
+            tuple(Post(i, t, len(t)) for i, t in enumerate(texts, 1)),
+            statement_id=statement.id,
+        )
         with Journal(workdir / "core.sqlite3") as journal:
             start, start_cpu = time.perf_counter(), time.process_time()
-            publish_thread(journal, FakeAdapter(), thread, statement, now=lambda: datetime.now(UTC),
-                           sleep=time.sleep, settings=PublishingSettings())
+            publish_thread(
+                journal,
+                FakeAdapter(),
+                thread,
+                statement,
+                now=lambda: datetime.now(UTC),
+                sleep=time.sleep,
+                settings=PublishingSettings(),
+            )
             total += time.perf_counter() - start
             cpu += time.process_time() - start_cpu
     n = rounds * POSTS
-    print(f"{'core':9} {1000 * cpu / n:7.2f} ms CPU/post   {1000 * total / n:7.1f} ms wall/post   (publisher + journal "
-          f"alone: FakeAdapter, 2 fsynced commits per post)")
+    print(
+        f"{'core':9} {1000 * cpu / n:7.2f} ms CPU/post   {1000 * total / n:7.1f} ms wall/post   (publisher + journal "
+        f"alone: FakeAdapter, 2 fsynced commits per post)"
+    )
 
 
 def main() -> None:
@@ -139,8 +156,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         bench_core(workdir)
-        for name, make, start in (("x", x_network, XServer), ("mastodon", mastodon_network, MastodonServer),
-                                  ("bluesky", bluesky_network, PdsServer)):
+        for name, make, start in (
+            ("x", x_network, XServer),
+            ("mastodon", mastodon_network, MastodonServer),
+            ("bluesky", bluesky_network, PdsServer),
+        ):
             server = start()
             try:
                 bench_network(name, make, server, workdir)

@@ -49,8 +49,10 @@ def make_archive(folder: Path, count: int = 1000) -> int:
     for n in range(count):
         paragraphs = [" ".join(rng.sample(sentences, rng.randint(2, 5))) for _ in range(rng.randint(1, 7))]
         text = f"Statement number {n} on the situation of workers\n\n" + "\n\n".join(paragraphs)
-        text += "\n\nNo War But Class War!\nInternational Alliance in Support of Workers in Iran (IASWI)\n" \
-                "January 4, 2020\nhttps://twitter.com/IASWIinfo\n"
+        text += (
+            "\n\nNo War But Class War!\nInternational Alliance in Support of Workers in Iran (IASWI)\n"
+            "January 4, 2020\nhttps://twitter.com/IASWIinfo\n"
+        )
         (folder / f"{n:04d}.txt").write_text(text, encoding="utf-8")
         total += len(text)
     return total
@@ -65,14 +67,18 @@ def archive_preview(folder: Path) -> float:
 def main() -> None:
     for bytecode in (True, False):
         times = cold_preview(bytecode=bytecode)
-        print(f"cold preview of the seed, 3 accounts, bytecode cache {'on' if bytecode else 'off'}: median "
-              f"{statistics.median(times):.3f} s, min {min(times):.3f} s over {len(times)} runs   [target <= 0.3 s]")
+        print(
+            f"cold preview of the seed, 3 accounts, bytecode cache {'on' if bytecode else 'off'}: median "
+            f"{statistics.median(times):.3f} s, min {min(times):.3f} s over {len(times)} runs   [target <= 0.3 s]"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         chars = make_archive(folder)
         seconds = archive_preview(folder)
-        print(f"archive of 1000 statements ({chars / 1000:.0f} chars each on average), 3 networks: "
-              f"{seconds:.2f} s   [target <= 5 s]")
+        print(
+            f"archive of 1000 statements ({chars / 1000:.0f} chars each on average), 3 networks: "
+            f"{seconds:.2f} s   [target <= 5 s]"
+        )
 
 
 if __name__ == "__main__":

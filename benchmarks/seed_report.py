@@ -15,10 +15,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.config import load_config  # noqa: E402
-from bot.text.counting import rules_for  # noqa: E402
-from bot.text.reading import read_statement  # noqa: E402
-from bot.text.pieces import SENTENCE, is_mid_sentence  # noqa: E402
+from bot.networks.registry import account_rules  # noqa: E402
 from bot.text.breaks import fewest_posts, window_starts  # noqa: E402
+from bot.text.pieces import SENTENCE, Piece, is_mid_sentence  # noqa: E402
+from bot.text.reading import read_statement  # noqa: E402
 from bot.text.threads import _pieces, build_thread  # noqa: E402
 
 SEED = ROOT / "statements" / "2020-01-04-iaswi-soleimani-assassination.txt"
@@ -35,7 +35,8 @@ def greedy(pieces, measure, budget, sentences_only: bool) -> list[str]:
         units[-1].append(piece)
         if not sentences_only or piece.brk <= SENTENCE:
             units.append([])
-    posts, current = [], []
+    posts: list[list[Piece]] = []
+    current: list[Piece] = []
 
     def size(ps):
         return sum(measure(p.text)[0] + measure(p.sep)[0] for p in ps) - (measure(ps[-1].sep)[0] if ps else 0)
@@ -59,20 +60,29 @@ def greedy(pieces, measure, budget, sentences_only: bool) -> list[str]:
 def main() -> None:
     config = load_config(ROOT / "config" / "bot.yaml")
     statement = read_statement(SEED, config.tz)
-    print(f"{'network':10} {'ours':>5} {'floor':>6} {'mid':>4} | {'greedy words':>13} {'mid':>4} | {'greedy sentences':>17} {'mid':>4}")
+    print(
+        f"{'network':10} {'ours':>5} {'floor':>6} {'mid':>4} | {'greedy words':>13} {'mid':>4} | "
+        f"{'greedy sentences':>17} {'mid':>4}"
+    )
     for account in config.accounts:
-        rules = rules_for(account.platform, limit=account.limit)
+        rules = account_rules(account)
         thread = build_thread(statement, account, config.organisation, rules)
         pieces = _pieces(statement, account, config.organisation, rules, [])
         measure = rules.measure
-        room = rules.measure("\n" + account.numbering.format(i=99, n=99)) if account.numbering else (0,) * len(rules.limits)
+        room = (
+            rules.measure("\n" + account.numbering.format(i=99, n=99))
+            if account.numbering
+            else (0,) * len(rules.limits)
+        )
         budget = tuple(a - b for a, b in zip(rules.limits, room))
         floor = fewest_posts(window_starts([measure(p.text) for p in pieces], [measure(p.sep) for p in pieces], budget))
         words = greedy(pieces, measure, budget[0], sentences_only=False)
         sentences = greedy(pieces, measure, budget[0], sentences_only=True)
         texts = [p.text for p in thread.posts]
-        print(f"{account.platform:10} {len(texts):>5} {floor:>6} {mid_count(texts):>4} | {len(words):>13} "
-              f"{mid_count(words):>4} | {len(sentences):>17} {mid_count(sentences):>4}")
+        print(
+            f"{account.platform:10} {len(texts):>5} {floor:>6} {mid_count(texts):>4} | {len(words):>13} "
+            f"{mid_count(words):>4} | {len(sentences):>17} {mid_count(sentences):>4}"
+        )
 
 
 if __name__ == "__main__":

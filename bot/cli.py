@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from typing import NoReturn
 
 from bot import __version__
 from bot.errors import BotError
@@ -19,7 +20,7 @@ COMMANDS = ("preview", "post", "retract", "run", "status", "schedule")
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, like every usage error here
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, like every usage error here
         self.exit(2, f"statement-bot: error: {message}\n")
 
 

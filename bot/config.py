@@ -142,7 +142,14 @@ class _Reader:
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
-    names = {str: "a string", int: "an integer", float: "a number", list: "a list", dict: "a mapping", bool: "true or false"}
+    names = {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        list: "a list",
+        dict: "a mapping",
+        bool: "true or false",
+    }
     if isinstance(kind, tuple):
         return " or ".join(names.get(k, k.__name__) for k in kind)
     return names.get(kind, kind.__name__)
@@ -169,12 +176,23 @@ def parse_config(text: str, path: Path) -> Config:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
-        problem = f": {e.problem}" if getattr(e, "problem", None) else ""
+        problem = f": {getattr(e, 'problem', '')}" if getattr(e, "problem", None) else ""
         raise ConfigError(f"{path}: not valid YAML{where}{problem}") from None
-    top = _Reader(path, "", data if data is not None else {}, {
-        "timezone", "statements_dir", "state", "organisation", "accounts",
-        "anniversary", "publishing", "scheduler",
-    })
+    top = _Reader(
+        path,
+        "",
+        data if data is not None else {},
+        {
+            "timezone",
+            "statements_dir",
+            "state",
+            "organisation",
+            "accounts",
+            "anniversary",
+            "publishing",
+            "scheduler",
+        },
+    )
     base = path.parent
     timezone = top.get("timezone", str, "UTC")
     try:
@@ -209,8 +227,19 @@ def _organisation(path: Path, data: dict) -> Organisation:
 
 
 ACCOUNT_KEYS = {
-    "name", "platform", "handle", "instance", "limit", "max_posts", "posts_per_day",
-    "numbering", "hashtags", "credentials", "visibility", "spoiler_text", "api_base",
+    "name",
+    "platform",
+    "handle",
+    "instance",
+    "limit",
+    "max_posts",
+    "posts_per_day",
+    "numbering",
+    "hashtags",
+    "credentials",
+    "visibility",
+    "spoiler_text",
+    "api_base",
 }
 
 
@@ -244,21 +273,23 @@ def _accounts(path: Path, data: list) -> tuple[Account, ...]:
         visibility = r.get("visibility", str, "public")
         if visibility not in ("public", "unlisted", "private", "direct"):
             r.fail(r.key("visibility"), "must be public, unlisted, private or direct")
-        accounts.append(Account(
-            name=name,
-            platform=platform,
-            handle=r.get("handle", str),
-            instance=r.get("instance", str),
-            limit=limit,
-            max_posts=r.positive("max_posts", int, None),
-            posts_per_day=r.positive("posts_per_day", int, None),
-            numbering=numbering,
-            hashtags=tuple(_hashtag(h) for h in r.strings("hashtags")),
-            credentials=dict(credentials),
-            visibility=visibility,
-            spoiler_text=r.get("spoiler_text", str),
-            api_base=r.get("api_base", str),
-        ))
+        accounts.append(
+            Account(
+                name=name,
+                platform=platform,
+                handle=r.get("handle", str),
+                instance=r.get("instance", str),
+                limit=limit,
+                max_posts=r.positive("max_posts", int, None),
+                posts_per_day=r.positive("posts_per_day", int, None),
+                numbering=numbering,
+                hashtags=tuple(_hashtag(h) for h in r.strings("hashtags")),
+                credentials=dict(credentials),
+                visibility=visibility,
+                spoiler_text=r.get("spoiler_text", str),
+                api_base=r.get("api_base", str),
+            )
+        )
     return tuple(accounts)
 
 
@@ -276,7 +307,9 @@ def _anniversary(path: Path, data: dict) -> AnniversarySettings:
 
 
 def _publishing(path: Path, data: dict) -> PublishingSettings:
-    r = _Reader(path, "publishing", data, {"timeout_seconds", "max_attempts", "backoff_base_seconds", "backoff_max_seconds"})
+    r = _Reader(
+        path, "publishing", data, {"timeout_seconds", "max_attempts", "backoff_base_seconds", "backoff_max_seconds"}
+    )
     return PublishingSettings(
         timeout_seconds=float(r.positive("timeout_seconds", (int, float), 30.0)),
         max_attempts=r.positive("max_attempts", int, 5),

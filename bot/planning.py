@@ -30,8 +30,11 @@ def select_accounts(statement: Statement, config: Config, names: Sequence[str] |
     known = {a.name: a for a in config.accounts}
     unknown = [name for name in statement.accounts if name not in known]
     if unknown:
-        raise StatementError(statement.path or statement.id, f"front matter accounts: no account named "
-                             f"{unknown[0]!r} in {config.path} (configured: {', '.join(known) or 'none'})")
+        raise StatementError(
+            statement.path or statement.id,
+            f"front matter accounts: no account named "
+            f"{unknown[0]!r} in {config.path} (configured: {', '.join(known) or 'none'})",
+        )
     return [known[name] for name in statement.accounts]
 
 
@@ -40,16 +43,26 @@ def plan_thread(statement: Statement, account: Account, config: Config, reported
     return build_thread(statement, account, config.organisation, account_rules(account, reported))
 
 
-def plan_threads(statement: Statement, config: Config, accounts: Sequence[str] | None = None,
-                 platform: str | None = None, reported: Mapping[str, Limits] | None = None) -> list[Thread]:
+def plan_threads(
+    statement: Statement,
+    config: Config,
+    accounts: Sequence[str] | None = None,
+    platform: str | None = None,
+    reported: Mapping[str, Limits] | None = None,
+) -> list[Thread]:
     """One thread per selected account; ``reported`` maps account names to limits their network reported.
 
     ``platform`` previews with that network's default rules, no account needed.
     """
     if platform is not None:
         network_of(platform)  # an unknown platform is a ConfigError, not a KeyError later
-        return [build_thread(statement, Account(name=platform, platform=platform), config.organisation,
-                             platform_rules(platform))]
+        return [
+            build_thread(
+                statement, Account(name=platform, platform=platform), config.organisation, platform_rules(platform)
+            )
+        ]
     reported = reported or {}
-    return [plan_thread(statement, account, config, reported.get(account.name))
-            for account in select_accounts(statement, config, accounts)]
+    return [
+        plan_thread(statement, account, config, reported.get(account.name))
+        for account in select_accounts(statement, config, accounts)
+    ]

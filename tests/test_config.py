@@ -26,26 +26,37 @@ def test_relative_paths_are_relative_to_the_config_file(tmp_path):
     assert config.statements_dir == tmp_path / "s" and config.state == tmp_path / "db" / "state.sqlite3"
 
 
-@pytest.mark.parametrize("text, problem", [
-    ("statments_dir: x\n", "statments_dir: unknown key"),
-    ("timezone: Mars/Olympus\n", "timezone: unknown time zone 'Mars/Olympus'"),
-    ("timezone: 3\n", "timezone: must be a string, got int"),
-    ("accounts: {}\n", "accounts: must be a list"),
-    ("accounts:\n  - {platform: x}\n", "accounts[0].name: is required"),
-    ("accounts:\n  - {name: a, platform: myspace}\n", "accounts[0].platform: unknown platform 'myspace'"),
-    (f"accounts:\n  - {X}\n  - {X}\n", "accounts[1].name: duplicate account name 'main-x'"),
-    ("accounts:\n  - {name: m, platform: mastodon, credentials: {access_token: T}}\n", "accounts[0].instance: is required"),
-    ("accounts:\n  - {name: b, platform: bluesky, handle: h.test}\n", "accounts[0].credentials.password: is required"),
-    ("accounts:\n  - {name: b, platform: bluesky, handle: h, credentials: {password: P, token: T}}\n",
-     "accounts[0].credentials.token: unknown key"),
-    (f"accounts:\n  - {X[:-1]}, limit: -5}}\n", "accounts[0].limit: must be greater than 0"),
-    (f"accounts:\n  - {X[:-1]}, limit: true}}\n", "accounts[0].limit: must be an integer, not a boolean"),
-    (f"accounts:\n  - {X[:-1]}, numbering: '#'}}\n", "accounts[0].numbering: must contain {i}"),
-    ("organisation: {statement_url_template: 'https://x.org/s'}\n", "must contain {id}"),
-    ("anniversary: {time: '25:00'}\n", "anniversary.time: must be HH:MM"),
-    ("timezone: [unclosed\n", "not valid YAML (line 2): did not find expected ',' or ']'"),
-    ("- just\n- a list\n", "top level: must be a mapping"),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("statments_dir: x\n", "statments_dir: unknown key"),
+        ("timezone: Mars/Olympus\n", "timezone: unknown time zone 'Mars/Olympus'"),
+        ("timezone: 3\n", "timezone: must be a string, got int"),
+        ("accounts: {}\n", "accounts: must be a list"),
+        ("accounts:\n  - {platform: x}\n", "accounts[0].name: is required"),
+        ("accounts:\n  - {name: a, platform: myspace}\n", "accounts[0].platform: unknown platform 'myspace'"),
+        (f"accounts:\n  - {X}\n  - {X}\n", "accounts[1].name: duplicate account name 'main-x'"),
+        (
+            "accounts:\n  - {name: m, platform: mastodon, credentials: {access_token: T}}\n",
+            "accounts[0].instance: is required",
+        ),
+        (
+            "accounts:\n  - {name: b, platform: bluesky, handle: h.test}\n",
+            "accounts[0].credentials.password: is required",
+        ),
+        (
+            "accounts:\n  - {name: b, platform: bluesky, handle: h, credentials: {password: P, token: T}}\n",
+            "accounts[0].credentials.token: unknown key",
+        ),
+        (f"accounts:\n  - {X[:-1]}, limit: -5}}\n", "accounts[0].limit: must be greater than 0"),
+        (f"accounts:\n  - {X[:-1]}, limit: true}}\n", "accounts[0].limit: must be an integer, not a boolean"),
+        (f"accounts:\n  - {X[:-1]}, numbering: '#'}}\n", "accounts[0].numbering: must contain {i}"),
+        ("organisation: {statement_url_template: 'https://x.org/s'}\n", "must contain {id}"),
+        ("anniversary: {time: '25:00'}\n", "anniversary.time: must be HH:MM"),
+        ("timezone: [unclosed\n", "not valid YAML (line 2): did not find expected ',' or ']'"),
+        ("- just\n- a list\n", "top level: must be a mapping"),
+    ],
+)
 def test_bad_config_names_the_file_and_the_key(tmp_path, text, problem):
     with pytest.raises(ConfigError) as e:
         parse(text, tmp_path)

@@ -20,21 +20,36 @@ MARKS = {Outcome.SENT: "✔", Outcome.PAUSED: "⏸"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("post", help="post a statement's threads now (resumable, never twice)",
-                       description="Post a statement to its accounts, or continue where an earlier run stopped. "
-                                   "Exit status: 0 every account sent (or paused by a daily cap or a long rate "
-                                   "limit, to continue later), 1 any account failed or needs attention, "
-                                   "2 bad input.")
+    p = sub.add_parser(
+        "post",
+        help="post a statement's threads now (resumable, never twice)",
+        description="Post a statement to its accounts, or continue where an earlier run stopped. "
+        "Exit status: 0 every account sent (or paused by a daily cap or a long rate "
+        "limit, to continue later), 1 any account failed or needs attention, "
+        "2 bad input.",
+    )
     p.add_argument("path", metavar="PATH", help="statement file (.txt, .md, .pdf)")
     p.add_argument("--account", action="append", metavar="NAME", help="only this account (repeatable)")
     p.add_argument("--dry-run", action="store_true", help="print exactly what would be sent; no network, no writes")
-    p.add_argument("--replan", action="store_true",
-                   help="re-split the part not yet sent from the file as it is now (the sent part stays)")
-    p.add_argument("--resolve", action="append", metavar="INDEX=ID", default=[],
-                   help="answer a 'needs attention' stop: post INDEX is online with id ID, or INDEX=none if it "
-                        "is not (needs exactly one --account)")
-    p.add_argument("--occasion", metavar="YEAR", default="",
-                   help="with --resolve: the anniversary repost of that year, not the thread")
+    p.add_argument(
+        "--replan",
+        action="store_true",
+        help="re-split the part not yet sent from the file as it is now (the sent part stays)",
+    )
+    p.add_argument(
+        "--resolve",
+        action="append",
+        metavar="INDEX=ID",
+        default=[],
+        help="answer a 'needs attention' stop: post INDEX is online with id ID, or INDEX=none if it "
+        "is not (needs exactly one --account)",
+    )
+    p.add_argument(
+        "--occasion",
+        metavar="YEAR",
+        default="",
+        help="with --resolve: the anniversary repost of that year, not the thread",
+    )
     p.add_argument("--config", metavar="FILE", default=None, help="config file (default: config/bot.yaml)")
     p.set_defaults(handler=run)
 
@@ -91,16 +106,24 @@ def _dry_run(config: Config, statement: Statement, accounts: list[Account], repl
         out.append(header + (f"; {plan.note}" if plan.note else ""))
         for index, text, state in plan.posts:
             sent = state == PostStatus.SENT
-            out.append(f"--- {index}/{len(plan.posts)} [{'sent' if sent else 'would send'}]"
-                       + (f" (last attempt: {state})" if state not in (PostStatus.PLANNED, PostStatus.SENT) else ""))
+            out.append(
+                f"--- {index}/{len(plan.posts)} [{'sent' if sent else 'would send'}]"
+                + (f" (last attempt: {state})" if state not in (PostStatus.PLANNED, PostStatus.SENT) else "")
+            )
             out.append(text)
         out.append("")
     sys.stdout.write("\n".join(out))
     return 0
 
 
-def _post(config: Config, statement: Statement, accounts: list[Account], args: argparse.Namespace,
-          resolves: dict[int, str | None], adapter_for: Callable[[Any], Adapter] | None) -> int:
+def _post(
+    config: Config,
+    statement: Statement,
+    accounts: list[Account],
+    args: argparse.Namespace,
+    resolves: dict[int, str | None],
+    adapter_for: Callable[[Any], Adapter] | None,
+) -> int:
     import time
     from datetime import UTC, datetime
 
@@ -114,9 +137,16 @@ def _post(config: Config, statement: Statement, accounts: list[Account], args: a
     with Journal(config.state) as journal:
         for index, remote in resolves.items():
             resolve_post(journal, statement.id, config.account(args.account[0]), index, remote, now(), args.occasion)
-        results = publish_statement(journal, statement, accounts, config,
-                                    adapter_for or (lambda account: connect(account, config, journal)),
-                                    now=now, sleep=time.sleep, replan=args.replan)
+        results = publish_statement(
+            journal,
+            statement,
+            accounts,
+            config,
+            adapter_for or (lambda account: connect(account, config, journal)),
+            now=now,
+            sleep=time.sleep,
+            replan=args.replan,
+        )
     for result in results:
         mark = MARKS.get(result.status, "✘")
         detail = result.url if result.status == Outcome.SENT and result.url else ""

@@ -16,9 +16,12 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("preview", help="show the threads a statement would become (no network)",
-                       description="Print the threads that would be posted. PATH may be a file or a folder "
-                                   "(JSON Lines, one document per statement).")
+    p = sub.add_parser(
+        "preview",
+        help="show the threads a statement would become (no network)",
+        description="Print the threads that would be posted. PATH may be a file or a folder "
+        "(JSON Lines, one document per statement).",
+    )
     p.add_argument("path", metavar="PATH", help="statement file (.txt, .md, .pdf) or folder")
     who = p.add_mutually_exclusive_group()
     who.add_argument("--account", action="append", metavar="NAME", help="only this account (repeatable)")
@@ -106,8 +109,14 @@ def _config(args: argparse.Namespace) -> Config:
     from bot.model import Organisation
 
     if args.config is None and args.platform and not DEFAULT_CONFIG.exists():
-        return Config(path=DEFAULT_CONFIG, timezone="UTC", statements_dir=Path("statements"),
-                      state=Path("state/statement-bot.sqlite3"), organisation=Organisation(), accounts=())
+        return Config(
+            path=DEFAULT_CONFIG,
+            timezone="UTC",
+            statements_dir=Path("statements"),
+            state=Path("state/statement-bot.sqlite3"),
+            organisation=Organisation(),
+            accounts=(),
+        )
     return load_config(args.config)
 
 

@@ -14,10 +14,13 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("retract", help="delete a statement's posts (last first) and record it",
-                       description="Delete every post statement-bot made for a statement (anniversary posts "
-                                   "first, then the thread, last post first). Safe to run again after a failure. "
-                                   "Exit status: 0 all deleted, 1 any account failed, 2 bad input.")
+    p = sub.add_parser(
+        "retract",
+        help="delete a statement's posts (last first) and record it",
+        description="Delete every post statement-bot made for a statement (anniversary posts "
+        "first, then the thread, last post first). Safe to run again after a failure. "
+        "Exit status: 0 all deleted, 1 any account failed, 2 bad input.",
+    )
     p.add_argument("path", metavar="PATH", help="the statement file (or the path it had when it was posted)")
     p.add_argument("--account", action="append", metavar="NAME", help="only this account (repeatable)")
     p.add_argument("--config", metavar="FILE", default=None, help="config file (default: config/bot.yaml)")
@@ -42,9 +45,14 @@ def run(args: argparse.Namespace, adapter_for: Callable[[Any], Adapter] | None =
         statement_id = _statement_id(journal, Path(args.path), config)
         if not any(not args.account or r.account in args.account for r in journal.threads(statement_id)):
             raise StatementError(args.path, "no posted thread for it in the journal")
-        results = retract_statement(journal, statement_id, config.account,
-                                    adapter_for or (lambda account: connect(account, config, journal)),
-                                    now=lambda: datetime.now(UTC), only=args.account)
+        results = retract_statement(
+            journal,
+            statement_id,
+            config.account,
+            adapter_for or (lambda account: connect(account, config, journal)),
+            now=lambda: datetime.now(UTC),
+            only=args.account,
+        )
     for r in results:
         print(f"{'✔' if r.status == Outcome.RETRACTED else '✘'} {r.account}: {r.message}")
     return 0 if all(r.status == Outcome.RETRACTED for r in results) else 1

@@ -12,11 +12,17 @@ FIELDS = ("statement", "account", "index")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("run", help="watch the statements folder and post on schedule (runs until stopped)",
-                       description="Watch statements_dir, post new statements (at publish_at, else at once) and "
-                                   "repost them on their anniversaries. Stops cleanly on SIGTERM/SIGINT.")
-    p.add_argument("--dry-run", action="store_true",
-                   help="do everything but the network calls: log each post when it would be sent")
+    p = sub.add_parser(
+        "run",
+        help="watch the statements folder and post on schedule (runs until stopped)",
+        description="Watch statements_dir, post new statements (at publish_at, else at once) and "
+        "repost them on their anniversaries. Stops cleanly on SIGTERM/SIGINT.",
+    )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="do everything but the network calls: log each post when it would be sent",
+    )
     p.add_argument("--log-format", choices=("text", "json"), default="text", help="stderr log lines (default: text)")
     p.add_argument("--config", metavar="FILE", default=None, help="config file (default: config/bot.yaml)")
     p.set_defaults(handler=run)
@@ -25,10 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 class TextFormatter(logging.Formatter):
     """`2026-01-04T09:00:00Z INFO message statement=… account=… index=…`, one line per event."""
 
-    converter = time.gmtime
-
     def format(self, record: logging.LogRecord) -> str:
-        stamp = self.formatTime(record, "%Y-%m-%dT%H:%M:%SZ")
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created))
         extra = "".join(f" {k}={getattr(record, k)}" for k in FIELDS if getattr(record, k, None) is not None)
         line = f"{stamp} {record.levelname} {record.getMessage()}{extra}"
         if record.exc_info:
@@ -40,8 +44,11 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, message, and statement/account/index when known."""
 
     def format(self, record: logging.LogRecord) -> str:
-        doc = {"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created)),
-               "level": record.levelname.lower(), "message": record.getMessage()}
+        doc = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created)),
+            "level": record.levelname.lower(),
+            "message": record.getMessage(),
+        }
         doc.update({k: getattr(record, k) for k in FIELDS if getattr(record, k, None) is not None})
         if record.exc_info:
             doc["error"] = self.formatException(record.exc_info)

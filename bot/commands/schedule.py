@@ -8,16 +8,19 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.config import Config
-    from bot.publishing.journal import Journal
-    from bot.model import Statement
     from bot.daemon.scheduler import Schedule
+    from bot.model import Statement
+    from bot.publishing.journal import Journal
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("schedule", help="list what will be posted when; or schedule/cancel a statement",
-                       description="Without PATH: every scheduled thread and anniversary in the next N days, in "
-                                   "local time. With PATH: --at TIME posts it then (ISO 8601, or 'now'; without an "
-                                   "offset TIME is in the configured timezone); --cancel drops its pending jobs.")
+    p = sub.add_parser(
+        "schedule",
+        help="list what will be posted when; or schedule/cancel a statement",
+        description="Without PATH: every scheduled thread and anniversary in the next N days, in "
+        "local time. With PATH: --at TIME posts it then (ISO 8601, or 'now'; without an "
+        "offset TIME is in the configured timezone); --cancel drops its pending jobs.",
+    )
     p.add_argument("path", metavar="PATH", nargs="?", help="statement file to schedule or cancel")
     what = p.add_mutually_exclusive_group()
     what.add_argument("--at", metavar="TIME", help="when to post PATH: 2026-01-04T09:00, 2026-01-04T09:00+01:00, now")
@@ -79,10 +82,10 @@ def _change(config: Config, path: str, at: str | None, cancel: bool) -> int:
     import signal
 
     from bot.daemon.planner import AT, CANCELLED
-    from bot.publishing.locks import running_pid
-    from bot.publishing.journal import Journal
-    from bot.text.reading import read_statement
     from bot.daemon.scheduler import Schedule
+    from bot.publishing.journal import Journal
+    from bot.publishing.locks import running_pid
+    from bot.text.reading import read_statement
 
     statement = read_statement(path, config.tz)
     now = datetime.now(UTC)
@@ -116,8 +119,9 @@ def _accounts(statement: Statement, config: Config) -> list[str]:
     return [a.name for a in select_accounts(statement, config)]
 
 
-def _queue(journal: Journal, schedule: Schedule, statement: Statement, account: str, when: datetime,
-           config: Config) -> None:
+def _queue(
+    journal: Journal, schedule: Schedule, statement: Statement, account: str, when: datetime, config: Config
+) -> None:
     from bot.commands.status import local
     from bot.daemon.planner import MISSED
     from bot.daemon.scheduler import JobKey
@@ -128,8 +132,9 @@ def _queue(journal: Journal, schedule: Schedule, statement: Statement, account: 
         print(f"{account}: already posted; nothing to schedule")
         return
     if row is not None and row.status in ("failed", "needs_attention"):
-        print(f"{account}: {row.status}: {row.last_error}; use `statement-bot post {statement.path} "
-              f"--account {account}`")
+        print(
+            f"{account}: {row.status}: {row.last_error}; use `statement-bot post {statement.path} --account {account}`"
+        )
         return
     key = JobKey(Kind.THREAD, account, "", statement.id)
     journal.delete_value(MISSED + key.id)

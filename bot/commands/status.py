@@ -9,15 +9,18 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.config import Config
+    from bot.daemon.scheduler import Planned
     from bot.publishing.journal import Journal
     from bot.publishing.rows import StatementRow, ThreadRow
-    from bot.daemon.scheduler import Planned
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("status", help="what was posted, what is in progress, failed or scheduled",
-                       description="Per statement and account: posted (with links), in progress (post k of n), "
-                                   "failed (why, and what to run), scheduled (local time), edits after posting.")
+    p = sub.add_parser(
+        "status",
+        help="what was posted, what is in progress, failed or scheduled",
+        description="Per statement and account: posted (with links), in progress (post k of n), "
+        "failed (why, and what to run), scheduled (local time), edits after posting.",
+    )
     p.add_argument("--config", metavar="FILE", default=None, help="config file (default: config/bot.yaml)")
     p.set_defaults(handler=run)
 
@@ -42,9 +45,9 @@ def local(moment: datetime, config: Config) -> str:
 def run(args: argparse.Namespace) -> int:
     from bot.config import load_config
     from bot.daemon.planner import CANCELLED, MISSED
-    from bot.publishing.locks import running_pid
-    from bot.publishing.journal import Journal
     from bot.daemon.scheduler import JobKey
+    from bot.publishing.journal import Journal
+    from bot.publishing.locks import running_pid
 
     config = load_config(args.config)
     if not config.state.exists():
@@ -59,18 +62,21 @@ def run(args: argparse.Namespace) -> int:
             print(f"\n{statement.id}: {statement.title}")
             if CANCELLED + statement.id in notes:
                 print(f"  cancelled by hand: `statement-bot schedule {statement.path} --at TIME` queues it again")
-            missed = [JobKey.parse(k[len(MISSED):]) for k in notes if k.startswith(MISSED)]
-            accounts = sorted({t.account for t in journal.threads(statement.id)}
-                              | {j.key.account for j in jobs if j.key.statement_id == statement.id}
-                              | {k.account for k in missed if k and k.statement_id == statement.id})
+            missed = [JobKey.parse(k[len(MISSED) :]) for k in notes if k.startswith(MISSED)]
+            accounts = sorted(
+                {t.account for t in journal.threads(statement.id)}
+                | {j.key.account for j in jobs if j.key.statement_id == statement.id}
+                | {k.account for k in missed if k and k.statement_id == statement.id}
+            )
             for account in accounts:
                 for line in _account_lines(config, journal, statement, account, jobs, notes):
                     print(f"  {line}")
     return 0
 
 
-def _account_lines(config: Config, journal: Journal, statement: StatementRow, account: str,
-                   jobs: list[Planned], notes: dict[str, str]) -> list[str]:
+def _account_lines(
+    config: Config, journal: Journal, statement: StatementRow, account: str, jobs: list[Planned], notes: dict[str, str]
+) -> list[str]:
     from bot.daemon.planner import EDITED, MISSED
 
     lines = []
@@ -79,8 +85,9 @@ def _account_lines(config: Config, journal: Journal, statement: StatementRow, ac
     if row is not None:
         lines.append(f"{account}: {_thread_state(config, journal, row, statement.path)}")
         if row.content_hash != statement.content_hash and row.status != "planned":
-            lines.append(f"{account}: note: the file was edited after posting started; the posted thread "
-                         "was kept as it was")
+            lines.append(
+                f"{account}: note: the file was edited after posting started; the posted thread was kept as it was"
+            )
     for job in thread_jobs:
         if job.key.kind == "thread":
             lines.append(f"{account}: scheduled {local(job.at, config)}")
@@ -89,12 +96,16 @@ def _account_lines(config: Config, journal: Journal, statement: StatementRow, ac
     key = f"{MISSED}thread:{account}::{statement.id}"
     if key in notes:
         due = datetime.fromisoformat(json.loads(notes[key])["due"])
-        lines.append(f"{account}: missed (was due {local(due, config)} while the bot was down); "
-                     f"`statement-bot schedule {statement.path} --at now` posts it")
+        lines.append(
+            f"{account}: missed (was due {local(due, config)} while the bot was down); "
+            f"`statement-bot schedule {statement.path} --at now` posts it"
+        )
     for occasion in journal.threads(statement.id):
         if occasion.account == account and occasion.kind == "anniversary":
-            lines.append(f"{account}: anniversary {occasion.occasion}: "
-                         f"{_thread_state(config, journal, occasion, statement.path)}")
+            lines.append(
+                f"{account}: anniversary {occasion.occasion}: "
+                f"{_thread_state(config, journal, occasion, statement.path)}"
+            )
     if f"{EDITED}{statement.id}:{account}" in notes and not any("edited" in line for line in lines):
         lines.append(f"{account}: note: the file was edited after posting started")
     return lines or [f"{account}: nothing yet"]
@@ -120,4 +131,3 @@ def _thread_state(config: Config, journal: Journal, row: ThreadRow, path: str) -
     if row.status == "retracted":
         return "retracted"
     return f"in progress: post {k + 1} of {n}" if k else f"queued: {n} posts, none sent yet"
-

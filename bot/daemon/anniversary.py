@@ -12,16 +12,33 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from bot.model import Statement
 from bot.networks.base import PostRef, RepostStyle
 from bot.publishing.states import Action
 
 _ONES = (
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-    "eighteen", "nineteen",
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
 )
 _TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 
@@ -57,16 +74,17 @@ def local_moment(day: date, at: time, tz: tzinfo) -> datetime:
     """``day`` at wall-clock ``at`` in ``tz``; a time inside a DST gap moves past the gap."""
     naive = datetime.combine(day, at, tzinfo=tz)
     # A round trip through UTC normalises non-existent (gap) times to real ones.
-    return naive.astimezone(timezone.utc).astimezone(tz)
+    return naive.astimezone(UTC).astimezone(tz)
 
 
-def occasions(origin: date, spec: str | Sequence[date], at: time, tz: tzinfo,
-              after: datetime, until: datetime) -> list[Occasion]:
+def occasions(
+    origin: date, spec: str | Sequence[date], at: time, tz: tzinfo, after: datetime, until: datetime
+) -> list[Occasion]:
     """Every anniversary strictly after ``after`` and no later than ``until``, in order."""
     if spec == "none":
         return []
     found: list[Occasion] = []
-    if spec == "yearly":
+    if isinstance(spec, str):  # "yearly"
         first = max(origin.year + 1, after.astimezone(tz).year - 1)
         for year in range(first, until.astimezone(tz).year + 2):
             found.append(Occasion(year, local_moment(on_year(origin, year), at, tz), year - origin.year))
@@ -77,11 +95,10 @@ def occasions(origin: date, spec: str | Sequence[date], at: time, tz: tzinfo,
     return sorted((o for o in found if after < o.at <= until), key=lambda o: o.at)
 
 
-def next_occasion(origin: date, spec: str | Sequence[date], at: time, tz: tzinfo,
-                  now: datetime) -> Occasion | None:
+def next_occasion(origin: date, spec: str | Sequence[date], at: time, tz: tzinfo, now: datetime) -> Occasion | None:
     """The first anniversary after ``now``, or None when there is none to come."""
     horizon = now + timedelta(days=366 * 2)
-    if spec not in ("yearly", "none"):
+    if not isinstance(spec, str):
         horizon = max([now, *(local_moment(d, at, tz) for d in spec)])
     found = occasions(origin, spec, at, tz, now, horizon)
     return found[0] if found else None
@@ -107,17 +124,27 @@ def variant(templates: Sequence[str], year: int) -> str:
     return templates[year % len(templates)]
 
 
-def wording(templates: Sequence[str], years: int, year: int, title: str, url: str | None,
-            fits: Callable[[str], bool] | None = None) -> str:
+def wording(
+    templates: Sequence[str],
+    years: int,
+    year: int,
+    title: str,
+    url: str | None,
+    fits: Callable[[str], bool] | None = None,
+) -> str:
     """The anniversary text ("Five years ago today…"), the title shortened until ``fits``."""
     # "{years} years" in a template would say "one years" on the first anniversary.
     template = variant(templates, year).replace("{years} years", "{years_ago}")
 
     def render(shown_title: str) -> str:
-        text = template.format_map({
-            "years": number_words(years), "years_ago": years_phrase(years),
-            "title": shown_title, "url": url or "",
-        }).strip()
+        text = template.format_map(
+            {
+                "years": number_words(years),
+                "years_ago": years_phrase(years),
+                "title": shown_title,
+                "url": url or "",
+            }
+        ).strip()
         return text[:1].upper() + text[1:]
 
     text = render(title)
@@ -146,8 +173,15 @@ def without_numbering(text: str, numbering: str | None, total: int) -> str:
     return text[: -len(mark)].rstrip() if text.endswith(mark) else text
 
 
-def repost(style: RepostStyle, original: PostRef, exists: bool, first_text: str, words: Callable[[str], str],
-           statement_url: str | None, fits: Callable[[str], bool]) -> list[tuple[Action, str, PostRef | None]]:
+def repost(
+    style: RepostStyle,
+    original: PostRef,
+    exists: bool,
+    first_text: str,
+    words: Callable[[str], str],
+    statement_url: str | None,
+    fits: Callable[[str], bool],
+) -> list[tuple[Action, str, PostRef | None]]:
     """The anniversary's posts as (action, text, target), in the network's ``style``.
 
     Quoting: one post quoting the first post. Boosting: a boost of it and a short post
@@ -158,6 +192,8 @@ def repost(style: RepostStyle, original: PostRef, exists: bool, first_text: str,
         return [(Action.POST, shorten(first_text, f"\n\n{statement_url}" if statement_url else "", fits), None)]
     if style == RepostStyle.BOOST_AND_LINK:
         link = f"\n\n{original.url}" if original.url else ""
-        return [(Action.BOOST, f"boost of {original.url or original.id}", original),
-                (Action.POST, words(link) + link, None)]
+        return [
+            (Action.BOOST, f"boost of {original.url or original.id}", original),
+            (Action.POST, words(link) + link, None),
+        ]
     return [(Action.QUOTE, words(""), original)]

@@ -57,17 +57,26 @@ def post_thread(ctx: Context, journal: Journal, statement: Statement, key: JobKe
     """Post (or resume) the statement's thread for one account, then queue its anniversary."""
     account = ctx.config.account(key.account)
     row = journal.thread(statement.id, account.name)
-    started = row is not None and any(p.status not in (PostStatus.PLANNED, PostStatus.FAILED)
-                                      for p in journal.posts(row.id))
+    started = row is not None and any(
+        p.status not in (PostStatus.PLANNED, PostStatus.FAILED) for p in journal.posts(row.id)
+    )
     journal.record_statement(statement.id, statement.path, statement.content_hash, statement.title, ctx.clock())
     adapter = ctx.adapter_for(account, journal)
     try:
         thread = plan_thread(statement, account, ctx.config, adapter.limits())
         since = ctx.clock()
         # Not started yet: the file's current version is what goes out.
-        result = publish_thread(journal, adapter, thread, statement, now=ctx.clock, sleep=ctx.sleep,
-                                settings=ctx.config.publishing, replan=row is not None and not started,
-                                posts_per_day=account.posts_per_day)
+        result = publish_thread(
+            journal,
+            adapter,
+            thread,
+            statement,
+            now=ctx.clock,
+            sleep=ctx.sleep,
+            settings=ctx.config.publishing,
+            replan=row is not None and not started,
+            posts_per_day=account.posts_per_day,
+        )
     finally:
         adapter.close()
     report(ctx, journal, key, result, since)
@@ -88,12 +97,27 @@ def post_anniversary(ctx: Context, journal: Journal, statement: Statement, key: 
         if row is None:
             row = _freeze(ctx, journal, statement, account, adapter, original, int(key.occasion))
         posts = journal.posts(row.id)
-        thread = Thread(account.name, account.platform, 0, tuple(Post(p.index, p.text, 0) for p in posts),
-                        language=row.language, statement_id=statement.id)
+        thread = Thread(
+            account.name,
+            account.platform,
+            0,
+            tuple(Post(p.index, p.text, 0) for p in posts),
+            language=row.language,
+            statement_id=statement.id,
+        )
         since = ctx.clock()
-        result = publish_thread(journal, adapter, thread, statement, now=ctx.clock, sleep=ctx.sleep,
-                                settings=ctx.config.publishing, posts_per_day=account.posts_per_day,
-                                kind=Kind.ANNIVERSARY, occasion=key.occasion)
+        result = publish_thread(
+            journal,
+            adapter,
+            thread,
+            statement,
+            now=ctx.clock,
+            sleep=ctx.sleep,
+            settings=ctx.config.publishing,
+            posts_per_day=account.posts_per_day,
+            kind=Kind.ANNIVERSARY,
+            occasion=key.occasion,
+        )
     finally:
         adapter.close()
     report(ctx, journal, key, result, since)
@@ -101,8 +125,15 @@ def post_anniversary(ctx: Context, journal: Journal, statement: Statement, key: 
         ctx.plan_anniversary(statement, account.name, journal)
 
 
-def _freeze(ctx: Context, journal: Journal, statement: Statement, account: Account, adapter: Adapter,
-            original: ThreadRow, year: int) -> ThreadRow:
+def _freeze(
+    ctx: Context,
+    journal: Journal,
+    statement: Statement,
+    account: Account,
+    adapter: Adapter,
+    original: ThreadRow,
+    year: int,
+) -> ThreadRow:
     """Decide the repost once and freeze it, so a crash never changes what goes out."""
     posts = journal.posts(original.id)
     first = posts[0]
@@ -113,20 +144,38 @@ def _freeze(ctx: Context, journal: Journal, statement: Statement, account: Accou
     url = statement_url(statement, ctx.config.organisation)
 
     def words(suffix: str) -> str:
-        return wording(settings.templates, year - origin.year, year, statement.title, url,
-                       fits=lambda t: rules.fits(t + suffix))
+        return wording(
+            settings.templates, year - origin.year, year, statement.title, url, fits=lambda t: rules.fits(t + suffix)
+        )
 
     exists = adapter.exists(first.ref)
-    steps = repost(network_of(account.platform).repost, first.ref, exists,
-                   without_numbering(first.text, account.numbering, len(posts)), words, url, rules.fits)
+    steps = repost(
+        network_of(account.platform).repost,
+        first.ref,
+        exists,
+        without_numbering(first.text, account.numbering, len(posts)),
+        words,
+        url,
+        rules.fits,
+    )
     if not exists:
-        log.warning("anniversary: the original first post is gone; posting its text again with a link",
-                    extra={"statement": statement.id, "account": account.name})
+        log.warning(
+            "anniversary: the original first post is gone; posting its text again with a link",
+            extra={"statement": statement.id, "account": account.name},
+        )
     occasion = str(year)
-    rows = new_posts(statement.id, account.name, Kind.ANNIVERSARY, occasion, ctx.clock(), random.randrange(1024),
-                     steps)
-    return journal.create_thread(statement.id, account.name, account.platform, Kind.ANNIVERSARY, occasion,
-                                 statement.content_hash, statement.language, rows, ctx.clock())
+    rows = new_posts(statement.id, account.name, Kind.ANNIVERSARY, occasion, ctx.clock(), random.randrange(1024), steps)
+    return journal.create_thread(
+        statement.id,
+        account.name,
+        account.platform,
+        Kind.ANNIVERSARY,
+        occasion,
+        statement.content_hash,
+        statement.language,
+        rows,
+        ctx.clock(),
+    )
 
 
 def report(ctx: Context, journal: Journal, key: JobKey, result: ThreadResult, since: datetime) -> None:
@@ -134,8 +183,14 @@ def report(ctx: Context, journal: Journal, key: JobKey, result: ThreadResult, si
     row = journal.thread(key.statement_id, key.account, key.kind, key.occasion)
     for post in journal.posts(row.id) if row else []:
         if post.status == PostStatus.SENT and post.sent_at and post.sent_at >= since:
-            log.info("posted %s %d/%d %s", post.action, post.index, result.total, post.ref.url if post.ref else "",
-                     extra={**where(key), "index": post.index})
+            log.info(
+                "posted %s %d/%d %s",
+                post.action,
+                post.index,
+                result.total,
+                post.ref.url if post.ref else "",
+                extra={**where(key), "index": post.index},
+            )
     if result.status == Outcome.SENT:
         log.info("%s complete: %s", key.kind, result.message, extra=where(key))
     elif result.status == Outcome.PAUSED and result.not_before is not None:

@@ -10,13 +10,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.config import Config
+from bot.daemon.anniversary import next_occasion, parse_hhmm, spec_for
+from bot.daemon.scheduler import JobKey, Schedule
 from bot.errors import BotError
 from bot.model import Statement
 from bot.planning import select_accounts
 from bot.publishing.journal import Journal
 from bot.publishing.states import Kind, PostStatus, ThreadStatus
-from bot.daemon.anniversary import next_occasion, parse_hhmm, spec_for
-from bot.daemon.scheduler import JobKey, Schedule
 
 log = logging.getLogger("statement-bot")
 
@@ -34,8 +34,9 @@ def where(key: JobKey) -> dict[str, str]:
 class Planner:
     """Turns statements into scheduled jobs; ``journal`` is the main thread's connection."""
 
-    def __init__(self, config: Config, journal: Journal, schedule: Schedule, clock: Callable[[], datetime],
-                 dry_run: bool = False):
+    def __init__(
+        self, config: Config, journal: Journal, schedule: Schedule, clock: Callable[[], datetime], dry_run: bool = False
+    ):
         self.config, self.journal, self.schedule, self.clock, self.dry_run = config, journal, schedule, clock, dry_run
         self.grace = timedelta(seconds=config.scheduler.grace_seconds)
 
@@ -47,8 +48,9 @@ class Planner:
             log.error("skipped: %s", e, extra={"statement": statement.id})
             return
         if not self.dry_run:
-            self.journal.record_statement(statement.id, statement.path, statement.content_hash, statement.title,
-                                          self.clock())
+            self.journal.record_statement(
+                statement.id, statement.path, statement.content_hash, statement.title, self.clock()
+            )
         if self.journal.get_value(CANCELLED + statement.id) is not None:
             self.schedule.cancel(statement.id)
             return
@@ -64,11 +66,10 @@ class Planner:
                 self._note_edit(statement, account)
             self.plan_anniversary(statement, account)
             return
-        if row is not None and row.status in STOPPED:
-            if not edited or self.started(row.id):
-                if edited:
-                    self._note_edit(statement, account)
-                return  # a person decides; `status` says what to run
+        if row is not None and row.status in STOPPED and (not edited or self.started(row.id)):
+            if edited:
+                self._note_edit(statement, account)
+            return  # a person decides; `status` says what to run
         if row is not None and self.started(row.id):
             if edited:
                 self._note_edit(statement, account)
@@ -105,8 +106,10 @@ class Planner:
         if self.dry_run or self.journal.get_value(key) == statement.content_hash:
             return
         self.journal.set_value(key, statement.content_hash, self.clock())
-        log.warning("edited after posting started: the posted thread stays as it is; `statement-bot status` "
-                    "shows it", extra={"statement": statement.id, "account": account})
+        log.warning(
+            "edited after posting started: the posted thread stays as it is; `statement-bot status` shows it",
+            extra={"statement": statement.id, "account": account},
+        )
 
     def plan_anniversary(self, statement: Statement, account: str, journal: Journal | None = None) -> None:
         """Queue the next anniversary of a sent thread (dropping any stale one); ``journal`` is the caller's."""
@@ -137,5 +140,10 @@ class Planner:
         if not self.dry_run:
             with Journal(self.config.state) as journal:  # the scheduler's thread calls this too
                 journal.set_value(MISSED + key.id, json.dumps({"due": due.isoformat()}), self.clock())
-        log.warning("missed %s due %s: the bot was down longer than the grace window; "
-                    "`statement-bot schedule PATH --at now` posts it", key.kind, due.isoformat(), extra=where(key))
+        log.warning(
+            "missed %s due %s: the bot was down longer than the grace window; "
+            "`statement-bot schedule PATH --at now` posts it",
+            key.kind,
+            due.isoformat(),
+            extra=where(key),
+        )

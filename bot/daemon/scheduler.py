@@ -14,6 +14,7 @@ that is due on, say, a DST-change day while the wall clock is elsewhere.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -72,10 +73,16 @@ class Planned:
 class Schedule:
     """A BackgroundScheduler on the journal's database (or in memory, for dry runs)."""
 
-    def __init__(self, state: Path | None, grace_seconds: int,
-                 on_missed: Callable[[JobKey, datetime], None] | None = None, workers: int = 4,
-                 clock: Callable[[], datetime] | None = None, offline: bool = False,
-                 run_job: Callable[[JobKey], None] | None = None):
+    def __init__(
+        self,
+        state: Path | None,
+        grace_seconds: int,
+        on_missed: Callable[[JobKey, datetime], None] | None = None,
+        workers: int = 4,
+        clock: Callable[[], datetime] | None = None,
+        offline: bool = False,
+        run_job: Callable[[JobKey], None] | None = None,
+    ):
         from apscheduler.executors.pool import ThreadPoolExecutor
         from apscheduler.jobstores.memory import MemoryJobStore
         from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -85,6 +92,8 @@ class Schedule:
         self.grace_seconds = grace_seconds
         self.on_missed = on_missed
         self.run_job = run_job
+        self._active = 0  # jobs handed to a worker and not yet finished
+        self._active_lock = threading.Lock()
         self.clock = clock
         # Offline: read and edit the store from a command while the bot may be running; never fire.
         self.scheduler = (_offline_scheduler() if offline else BackgroundScheduler)(
@@ -100,12 +109,13 @@ class Schedule:
 
     def start(self, paused: bool = False) -> None:
         """Open the job store; with ``paused`` nothing fires until ``resume``."""
-        from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED
+        from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, EVENT_JOB_SUBMITTED
 
         global _run_job
         if self.run_job is not None:
             _run_job = self.run_job
         self.scheduler.add_listener(self._event, EVENT_JOB_MISSED | EVENT_JOB_ERROR)
+        self.scheduler.add_listener(self._count, EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
         self.scheduler.start(paused=paused)
 
     def resume(self) -> None:
@@ -129,8 +139,13 @@ class Schedule:
         if at.tzinfo is None:
             raise ValueError(f"naive time {at.isoformat()} for job {key.id}")
         self.scheduler.add_job(
-            JOB_FUNC, trigger="date", run_date=at.astimezone(UTC) - self._shift(), id=key.id, name=key.id,
-            args=[key.kind, key.account, key.occasion, key.statement_id], replace_existing=True,
+            JOB_FUNC,
+            trigger="date",
+            run_date=at.astimezone(UTC) - self._shift(),
+            id=key.id,
+            name=key.id,
+            args=[key.kind, key.account, key.occasion, key.statement_id],
+            replace_existing=True,
         )
 
     def get(self, key: JobKey) -> datetime | None:
@@ -150,8 +165,7 @@ class Schedule:
 
     def cancel(self, statement_id: str, kind: str | None = None) -> list[JobKey]:
         """Drop every job of a statement (optionally of one kind); returns what was dropped."""
-        dropped = [p.key for p in self.planned()
-                   if p.key.statement_id == statement_id and kind in (None, p.key.kind)]
+        dropped = [p.key for p in self.planned() if p.key.statement_id == statement_id and kind in (None, p.key.kind)]
         for key in dropped:
             self.remove(key)
         return dropped
@@ -165,6 +179,22 @@ class Schedule:
                 found.append(Planned(key, (job.next_run_time + shift).astimezone(UTC)))
         return sorted(found, key=lambda p: (p.at, p.key.id))
 
+    @property
+    def active(self) -> int:
+        """How many jobs were handed to a worker and have not finished yet."""
+        return self._active
+
+    def due(self) -> bool:
+        """Whether a job's time has come and it has not been handed to a worker yet."""
+        now = datetime.now(UTC) + self._shift()
+        return any(p.at <= now for p in self.planned())
+
+    def _count(self, event: Any) -> None:
+        from apscheduler.events import EVENT_JOB_SUBMITTED
+
+        with self._active_lock:
+            self._active += 1 if event.code == EVENT_JOB_SUBMITTED else -1
+
     def _event(self, event: Any) -> None:
         from apscheduler.events import EVENT_JOB_MISSED
 
@@ -176,11 +206,20 @@ class Schedule:
             if self.on_missed is not None:
                 self.on_missed(key, due)
             else:
-                log.warning("missed %s (due %s, more than %ss ago)", key.id, due.isoformat(), self.grace_seconds,
-                            extra={"statement": key.statement_id, "account": key.account})
+                log.warning(
+                    "missed %s (due %s, more than %ss ago)",
+                    key.id,
+                    due.isoformat(),
+                    self.grace_seconds,
+                    extra={"statement": key.statement_id, "account": key.account},
+                )
         else:
-            log.error("job %s failed: %s", key.id, event.exception,
-                      extra={"statement": key.statement_id, "account": key.account})
+            log.error(
+                "job %s failed: %s",
+                key.id,
+                event.exception,
+                extra={"statement": key.statement_id, "account": key.account},
+            )
 
 
 def _offline_scheduler() -> type:

@@ -45,9 +45,14 @@ class Stopping(BaseException):
 class Daemon:
     """Watch, plan and publish until told to stop; ``run()`` blocks."""
 
-    def __init__(self, config: Config, *, dry_run: bool = False,
-                 adapter_for: Callable[[Account, Journal], Adapter] | None = None,
-                 clock: Callable[[], datetime] | None = None):
+    def __init__(
+        self,
+        config: Config,
+        *,
+        dry_run: bool = False,
+        adapter_for: Callable[[Account, Journal], Adapter] | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ):
         self.config, self.dry_run = config, dry_run
         self._adapter_for = adapter_for or (lambda account, journal: connect(account, config, journal))
         self._clock = clock or (lambda: datetime.now(UTC))
@@ -55,12 +60,18 @@ class Daemon:
         self.stopping = threading.Event()
         self.busy = threading.Condition()
         self.in_flight = 0
+        self.handling = False  # the main thread is handling an event
         self.started = threading.Event()
         self.paths: dict[str, Path] = {}
         self.ids: dict[Path, str] = {}
         self.account_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
-        self.schedule = Schedule(None if dry_run else config.state, config.scheduler.grace_seconds,
-                                 lambda key, due: self.planner.missed(key, due), clock=clock, run_job=self.run_job)
+        self.schedule = Schedule(
+            None if dry_run else config.state,
+            config.scheduler.grace_seconds,
+            lambda key, due: self.planner.missed(key, due),
+            clock=clock,
+            run_job=self.run_job,
+        )
         self.journal: Journal | None = None
         self.planner: Planner
 
@@ -89,10 +100,14 @@ class Daemon:
             watcher.start()
             self.reconcile()
             self.schedule.resume()
-            log.info("started%s: watching %s", " (dry run: nothing is sent)" if self.dry_run else "",
-                     self.config.statements_dir)
+            log.info(
+                "started%s: watching %s",
+                " (dry run: nothing is sent)" if self.dry_run else "",
+                self.config.statements_dir,
+            )
             self.started.set()
             while (item := self.events.get()) != "stop":
+                self.handling = True
                 try:
                     if item == "reload":
                         self.reconcile()
@@ -103,6 +118,8 @@ class Daemon:
                     log.error("%s", e)
                 except Exception:  # a bug met by one file must not stop the bot for all the others
                     log.exception("handling %s failed", item)
+                finally:
+                    self.handling = False
         finally:
             log.info("stopping: letting the post in flight finish")
             self.stopping.set()
@@ -116,6 +133,11 @@ class Daemon:
                 os.close(lock)
             log.info("stopped")
         return 0
+
+    def quiet(self) -> bool:
+        """Nothing to do right now: no file event waiting or being handled, no job running or due."""
+        return (self.events.empty() and not self.handling and self.in_flight == 0 and self.schedule.active == 0
+                and not self.schedule.due())
 
     def stop(self) -> None:
         """Ask ``run()`` to stop cleanly (also what SIGTERM and SIGINT do)."""
@@ -230,5 +252,4 @@ class Daemon:
         thread = plan_thread(statement, self.config.account(key.account), self.config)
         posts = thread.posts if key.kind == Kind.THREAD else thread.posts[:1]
         for post in posts:
-            log.info("would post %s %d/%d", key.kind, post.index, len(posts),
-                     extra={**where(key), "index": post.index})
+            log.info("would post %s %d/%d", key.kind, post.index, len(posts), extra={**where(key), "index": post.index})

@@ -9,9 +9,9 @@ importing this module costs nothing.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from enum import StrEnum
 from functools import cache
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from bot.errors import ConfigError
@@ -38,7 +38,8 @@ def network_of(platform: str) -> Network:
         known = Platform(platform)
     except ValueError:
         raise ConfigError(f"unknown platform {platform!r} (use {', '.join(Platform)})") from None
-    return importlib.import_module(f"bot.networks.{known.value}").NETWORK  # type: ignore[no-any-return]
+    network: Network = importlib.import_module(f"bot.networks.{known.value}").NETWORK
+    return network
 
 
 def known_limits(account: Account, store: KeyValue | None) -> Limits | None:

@@ -35,8 +35,13 @@ class Split:
     error: str | None = None
 
 
-def split_file(path: Path, config: Config, accounts: Sequence[str] | None = None,
-               platform: str | None = None, reported: Mapping[str, Limits] | None = None) -> Split:
+def split_file(
+    path: Path,
+    config: Config,
+    accounts: Sequence[str] | None = None,
+    platform: str | None = None,
+    reported: Mapping[str, Limits] | None = None,
+) -> Split:
     """Read one statement and plan its threads; errors become ``Split.error``.
 
     ``reported`` maps account names to the limits their network last reported (from the journal).
@@ -54,8 +59,13 @@ def split_file(path: Path, config: Config, accounts: Sequence[str] | None = None
     return Split(path, statement, tuple(threads))
 
 
-def split_files(paths: Sequence[Path], config: Config, accounts: Sequence[str] | None = None,
-                platform: str | None = None, reported: Mapping[str, Limits] | None = None) -> Iterator[Split]:
+def split_files(
+    paths: Sequence[Path],
+    config: Config,
+    accounts: Sequence[str] | None = None,
+    platform: str | None = None,
+    reported: Mapping[str, Limits] | None = None,
+) -> Iterator[Split]:
     """``split_file`` for every path, in order; uses every core for large batches."""
     work = partial(split_file, config=config, accounts=accounts, platform=platform, reported=reported)
     workers = min(os.cpu_count() or 1, 8)

@@ -25,8 +25,13 @@ _SCHEME = re.compile(r"^https?://", re.IGNORECASE)
 _WEB = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
 
 
-def render_html(documents: list[dict[str, Any]], posted: Posted | None = None, *,
-                errors: list[str] | tuple[str, ...] = (), refresh: int | None = None) -> str:
+def render_html(
+    documents: list[dict[str, Any]],
+    posted: Posted | None = None,
+    *,
+    errors: list[str] | tuple[str, ...] = (),
+    refresh: int | None = None,
+) -> str:
     """The whole preview page for ``documents``; ``posted`` maps (statement id, account, index) to a live URL.
 
     ``errors`` (statements that could not be read) head the page; ``refresh`` makes the
@@ -38,15 +43,14 @@ def render_html(documents: list[dict[str, Any]], posted: Posted | None = None, *
     sections = "\n".join(_statement(doc, posted) for doc in documents)
     if errors:
         rows = "".join(f"<li>{escape(e)}</li>" for e in errors)
-        sections = (f"<div class=\"banner error\" role=\"alert\"><h2>Cannot preview</h2><ul>{rows}</ul></div>\n"
-                    f"{sections}")
-    reload = f"<meta http-equiv=\"refresh\" content=\"{int(refresh)}\">\n" if refresh else ""
+        sections = f'<div class="banner error" role="alert"><h2>Cannot preview</h2><ul>{rows}</ul></div>\n{sections}'
+    reload = f'<meta http-equiv="refresh" content="{int(refresh)}">\n' if refresh else ""
     platforms = sorted({str(th["platform"]) for doc in documents for th in doc.get("threads") or ()})
     css = CSS + "".join(network_css(p, network_of(p).theme) for p in platforms)
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n{reload}"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n{reload}'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>Preview: {escape(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n"
         f"{sections}\n</body>\n</html>\n"
     )
@@ -76,9 +80,9 @@ def _statement(doc: dict[str, Any], posted: Posted) -> str:
     columns = "".join(_column(th, st, posted) for th in threads)
     # The page's own labels are English (left to right); only the threads take the statement's direction.
     return (
-        f"<article class=\"statement\" data-statement=\"{escape(str(st.get('id', '')))}\" dir=\"ltr\">\n"
+        f'<article class="statement" data-statement="{escape(str(st.get("id", "")))}" dir="ltr">\n'
         f"{_banner(threads)}\n{_details(st)}\n"
-        f"<div class=\"columns\" lang=\"{escape(lang)}\" dir=\"{direction}\">{columns}</div>\n</article>"
+        f'<div class="columns" lang="{escape(lang)}" dir="{direction}">{columns}</div>\n</article>'
     )
 
 
@@ -87,14 +91,16 @@ def _banner(threads: list[dict[str, Any]]) -> str:
     items = [(th["account"], str(w)) for th in threads for w in th.get("warnings") or ()]
     items += [
         (th["account"], f"post {p['index']} is {p['length']} long, over the limit of {th['limit']}")
-        for th in threads for p in th.get("posts") or () if p["length"] > th["limit"]
+        for th in threads
+        for p in th.get("posts") or ()
+        if p["length"] > th["limit"]
     ]
     if not items:
-        return "<div class=\"banner ok\" role=\"status\">✓ No warnings: every post fits its network.</div>"
-    rows = "".join(f"<li><span class=\"who\">{escape(a)}</span>: {escape(w)}</li>" for a, w in items)
+        return '<div class="banner ok" role="status">✓ No warnings: every post fits its network.</div>'
+    rows = "".join(f'<li><span class="who">{escape(a)}</span>: {escape(w)}</li>' for a, w in items)
     noun = "warning" if len(items) == 1 else "warnings"
     return (
-        f"<div class=\"banner bad\" role=\"alert\"><h2>⚠ {len(items)} {noun}: check before approving</h2>"
+        f'<div class="banner bad" role="alert"><h2>⚠ {len(items)} {noun}: check before approving</h2>'
         f"<ul>{rows}</ul></div>"
     )
 
@@ -117,7 +123,7 @@ def _details(st: dict[str, Any]) -> str:
     ]
     cells = "".join(f"<dt>{label}</dt><dd>{_value(value)}</dd>" for label, value in rows if value)
     title = escape(str(st.get("title") or st.get("id") or "Untitled statement"))
-    return f"<header class=\"details\"><h1 dir=\"auto\">{title}</h1><dl>{cells}</dl></header>"
+    return f'<header class="details"><h1 dir="auto">{title}</h1><dl>{cells}</dl></header>'
 
 
 def _value(value: Any) -> str:
@@ -144,11 +150,11 @@ def _column(th: dict[str, Any], st: dict[str, Any], posted: Posted) -> str:
     network = network_of(platform).name
     cards = "".join(_card(p, len(posts), th, st, posted) for p in posts)
     return (
-        f"<section class=\"column net-{escape(platform)}\" data-account=\"{escape(account)}\" "
-        f"data-platform=\"{escape(platform)}\"><h2><bdi>{escape(network)} · {escape(account)}</bdi>"
-        f"<bdi class=\"sub\">{len(posts)} post{'' if len(posts) == 1 else 's'} · limit {th['limit']} · "
+        f'<section class="column net-{escape(platform)}" data-account="{escape(account)}" '
+        f'data-platform="{escape(platform)}"><h2><bdi>{escape(network)} · {escape(account)}</bdi>'
+        f'<bdi class="sub">{len(posts)} post{"" if len(posts) == 1 else "s"} · limit {th["limit"]} · '
         f"{live} posted{_flag(th)}</bdi></h2>"
-        f"<ol class=\"cards\">{cards}</ol></section>"
+        f'<ol class="cards">{cards}</ol></section>'
     )
 
 
@@ -168,27 +174,27 @@ def _card(post: dict[str, Any], total: int, th: dict[str, Any], st: dict[str, An
     initial = escape((account.strip() or "?")[0].upper())
     url = posted.get((str(st.get("id")), account, index))
     return (
-        f"<li class=\"card{' over' if level == 'over' else ''}\" data-index=\"{index}\">"
-        f"<div class=\"side\"><span class=\"avatar\" aria-hidden=\"true\">{initial}</span></div>"
-        f"<div class=\"body\"><div class=\"head\"><span class=\"name\">{escape(account)}</span>"
-        f"<span class=\"meta\">{escape(network_of(platform).name)}</span>"
-        f"<span class=\"num\" title=\"post {index} of {total}\"><bdi dir=\"ltr\">{index}/{total}</bdi></span></div>"
-        f"<div class=\"text\" lang=\"{lang}\" dir=\"{'rtl' if rtl else 'auto'}\">"
+        f'<li class="card{" over" if level == "over" else ""}" data-index="{index}">'
+        f'<div class="side"><span class="avatar" aria-hidden="true">{initial}</span></div>'
+        f'<div class="body"><div class="head"><span class="name">{escape(account)}</span>'
+        f'<span class="meta">{escape(network_of(platform).name)}</span>'
+        f'<span class="num" title="post {index} of {total}"><bdi dir="ltr">{index}/{total}</bdi></span></div>'
+        f'<div class="text" lang="{lang}" dir="{"rtl" if rtl else "auto"}">'
         f"{rich_text(str(post['text']), platform)}</div>"
-        f"<div class=\"foot\"><span class=\"meter m-{level}\" role=\"meter\" aria-valuemin=\"0\" "
-        f"aria-valuemax=\"{limit}\" aria-valuenow=\"{length}\" aria-label=\"length\">"
-        f"<span class=\"bar\"><span class=\"fill\" style=\"width:{fill:.1f}%\"></span></span>"
-        f"<bdi class=\"count\" dir=\"ltr\">{length} / {limit}</bdi></span>{_status(url)}</div>"
+        f'<div class="foot"><span class="meter m-{level}" role="meter" aria-valuemin="0" '
+        f'aria-valuemax="{limit}" aria-valuenow="{length}" aria-label="length">'
+        f'<span class="bar"><span class="fill" style="width:{fill:.1f}%"></span></span>'
+        f'<bdi class="count" dir="ltr">{length} / {limit}</bdi></span>{_status(url)}</div>'
         "</div></li>"
     )
 
 
 def _status(url: str | None) -> str:
     if url is None:
-        return "<span class=\"status pending\">not yet posted</span>"
+        return '<span class="status pending">not yet posted</span>'
     if _WEB.match(url):  # only web links become clickable; anything else stays text
-        return f"<span class=\"status live\"><a href=\"{escape(url)}\" rel=\"noreferrer\">posted ↗</a></span>"
-    return f"<span class=\"status live\" title=\"{escape(url)}\">posted</span>"
+        return f'<span class="status live"><a href="{escape(url)}" rel="noreferrer">posted ↗</a></span>'
+    return f'<span class="status live" title="{escape(url)}">posted</span>'
 
 
 def rich_text(text: str, platform: str) -> str:
@@ -199,7 +205,7 @@ def rich_text(text: str, platform: str) -> str:
     for ent in sorted(find_entities(text), key=lambda e: e.start):
         if ent.start < pos:
             continue
-        out.append(escape(text[pos:ent.start]))
+        out.append(escape(text[pos : ent.start]))
         out.append(_entity(ent, network))
         pos = ent.end
     out.append(escape(text[pos:]))
@@ -215,18 +221,16 @@ def _entity(ent: Entity, network: Network) -> str:
         if text is None or not _WEB.match(href):
             return shown  # e.g. Mastodon links only URLs with a scheme; bare domains stay text
         return (
-            f"<a class=\"ent url\" dir=\"auto\" href=\"{escape(href)}\" title=\"{escape(ent.text)}\" "
-            f"rel=\"noreferrer\">{escape(text)}</a>"
+            f'<a class="ent url" dir="auto" href="{escape(href)}" title="{escape(ent.text)}" '
+            f'rel="noreferrer">{escape(text)}</a>'
         )
     if ent.kind == "email":
         # None of the networks links an e-mail address; mark it so it reads as one unit.
-        return (f"<span class=\"ent email\" dir=\"auto\" "
-                f"title=\"e-mail address (not a link on the network)\">{shown}</span>")
+        return f'<span class="ent email" dir="auto" title="e-mail address (not a link on the network)">{shown}</span>'
     if ent.kind == "mention":
         mention = network.mention(ent.text)
         if mention is None:
             return shown
-        title = f" title=\"{escape(mention.title)}\"" if mention.title else ""
-        return (f"<span class=\"ent mention\" dir=\"auto\"{title}>{escape(mention.linked)}</span>"
-                f"{escape(mention.tail)}")
-    return f"<span class=\"ent {escape(ent.kind)}\" dir=\"auto\">{shown}</span>"
+        title = f' title="{escape(mention.title)}"' if mention.title else ""
+        return f'<span class="ent mention" dir="auto"{title}>{escape(mention.linked)}</span>{escape(mention.tail)}'
+    return f'<span class="ent {escape(ent.kind)}" dir="auto">{shown}</span>'

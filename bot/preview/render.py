@@ -58,7 +58,9 @@ def render_text(statement: Statement, threads: list[Thread]) -> str:
     out = [f"{head}\n({meta})"]
     warnings: list[str] = []
     for thread in threads:
-        out.append(f"\n{'═' * 60}\n{thread.account} · {thread.platform} · limit {thread.limit} · {len(thread.posts)} posts")
+        out.append(
+            f"\n{'═' * 60}\n{thread.account} · {thread.platform} · limit {thread.limit} · {len(thread.posts)} posts"
+        )
         for post in thread.posts:
             over = "  OVER THE LIMIT" if post.length > thread.limit else ""
             out.append(f"{RULE}\n[{post.index}/{len(thread.posts)}] {post.length}/{thread.limit}{over}\n{post.text}")

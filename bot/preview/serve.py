@@ -26,8 +26,13 @@ REFRESH_SECONDS = 2
 class LivePreview:
     """Builds the page for ``path`` (a statement file or a folder), rebuilding only after an edit."""
 
-    def __init__(self, path: str | Path, config: Config, posted: Callable[[], Posted] | None = None,
-                 reported: Mapping[str, Limits] | None = None):
+    def __init__(
+        self,
+        path: str | Path,
+        config: Config,
+        posted: Callable[[], Posted] | None = None,
+        reported: Mapping[str, Limits] | None = None,
+    ):
         self.path, self.config, self.posted, self.reported = Path(path), config, posted, reported
         self._lock = threading.Lock()
         self._stamp: tuple[Any, ...] | None = None
@@ -77,13 +82,18 @@ def _file_stamp(path: Path) -> tuple[Any, ...]:
     return (str(path), st.st_mtime_ns, st.st_size)
 
 
-def make_server(path: str | Path, config: Config, port: int = 8000, posted: Callable[[], Posted] | None = None,
-                reported: Mapping[str, Limits] | None = None) -> ThreadingHTTPServer:
+def make_server(
+    path: str | Path,
+    config: Config,
+    port: int = 8000,
+    posted: Callable[[], Posted] | None = None,
+    reported: Mapping[str, Limits] | None = None,
+) -> ThreadingHTTPServer:
     """An HTTP server on 127.0.0.1:``port`` (0 picks a free port) answering ``/`` with the live page."""
     preview = LivePreview(path, config, posted, reported)
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+        def do_GET(self) -> None:
             if self.path.split("?")[0] != "/":
                 self.send_error(404)
                 return
@@ -101,8 +111,13 @@ def make_server(path: str | Path, config: Config, port: int = 8000, posted: Call
     return ThreadingHTTPServer((HOST, port), Handler)
 
 
-def serve(path: str | Path, config: Config, port: int = 8000, posted: Callable[[], Posted] | None = None,
-          reported: Mapping[str, Limits] | None = None) -> None:
+def serve(
+    path: str | Path,
+    config: Config,
+    port: int = 8000,
+    posted: Callable[[], Posted] | None = None,
+    reported: Mapping[str, Limits] | None = None,
+) -> None:
     """Serve the live preview of ``path`` until interrupted (Ctrl-C)."""
     server = make_server(path, config, port, posted, reported)
     print(f"Previewing {path} at http://{HOST}:{server.server_address[1]}/ (Ctrl-C to stop)", file=sys.stderr)

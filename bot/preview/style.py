@@ -67,13 +67,21 @@ a.ent:hover{text-decoration:underline}
 def network_css(platform: str, theme: Theme) -> str:
     """The rules giving one network's column its look."""
     net = f".net-{platform}"
-    square = (f"{net} .avatar{{border-radius:8px;width:46px;height:46px}}\n"
-              f"{net} .card:not(:last-child) .avatar::after{{display:none}}\n") if theme.square_avatars else ""
-    return (f"{net}>h2{{background:{theme.header}}}\n"
-            f"{net} .cards{{background:{theme.background};color:{theme.text}}}\n"
-            f"{net} .card+.card{{border-top:1px solid {theme.rule}}}\n"
-            f"{net} .avatar{{background:{theme.avatar}}}\n{square}"
-            f"{net} .meta{{color:{theme.meta};opacity:1}}\n"
-            f"{net} .num{{background:{theme.rule};color:{theme.number}}}\n"
-            f"{net} .ent{{color:{theme.link}}}\n"
-            f"{net} .status.live a{{color:{theme.link}}}\n")
+    square = (
+        (
+            f"{net} .avatar{{border-radius:8px;width:46px;height:46px}}\n"
+            f"{net} .card:not(:last-child) .avatar::after{{display:none}}\n"
+        )
+        if theme.square_avatars
+        else ""
+    )
+    return (
+        f"{net}>h2{{background:{theme.header}}}\n"
+        f"{net} .cards{{background:{theme.background};color:{theme.text}}}\n"
+        f"{net} .card+.card{{border-top:1px solid {theme.rule}}}\n"
+        f"{net} .avatar{{background:{theme.avatar}}}\n{square}"
+        f"{net} .meta{{color:{theme.meta};opacity:1}}\n"
+        f"{net} .num{{background:{theme.rule};color:{theme.number}}}\n"
+        f"{net} .ent{{color:{theme.link}}}\n"
+        f"{net} .status.live a{{color:{theme.link}}}\n"
+    )

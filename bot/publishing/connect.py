@@ -16,5 +16,6 @@ if TYPE_CHECKING:
 
 def connect(account: Account, config: Config, store: KeyValue | None = None) -> Adapter:
     """The adapter for ``account``; secrets are read now, so a missing one fails here (``ConfigError``)."""
-    return network_of(account.platform).connect(account, secrets(account), config.publishing.timeout_seconds,
-                                                store if store is not None else MemoryStore())
+    return network_of(account.platform).connect(
+        account, secrets(account), config.publishing.timeout_seconds, store if store is not None else MemoryStore()
+    )

@@ -79,18 +79,22 @@ class Journal:
         """Store a value under ``key``, replacing any previous one."""
         when = stamp(now) if now else stamp(datetime.now(UTC))
         with self._tx() as db:
-            db.execute("INSERT INTO kv (key, value, updated) VALUES (?, ?, ?) "
-                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated = excluded.updated",
-                       (key, value, when))
+            db.execute(
+                "INSERT INTO kv (key, value, updated) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated = excluded.updated",
+                (key, value, when),
+            )
 
     # -- statements and threads ----------------------------------------------------
     def record_statement(self, statement_id: str, path: str, content_hash: str, title: str, now: datetime) -> None:
         """Remember a statement (insert, or update its path/hash/title)."""
         with self._tx() as db:
-            db.execute("INSERT INTO statements (id, path, content_hash, title, first_seen, updated) "
-                       "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET path = excluded.path, "
-                       "content_hash = excluded.content_hash, title = excluded.title, updated = excluded.updated",
-                       (statement_id, path, content_hash, title, stamp(now), stamp(now)))
+            db.execute(
+                "INSERT INTO statements (id, path, content_hash, title, first_seen, updated) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET path = excluded.path, "
+                "content_hash = excluded.content_hash, title = excluded.title, updated = excluded.updated",
+                (statement_id, path, content_hash, title, stamp(now), stamp(now)),
+            )
 
     def statement_for_path(self, path: str) -> str | None:
         """The id of the statement last seen at ``path``, if any."""
@@ -99,8 +103,10 @@ class Journal:
 
     def thread(self, statement_id: str, account: str, kind: Kind = Kind.THREAD, occasion: str = "") -> ThreadRow | None:
         """The journal's thread for this statement, account, kind and occasion, if any."""
-        row = self.db.execute("SELECT * FROM threads WHERE statement_id = ? AND account = ? AND kind = ? "
-                              "AND occasion = ?", (statement_id, account, kind, occasion)).fetchone()
+        row = self.db.execute(
+            "SELECT * FROM threads WHERE statement_id = ? AND account = ? AND kind = ? AND occasion = ?",
+            (statement_id, account, kind, occasion),
+        ).fetchone()
         return None if row is None else thread_row(row)
 
     def thread_by_id(self, thread_id: int) -> ThreadRow:
@@ -112,16 +118,30 @@ class Journal:
         if statement_id is None:
             rows = self.db.execute("SELECT * FROM threads ORDER BY id").fetchall()
         else:
-            rows = self.db.execute("SELECT * FROM threads WHERE statement_id = ? ORDER BY id", (statement_id,)).fetchall()
+            rows = self.db.execute(
+                "SELECT * FROM threads WHERE statement_id = ? ORDER BY id", (statement_id,)
+            ).fetchall()
         return [thread_row(r) for r in rows]
 
-    def create_thread(self, statement_id: str, account: str, platform: str, kind: Kind, occasion: str,
-                      content_hash: str, language: str, posts: Sequence[NewPost], now: datetime) -> ThreadRow:
+    def create_thread(
+        self,
+        statement_id: str,
+        account: str,
+        platform: str,
+        kind: Kind,
+        occasion: str,
+        content_hash: str,
+        language: str,
+        posts: Sequence[NewPost],
+        now: datetime,
+    ) -> ThreadRow:
         """Freeze a planned thread and its posts in one transaction; a thread frozen first by another process wins."""
         with self._tx() as db:
-            cur = db.execute("INSERT OR IGNORE INTO threads (statement_id, account, platform, kind, occasion, status, "
-                             "content_hash, language, created, updated) VALUES (?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?)",
-                             (statement_id, account, platform, kind, occasion, content_hash, language, stamp(now), stamp(now)))
+            cur = db.execute(
+                "INSERT OR IGNORE INTO threads (statement_id, account, platform, kind, occasion, status, "
+                "content_hash, language, created, updated) VALUES (?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?)",
+                (statement_id, account, platform, kind, occasion, content_hash, language, stamp(now), stamp(now)),
+            )
             if cur.rowcount:
                 self._insert_posts(db, int(cur.lastrowid or 0), posts, now)
         found = self.thread(statement_id, account, kind, occasion)
@@ -131,27 +151,54 @@ class Journal:
     def replan(self, thread_id: int, content_hash: str, language: str, posts: Sequence[NewPost], now: datetime) -> None:
         """Replace the posts that surely never went out with ``posts`` from the same index on."""
         with self._tx() as db:
-            kept = db.execute("SELECT COALESCE(MAX(idx), 0) FROM posts WHERE thread_id = ? AND status NOT IN "
-                              "('planned', 'failed')", (thread_id,)).fetchone()[0]
+            kept = db.execute(
+                "SELECT COALESCE(MAX(idx), 0) FROM posts WHERE thread_id = ? AND status NOT IN ('planned', 'failed')",
+                (thread_id,),
+            ).fetchone()[0]
             db.execute("DELETE FROM posts WHERE thread_id = ? AND idx > ?", (thread_id, kept))
             self._insert_posts(db, thread_id, [p for p in posts if p.index > kept], now)
-            db.execute("UPDATE threads SET content_hash = ?, language = ?, updated = ? WHERE id = ?",
-                       (content_hash, language, stamp(now), thread_id))
+            db.execute(
+                "UPDATE threads SET content_hash = ?, language = ?, updated = ? WHERE id = ?",
+                (content_hash, language, stamp(now), thread_id),
+            )
 
     @staticmethod
     def _insert_posts(db: sqlite3.Connection, thread_id: int, posts: Sequence[NewPost], now: datetime) -> None:
         db.executemany(
             "INSERT INTO posts (thread_id, idx, text, action, quote_id, quote_url, quote_cid, status, "
             "idempotency_key, rkey, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?)",
-            [(thread_id, p.index, p.text, p.action, p.quote and p.quote.id, p.quote and p.quote.url,
-              p.quote and p.quote.cid, p.key, p.rkey, stamp(now), stamp(now)) for p in posts])
+            [
+                (
+                    thread_id,
+                    p.index,
+                    p.text,
+                    p.action,
+                    p.quote and p.quote.id,
+                    p.quote and p.quote.url,
+                    p.quote and p.quote.cid,
+                    p.key,
+                    p.rkey,
+                    stamp(now),
+                    stamp(now),
+                )
+                for p in posts
+            ],
+        )
 
-    def set_thread_status(self, thread_id: int, status: ThreadStatus, now: datetime, error: str | None = None,
-                          not_before: datetime | None = None) -> None:
+    def set_thread_status(
+        self,
+        thread_id: int,
+        status: ThreadStatus,
+        now: datetime,
+        error: str | None = None,
+        not_before: datetime | None = None,
+    ) -> None:
         """Record a thread's new status, with the reason and when it may continue."""
         with self._tx() as db:
-            db.execute("UPDATE threads SET status = ?, last_error = ?, not_before = ?, updated = ? WHERE id = ?",
-                       (status, error, not_before and stamp(not_before), stamp(now), thread_id))
+            db.execute(
+                "UPDATE threads SET status = ?, last_error = ?, not_before = ?, updated = ? WHERE id = ?",
+                (status, error, not_before and stamp(not_before), stamp(now), thread_id),
+            )
 
     # -- posts ---------------------------------------------------------------------
     def posts(self, thread_id: int) -> list[PostRow]:
@@ -162,21 +209,27 @@ class Journal:
     def mark_sending(self, post_id: int, now: datetime) -> None:
         """The intent: committed before the network call."""
         with self._tx() as db:
-            db.execute("UPDATE posts SET status = 'sending', attempts = attempts + 1, updated = ? WHERE id = ?",
-                       (stamp(now), post_id))
+            db.execute(
+                "UPDATE posts SET status = 'sending', attempts = attempts + 1, updated = ? WHERE id = ?",
+                (stamp(now), post_id),
+            )
 
     def mark_sent(self, post_id: int, ref: PostRef, now: datetime) -> None:
         """The network confirmed the post (or it was found after an unknown outcome)."""
         with self._tx() as db:
-            db.execute("UPDATE posts SET status = 'sent', remote_id = ?, cid = ?, url = ?, last_error = NULL, "
-                       "sent_at = COALESCE(sent_at, ?), updated = ? WHERE id = ?",
-                       (ref.id, ref.cid, ref.url, stamp(now), stamp(now), post_id))
+            db.execute(
+                "UPDATE posts SET status = 'sent', remote_id = ?, cid = ?, url = ?, last_error = NULL, "
+                "sent_at = COALESCE(sent_at, ?), updated = ? WHERE id = ?",
+                (ref.id, ref.cid, ref.url, stamp(now), stamp(now), post_id),
+            )
 
     def mark_failed(self, post_id: int, error: str, now: datetime, unknown: bool = False) -> None:
         """The attempt failed: surely not posted (``failed``) or perhaps posted (``unknown``)."""
         with self._tx() as db:
-            db.execute("UPDATE posts SET status = ?, last_error = ?, updated = ? WHERE id = ?",
-                       (PostStatus.UNKNOWN if unknown else PostStatus.FAILED, error, stamp(now), post_id))
+            db.execute(
+                "UPDATE posts SET status = ?, last_error = ?, updated = ? WHERE id = ?",
+                (PostStatus.UNKNOWN if unknown else PostStatus.FAILED, error, stamp(now), post_id),
+            )
 
     def mark_deleted(self, post_id: int, now: datetime) -> None:
         """The post was deleted from the network (retract)."""
@@ -185,9 +238,11 @@ class Journal:
 
     def sent_times(self, account: str, since: datetime) -> list[datetime]:
         """When this account's posts went out since ``since``, oldest first (daily caps)."""
-        rows = self.db.execute("SELECT p.sent_at FROM posts p JOIN threads t ON t.id = p.thread_id "
-                               "WHERE t.account = ? AND p.sent_at >= ? ORDER BY p.sent_at",
-                               (account, stamp(since))).fetchall()
+        rows = self.db.execute(
+            "SELECT p.sent_at FROM posts p JOIN threads t ON t.id = p.thread_id "
+            "WHERE t.account = ? AND p.sent_at >= ? ORDER BY p.sent_at",
+            (account, stamp(since)),
+        ).fetchall()
         return [datetime.fromisoformat(r[0]) for r in rows]
 
     # -- one poster per thread -----------------------------------------------------
@@ -218,7 +273,9 @@ class Journal:
 
     def values_with_prefix(self, prefix: str) -> dict[str, str]:
         """Every key/value whose key starts with ``prefix``."""
-        rows = self.db.execute("SELECT key, value FROM kv WHERE substr(key, 1, ?) = ?", (len(prefix), prefix)).fetchall()
+        rows = self.db.execute(
+            "SELECT key, value FROM kv WHERE substr(key, 1, ?) = ?", (len(prefix), prefix)
+        ).fetchall()
         return {r["key"]: r["value"] for r in rows}
 
     def delete_value(self, key: str) -> None:
@@ -228,7 +285,9 @@ class Journal:
 
     def posted_urls(self) -> dict[tuple[str, str, int], str]:
         """(statement id, account, index) -> live URL of every thread post the journal has as sent."""
-        rows = self.db.execute("SELECT t.statement_id, t.account, p.idx, p.url FROM posts p JOIN threads t "
-                               "ON t.id = p.thread_id WHERE t.kind = ? AND p.status = ? AND p.url IS NOT NULL",
-                               (Kind.THREAD, PostStatus.SENT)).fetchall()
+        rows = self.db.execute(
+            "SELECT t.statement_id, t.account, p.idx, p.url FROM posts p JOIN threads t "
+            "ON t.id = p.thread_id WHERE t.kind = ? AND p.status = ? AND p.url IS NOT NULL",
+            (Kind.THREAD, PostStatus.SENT),
+        ).fetchall()
         return {(r[0], r[1], r[2]): r[3] for r in rows}

@@ -19,8 +19,10 @@ def lock_state(state: Path) -> int:
     except OSError:
         other = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
         os.close(fd)
-        raise AlreadyRunning(f"{state}: another `statement-bot run` (pid {other}) is already using this state; "
-                           "stop it first (two bots would post the same threads)") from None
+        raise AlreadyRunning(
+            f"{state}: another `statement-bot run` (pid {other}) is already using this state; "
+            "stop it first (two bots would post the same threads)"
+        ) from None
     os.ftruncate(fd, 0)
     os.pwrite(fd, str(os.getpid()).encode(), 0)
     return fd

@@ -26,29 +26,64 @@ def post_key(statement_id: str, account: str, kind: Kind, occasion: str, index: 
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
-def new_posts(statement_id: str, account: str, kind: Kind, occasion: str, now: datetime, clock_id: int,
-              steps: Sequence[tuple[Action, str, PostRef | None]]) -> list[NewPost]:
+def new_posts(
+    statement_id: str,
+    account: str,
+    kind: Kind,
+    occasion: str,
+    now: datetime,
+    clock_id: int,
+    steps: Sequence[tuple[Action, str, PostRef | None]],
+) -> list[NewPost]:
     """Rows to freeze for ``steps`` (action, text, target); rkeys are TIDs from ``now``, one microsecond apart."""
     base = int(now.timestamp() * 1_000_000)
-    return [NewPost(index, text, post_key(statement_id, account, kind, occasion, index),
-                    tid(base + index, clock_id), action, target)
-            for index, (action, text, target) in enumerate(steps, start=1)]
+    return [
+        NewPost(
+            index,
+            text,
+            post_key(statement_id, account, kind, occasion, index),
+            tid(base + index, clock_id),
+            action,
+            target,
+        )
+        for index, (action, text, target) in enumerate(steps, start=1)
+    ]
 
 
-def plan_posts(thread: Thread, *, kind: Kind, occasion: str, now: datetime, clock_id: int,
-               quote: PostRef | None = None, boost: PostRef | None = None) -> list[NewPost]:
+def plan_posts(
+    thread: Thread,
+    *,
+    kind: Kind,
+    occasion: str,
+    now: datetime,
+    clock_id: int,
+    quote: PostRef | None = None,
+    boost: PostRef | None = None,
+) -> list[NewPost]:
     """The rows to freeze for ``thread``: its posts, the first quoting ``quote``; or one ``boost``."""
     if boost is not None:
         steps: list[tuple[Action, str, PostRef | None]] = [(Action.BOOST, f"boost of {boost.url or boost.id}", boost)]
     else:
-        steps = [(Action.QUOTE if quote and p.index == 1 else Action.POST, p.text, quote if p.index == 1 else None)
-                 for p in thread.posts]
+        steps = [
+            (Action.QUOTE if quote and p.index == 1 else Action.POST, p.text, quote if p.index == 1 else None)
+            for p in thread.posts
+        ]
     return new_posts(thread.statement_id, thread.account, kind, occasion, now, clock_id, steps)
 
 
-def freeze(journal: Journal, thread: Thread, statement: Statement, *, now: datetime, replan: bool = False,
-           kind: Kind = Kind.THREAD, occasion: str = "", quote: PostRef | None = None,
-           boost: PostRef | None = None, rng: random.Random | None = None) -> ThreadRow:
+def freeze(
+    journal: Journal,
+    thread: Thread,
+    statement: Statement,
+    *,
+    now: datetime,
+    replan: bool = False,
+    kind: Kind = Kind.THREAD,
+    occasion: str = "",
+    quote: PostRef | None = None,
+    boost: PostRef | None = None,
+    rng: random.Random | None = None,
+) -> ThreadRow:
     """The journal's frozen thread, created on first use; ``replan`` re-plans its unsent part."""
     row = journal.thread(statement.id, thread.account, kind, occasion)
     if row is not None and not replan:
@@ -56,8 +91,17 @@ def freeze(journal: Journal, thread: Thread, statement: Statement, *, now: datet
     clock_id = (rng or random.Random()).randrange(1024)
     posts = plan_posts(thread, kind=kind, occasion=occasion, now=now, clock_id=clock_id, quote=quote, boost=boost)
     if row is None:
-        return journal.create_thread(statement.id, thread.account, thread.platform, kind, occasion,
-                                     statement.content_hash, thread.language, posts, now)
+        return journal.create_thread(
+            statement.id,
+            thread.account,
+            thread.platform,
+            kind,
+            occasion,
+            statement.content_hash,
+            thread.language,
+            posts,
+            now,
+        )
     journal.replan(row.id, statement.content_hash, thread.language, posts, now)
     return journal.thread_by_id(row.id)
 
@@ -72,8 +116,9 @@ class DryRunThread:
     note: str = ""
 
 
-def plan_dry_run(journal: Journal | None, threads: Sequence[Thread], statement: Statement, *,
-                 replan: bool = False) -> list[DryRunThread]:
+def plan_dry_run(
+    journal: Journal | None, threads: Sequence[Thread], statement: Statement, *, replan: bool = False
+) -> list[DryRunThread]:
     """What would be sent, marking what the journal already has; no network, no writes."""
     plans = []
     for thread in threads:

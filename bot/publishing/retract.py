@@ -14,9 +14,15 @@ from bot.publishing.rows import ThreadRow
 from bot.publishing.states import MAYBE_ONLINE, Action, Kind, Outcome, ThreadStatus
 
 
-def retract_statement(journal: Journal, statement_id: str, accounts: Callable[[str], Account],
-                      adapter_for: Callable[[Account], Adapter], *, now: Callable[[], datetime],
-                      only: Sequence[str] | None = None) -> list[ThreadResult]:
+def retract_statement(
+    journal: Journal,
+    statement_id: str,
+    accounts: Callable[[str], Account],
+    adapter_for: Callable[[Account], Adapter],
+    *,
+    now: Callable[[], datetime],
+    only: Sequence[str] | None = None,
+) -> list[ThreadResult]:
     """Retract every thread of a statement (anniversaries first, newest first); ``only`` limits the accounts.
 
     ``accounts`` gives the configured account by name; one account failing never stops the others.
@@ -59,8 +65,11 @@ def retract_thread(journal: Journal, adapter: Adapter, row: ThreadRow, *, now: C
             journal.mark_deleted(post.id, now())
             deleted += 1
         except PublishError as e:
-            return ThreadResult(row.account, Outcome.FAILED, f"stopped at post {post.index}: {e}; run retract again "
-                                f"to continue ({deleted} deleted this run)")
+            return ThreadResult(
+                row.account,
+                Outcome.FAILED,
+                f"stopped at post {post.index}: {e}; run retract again to continue ({deleted} deleted this run)",
+            )
     journal.set_thread_status(row.id, ThreadStatus.RETRACTED, now())
     what = "thread" if row.kind == Kind.THREAD else f"{row.occasion} anniversary"
     return ThreadResult(row.account, Outcome.RETRACTED, f"{what}: {deleted} posts deleted")

@@ -10,6 +10,7 @@ from bot.errors import JournalError
 from bot.networks.base import PostRef
 from bot.publishing.states import Action, Kind, PostStatus, ThreadStatus
 
+
 def stamp(moment: datetime) -> str:
     """A timezone-aware datetime as the journal's UTC text."""
     if moment.tzinfo is None:
@@ -84,17 +85,41 @@ class PostRow:
 
 def thread_row(r: sqlite3.Row) -> ThreadRow:
     """A ``threads`` row as a ``ThreadRow``."""
-    return ThreadRow(r["id"], r["statement_id"], r["account"], r["platform"], Kind(r["kind"]), r["occasion"],
-                     ThreadStatus(r["status"]), r["content_hash"], r["language"], r["last_error"], unstamp(r["not_before"]))
+    return ThreadRow(
+        r["id"],
+        r["statement_id"],
+        r["account"],
+        r["platform"],
+        Kind(r["kind"]),
+        r["occasion"],
+        ThreadStatus(r["status"]),
+        r["content_hash"],
+        r["language"],
+        r["last_error"],
+        unstamp(r["not_before"]),
+    )
 
 
 def post_row(r: sqlite3.Row) -> PostRow:
     """A ``posts`` row as a ``PostRow``."""
     quote = PostRef(r["quote_id"], r["quote_url"], r["quote_cid"]) if r["quote_id"] else None
     ref = PostRef(r["remote_id"], r["url"], r["cid"]) if r["remote_id"] else None
-    return PostRow(r["id"], r["thread_id"], r["idx"], r["text"], Action(r["action"]), quote, PostStatus(r["status"]),
-                   r["idempotency_key"], r["rkey"], ref, r["attempts"], r["last_error"], unstamp(r["sent_at"]),
-                   unstamp(r["updated"]))
+    return PostRow(
+        r["id"],
+        r["thread_id"],
+        r["idx"],
+        r["text"],
+        Action(r["action"]),
+        quote,
+        PostStatus(r["status"]),
+        r["idempotency_key"],
+        r["rkey"],
+        ref,
+        r["attempts"],
+        r["last_error"],
+        unstamp(r["sent_at"]),
+        unstamp(r["updated"]),
+    )
 
 
 @dataclass(frozen=True)

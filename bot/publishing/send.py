@@ -69,18 +69,34 @@ class _Run:
         """Stop for a person, saying what to check and how to resume."""
         path = self.statement.path or self.statement.id
         occasion = f" --occasion {self.row.occasion}" if self.row.occasion else ""
-        return _Stop(ThreadStatus.NEEDS_ATTENTION, (
-            f"{self.who}: post {post.index}/{self.total} may already be online ({why}). Check the account's "
-            f"recent posts for one starting {post.text[:40]!r}; then run `statement-bot post {path} --account "
-            f"{self.row.account}{occasion} --resolve {post.index}=POST_ID` if it is there, or "
-            f"`--resolve {post.index}=none` if it is not."))
+        return _Stop(
+            ThreadStatus.NEEDS_ATTENTION,
+            (
+                f"{self.who}: post {post.index}/{self.total} may already be online ({why}). Check the account's "
+                f"recent posts for one starting {post.text[:40]!r}; then run `statement-bot post {path} --account "
+                f"{self.row.account}{occasion} --resolve {post.index}=POST_ID` if it is there, or "
+                f"`--resolve {post.index}=none` if it is not."
+            ),
+        )
 
 
-def publish_thread(journal: Journal, adapter: Adapter, thread: Thread, statement: Statement, *,
-                   now: Clock, sleep: Sleep, settings: PublishingSettings, replan: bool = False,
-                   posts_per_day: int | None = None, kind: Kind = Kind.THREAD, occasion: str = "",
-                   quote: PostRef | None = None, boost: PostRef | None = None,
-                   rng: random.Random | None = None) -> ThreadResult:
+def publish_thread(
+    journal: Journal,
+    adapter: Adapter,
+    thread: Thread,
+    statement: Statement,
+    *,
+    now: Clock,
+    sleep: Sleep,
+    settings: PublishingSettings,
+    replan: bool = False,
+    posts_per_day: int | None = None,
+    kind: Kind = Kind.THREAD,
+    occasion: str = "",
+    quote: PostRef | None = None,
+    boost: PostRef | None = None,
+    rng: random.Random | None = None,
+) -> ThreadResult:
     """Post (or continue) one account's thread; never sends a post twice.
 
     ``kind=Kind.ANNIVERSARY`` with ``occasion`` (the year) makes a separate thread whose
@@ -89,8 +105,18 @@ def publish_thread(journal: Journal, adapter: Adapter, thread: Thread, statement
     rng = rng or random.Random()
 
     def frozen(again: bool) -> ThreadRow:
-        return freeze(journal, thread, statement, now=now(), replan=again, kind=kind, occasion=occasion,
-                      quote=quote, boost=boost, rng=rng)
+        return freeze(
+            journal,
+            thread,
+            statement,
+            now=now(),
+            replan=again,
+            kind=kind,
+            occasion=occasion,
+            quote=quote,
+            boost=boost,
+            rng=rng,
+        )
 
     row = frozen(False)
     if not journal.lock_thread(row.id):
@@ -139,8 +165,9 @@ def _publish(run: _Run, cap: int | None) -> ThreadResult:
     return _result(run, Outcome.SENT, f"{len(posts)} post{'s' if len(posts) != 1 else ''}{note}", journal.posts(row.id))
 
 
-def _result(run: _Run, status: Outcome, message: str, posts: Sequence[PostRow],
-            not_before: datetime | None = None) -> ThreadResult:
+def _result(
+    run: _Run, status: Outcome, message: str, posts: Sequence[PostRow], not_before: datetime | None = None
+) -> ThreadResult:
     sent = [p for p in posts if p.status == PostStatus.SENT]
     url = sent[0].ref.url if sent and sent[0].ref else None
     return ThreadResult(run.row.account, status, message, len(sent), len(posts), url, not_before)
@@ -154,21 +181,33 @@ def _check_cap(run: _Run, cap: int | None, post: PostRow) -> None:
     times = run.journal.sent_times(run.row.account, now - DAY)
     if len(times) >= cap:
         until = times[len(times) - cap] + DAY
-        raise _Stop(ThreadStatus.PAUSED, f"{run.who}: daily cap of {cap} posts reached at post {post.index}/{run.total}; "
-                              f"continues at {until:%Y-%m-%d %H:%M} UTC", until)
+        raise _Stop(
+            ThreadStatus.PAUSED,
+            f"{run.who}: daily cap of {cap} posts reached at post {post.index}/{run.total}; "
+            f"continues at {until:%Y-%m-%d %H:%M} UTC",
+            until,
+        )
 
 
 def _send(run: _Run, post: PostRow, root: PostRef | None, parent: PostRef | None) -> PostRef:
     """Send one post until it is surely sent, or raise ``_Stop``."""
     journal, adapter = run.journal, run.adapter
     uncertain = post.status in (PostStatus.SENDING, PostStatus.UNKNOWN)
-    out = Outgoing(text=post.text, key=post.key, rkey=post.rkey, language=run.row.language, reply_to=parent,
-                   root=root, quote=post.quote if post.action == Action.QUOTE else None)
+    out = Outgoing(
+        text=post.text,
+        key=post.key,
+        rkey=post.rkey,
+        language=run.row.language,
+        reply_to=parent,
+        root=root,
+        quote=post.quote if post.action == Action.QUOTE else None,
+    )
     failures = limited = 0
     last_attempt = post.updated
     proven = False  # X refused a resend as a duplicate: the post is online, only its id is missing
     while True:
         try:
+            found: PostRef | None
             if proven:
                 found = _find_proven(run, post, out)
             else:
@@ -188,15 +227,21 @@ def _send(run: _Run, post: PostRow, root: PostRef | None, parent: PostRef | None
             if uncertain and run.recovery.duplicate_proves_sent:
                 proven = True
                 continue
-            raise _Stop(ThreadStatus.FAILED, f"{run.who}: post {post.index}/{run.total} refused as a duplicate: {e}") from None
+            raise _Stop(
+                ThreadStatus.FAILED, f"{run.who}: post {post.index}/{run.total} refused as a duplicate: {e}"
+            ) from None
         except RateLimited as e:
             journal.mark_failed(post.id, str(e), run.now(), unknown=uncertain)
             limited += 1
             wait = (e.retry_at - run.now()).total_seconds() if e.retry_at else run.backoff(limited)
             if wait > MAX_INLINE_WAIT.total_seconds() or limited >= run.settings.max_attempts:
                 until = run.now() + timedelta(seconds=max(wait, 0))
-                raise _Stop(ThreadStatus.PAUSED, f"{run.who}: rate limited at post {post.index}/{run.total}; "
-                                      f"continues at {until:%Y-%m-%d %H:%M:%S} UTC", until) from None
+                raise _Stop(
+                    ThreadStatus.PAUSED,
+                    f"{run.who}: rate limited at post {post.index}/{run.total}; "
+                    f"continues at {until:%Y-%m-%d %H:%M:%S} UTC",
+                    until,
+                ) from None
             run.sleep(max(wait, 0.0))
         except Unavailable as e:
             # A timeout may hit after the network saved the post: from now on the outcome is unknown.
@@ -204,8 +249,10 @@ def _send(run: _Run, post: PostRow, root: PostRef | None, parent: PostRef | None
             journal.mark_failed(post.id, str(e), run.now(), unknown=True)
             failures += 1
             if failures >= run.settings.max_attempts:
-                raise _Stop(ThreadStatus.FAILED, f"{run.who}: post {post.index}/{run.total} failed {failures} times, last: "
-                                      f"{e}; run again to resume") from None
+                raise _Stop(
+                    ThreadStatus.FAILED,
+                    f"{run.who}: post {post.index}/{run.total} failed {failures} times, last: {e}; run again to resume",
+                ) from None
             run.sleep(run.backoff(failures))
         except (AuthError, Rejected) as e:
             journal.mark_failed(post.id, str(e), run.now(), unknown=uncertain)
@@ -240,5 +287,3 @@ def _find_proven(run: _Run, post: PostRow, out: Outgoing) -> PostRef:
     if found is None:
         raise run.attention(post, "the resend was refused as a duplicate, but it is not among the recent posts")
     return found
-
-

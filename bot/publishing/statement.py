@@ -17,9 +17,17 @@ from bot.publishing.send import Clock, Sleep, publish_thread
 from bot.publishing.states import Kind, Outcome, PostStatus, ThreadStatus
 
 
-def publish_statement(journal: Journal, statement: Statement, accounts: Sequence[Account], config: Config,
-                      adapter_for: Callable[[Account], Adapter], *, now: Clock, sleep: Sleep,
-                      replan: bool = False) -> list[ThreadResult]:
+def publish_statement(
+    journal: Journal,
+    statement: Statement,
+    accounts: Sequence[Account],
+    config: Config,
+    adapter_for: Callable[[Account], Adapter],
+    *,
+    now: Clock,
+    sleep: Sleep,
+    replan: bool = False,
+) -> list[ThreadResult]:
     """Post the statement's thread to every account; one account failing never stops the others.
 
     A thread not yet frozen (or being re-planned) is planned with the limits the network
@@ -33,9 +41,19 @@ def publish_statement(journal: Journal, statement: Statement, accounts: Sequence
             adapter = adapter_for(account)
             fresh = replan or journal.thread(statement.id, account.name) is None
             thread = plan_thread(statement, account, config, adapter.limits() if fresh else None)
-            results.append(publish_thread(journal, adapter, thread, statement, now=now, sleep=sleep,
-                                          settings=config.publishing, replan=replan,
-                                          posts_per_day=account.posts_per_day))
+            results.append(
+                publish_thread(
+                    journal,
+                    adapter,
+                    thread,
+                    statement,
+                    now=now,
+                    sleep=sleep,
+                    settings=config.publishing,
+                    replan=replan,
+                    posts_per_day=account.posts_per_day,
+                )
+            )
         except BotError as e:
             results.append(ThreadResult(account.name, Outcome.FAILED, str(e)))
         finally:
@@ -44,8 +62,15 @@ def publish_statement(journal: Journal, statement: Statement, accounts: Sequence
     return results
 
 
-def resolve_post(journal: Journal, statement_id: str, account: Account, index: int, remote_id: str | None,
-                 now: datetime, occasion: str = "") -> None:
+def resolve_post(
+    journal: Journal,
+    statement_id: str,
+    account: Account,
+    index: int,
+    remote_id: str | None,
+    now: datetime,
+    occasion: str = "",
+) -> None:
     """A person's answer for a post whose outcome was unknown: its id, or None for "not posted"."""
     kind = Kind.ANNIVERSARY if occasion else Kind.THREAD
     row = journal.thread(statement_id, account.name, kind, occasion)
@@ -55,8 +80,9 @@ def resolve_post(journal: Journal, statement_id: str, account: Account, index: i
         raise UsageError(f"--resolve {index}: account {account.name!r} has no post {index} in {what}{statement_id!r}")
     network = network_of(row.platform)
     if not network.recovery.by_hand:
-        raise UsageError(f"--resolve: {network.name} posts are found by {network.recovery.how}; "
-                         "run post again without --resolve")
+        raise UsageError(
+            f"--resolve: {network.name} posts are found by {network.recovery.how}; run post again without --resolve"
+        )
     if post.status == PostStatus.SENT:
         raise UsageError(f"--resolve {index}: post {index} is already recorded as sent")
     if remote_id is None:

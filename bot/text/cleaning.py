@@ -7,6 +7,7 @@ extraction hyphens change. Text that is already clean passes through unchanged.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -29,8 +30,11 @@ HYPHEN_PREFIXES = frozenset(
 SUSPENDED = frozenset("and or nor to und et ou y o".split())
 
 PAGE_NUMBER = re.compile(r"^\s*(?:(?:page|p\.)\s*)?[-–—(]?\s*\d{1,4}\s*(?:(?:/|of)\s*\d{1,4})?\s*[-–—)]?\s*$", re.I)
-CONTACT = re.compile(r"^(?:(?:e-?mail|web(?:site)?|twitter|x|mastodon|bluesky|telegram|instagram)\s*:\s*)?"
-                     r"((?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@[\w.]+(?:@[\w.-]+)?)[;,.]?$", re.I)
+CONTACT = re.compile(
+    r"^(?:(?:e-?mail|web(?:site)?|twitter|x|mastodon|bluesky|telegram|instagram)\s*:\s*)?"
+    r"((?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@[\w.]+(?:@[\w.-]+)?)[;,.]?$",
+    re.I,
+)
 LIST_ITEM = re.compile(r"^\s*(?:[-*•–]\s|\d{1,3}[.)]\s|#{1,6}\s)")
 WORD = re.compile(r"\w", re.U)
 
@@ -73,11 +77,14 @@ def _drop_page_furniture(lines: list[str]) -> list[str]:
     lines = [line for line in lines if not PAGE_NUMBER.match(line)]
     keyed = [re.sub(r"\d+", "#", line.strip()) for line in lines]
     edges = Counter(
-        key for i, key in enumerate(keyed)
+        key
+        for i, key in enumerate(keyed)
         if key and (i == 0 or not keyed[i - 1] or i + 1 == len(keyed) or not keyed[i + 1])
     )
     # A short unpunctuated line at the edge of two or more pages is a running header/footer.
-    repeated = {k for k, n in edges.items() if n >= 2 and len(k) <= 80 and not _ends_sentence(k) and not CONTACT.match(k)}
+    repeated = {
+        k for k, n in edges.items() if n >= 2 and len(k) <= 80 and not _ends_sentence(k) and not CONTACT.match(k)
+    }
     return [line for line, key in zip(lines, keyed) if key not in repeated]
 
 
@@ -159,7 +166,7 @@ def _title(lines: list[str]) -> tuple[str | None, list[str]]:
         return None, lines
     first = lines[start].strip()
     if first.startswith("#"):  # Markdown heading
-        return first.lstrip("#").strip() or None, lines[start + 1:]
+        return first.lstrip("#").strip() or None, lines[start + 1 :]
     end = start
     while end < len(lines) and lines[end].strip() and _is_title_line(lines[end].strip()):
         end += 1
@@ -169,7 +176,7 @@ def _title(lines: list[str]) -> tuple[str | None, list[str]]:
     # Scripts without case: a short first line standing alone is the title.
     alone = start + 1 < len(lines) and not lines[start + 1].strip()
     if alone and len(first) <= 150 and not _ends_sentence(first):
-        return first, lines[start + 1:]
+        return first, lines[start + 1 :]
     return None, lines
 
 
@@ -214,7 +221,7 @@ def _continues(last: str, first: str, width: int) -> bool:
 def _join_lines(block: list[str], width: int) -> list[str]:
     """Unwrap a block into paragraphs; lines of unwrapped text and list items stay lines."""
     paragraphs = [block[0].strip()]
-    for prev, line in zip(block, block[1:]):
+    for prev, line in itertools.pairwise(block):
         line = line.strip()
         if width and _paragraph_ends(prev, line, width):
             paragraphs.append(line)

@@ -31,8 +31,10 @@ def _graphemes() -> Any:
 
 # Outside these ranges a code point may join its neighbours into one grapheme
 # (combining marks, ZWJ, Hangul jamo, emoji, ...); inside them each one stands alone.
-_JOINING = (r"[^\x00-\u02ff\u0370-\u0482\u048a-\u0590\u0606-\u060f\u061b\u061d-\u064a\u0660-\u066f"
-            r"\u05d0-\u05ea\u05ef-\u05f4\u0671-\u06d5\u06ee-\u06ff\u2010-\u2027\u2030-\u205e]")
+_JOINING = (
+    r"[^\x00-\u02ff\u0370-\u0482\u048a-\u0590\u0606-\u060f\u061b\u061d-\u064a\u0660-\u066f"
+    r"\u05d0-\u05ea\u05ef-\u05f4\u0671-\u06d5\u06ee-\u06ff\u2010-\u2027\u2030-\u205e]"
+)
 
 
 def grapheme_count(text: str) -> int:
@@ -44,7 +46,7 @@ def grapheme_count(text: str) -> int:
 
 def graphemes(text: str) -> list[str]:
     """The extended grapheme clusters of ``text``, in order."""
-    return _graphemes().findall(text)  # type: ignore[no-any-return]
+    return list(_graphemes().findall(text))
 
 
 @dataclass(frozen=True)

@@ -24,15 +24,17 @@ if TYPE_CHECKING:
 
 _PUNCT_CORE = r"!'#%&()*+,\\./:;<=>?@\[\]^{|}~$"  # twitter-text's punctuation but '-' and '_'
 _SPACES = r"\x09-\x0D\x20\x85\xA0\u1680\u180E\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"
-_INVALID = "\uFFFE\uFEFF\uFFFF"
+_INVALID = "\ufffe\ufeff\uffff"
 _DIRECTIONAL = r"\u202A-\u202E\u061C\u200E\u200F\u2066-\u2069"
-_LATIN = (r"\xC0-\xD6\xD8-\xF6\xF8-\xFF\u0100-\u024F\u0253\u0254\u0256\u0257\u0259\u025B\u0263"
-          r"\u0268\u026F\u0272\u0289\u028B\u02BB\u0300-\u036F\u1E00-\u1EFF")
+_LATIN = (
+    r"\xC0-\xD6\xD8-\xF6\xF8-\xFF\u0100-\u024F\u0253\u0254\u0256\u0257\u0259\u025B\u0263"
+    r"\u0268\u026F\u0272\u0289\u028B\u02BB\u0300-\u036F\u1E00-\u1EFF"
+)
 _CYRILLIC = r"\u0400-\u04FF"
 _WHITE_SPACE = r"\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"  # \p{White_Space}
 _LABEL_RUN = f"[^{_PUNCT_CORE}{_SPACES}{_INVALID}{_DIRECTIONAL}]+"  # host-label characters, '-' and '_' too
 _ASCII_RUN = f"[-a-zA-Z0-9{_LATIN}]+"  # both cases spelled out, see _X_PATH
-_NOT_BEFORE = f"[A-Za-z0-9@\uFF20$#\uFF03{_INVALID}]"  # cannot come right before a link
+_NOT_BEFORE = f"[A-Za-z0-9@\uff20$#\uff03{_INVALID}]"  # cannot come right before a link
 _TLD_FOLLOWER = "[0-9a-zA-Z@+-]"  # cannot come right after a TLD
 DATA_DIR = os.path.join(os.path.dirname(__file__), "data")
 _TCO_SLUG_MAX = 40
@@ -84,7 +86,7 @@ def _tld_end(text: str, pos: int) -> int | None:
             end = pos + size
             if end <= len(text) and text[pos:end].lower() in names and not compiled(_TLD_FOLLOWER).match(text, end):
                 return end
-    if text[pos:run.end()].lower() in names:
+    if text[pos : run.end()].lower() in names:
         return run.end()
     puny = compiled(r"(?i)xn--[0-9a-z-]+").match(text, pos)
     return puny.end() if puny else None
@@ -170,9 +172,10 @@ def _utf16_len(text: str) -> int:
 
 def _label_to_ascii(label: str) -> str:
     """punycode.js ``toASCII`` of one host label (it also splits on IDN full stops)."""
-    parts = re.split("[.\u3002\uFF0E\uFF61]", label)
-    return ".".join("xn--" + p.encode("punycode").decode("ascii") if any(ord(c) > 0x7E for c in p) else p
-                    for p in parts)
+    parts = re.split("[.\u3002\uff0e\uff61]", label)
+    return ".".join(
+        "xn--" + p.encode("punycode").decode("ascii") if any(ord(c) > 0x7E for c in p) else p for p in parts
+    )
 
 
 def _valid_domain(url: str, protocol: str, domain: str) -> bool:
@@ -279,12 +282,18 @@ def mastodon_url_spans(text: str) -> list[tuple[int, int]]:
     return _find(text, _MAYBE_URL, lambda word: _scan(word, mastodon=True))
 
 
-_EMAIL = (r"(?<![\w.%+@\uFF20:/-])[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@"
-          r"((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+([A-Za-z]{2,}|xn--[a-z0-9-]+))(?![\w-])")
-_MENTION = (r"(?<![\w!#$%&*@\uFF20/=])[@\uFF20](?>[A-Za-z0-9_]+(?:[.-][A-Za-z0-9_]+)*)"
-            r"(?>@[\w-]+(?:\.[\w-]+)+)?(?![@\uFF20]|://)")
-_HASHTAG_CHAR = (r"[\p{L}\p{M}\p{Nd}_\u200c\u200d\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c\u30a0\u30fb"
-                 r"\u3003\u0f0b\u0f0c\xb7]")  # twitter-text's hashtag letters
+_EMAIL = (
+    r"(?<![\w.%+@\uFF20:/-])[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@"
+    r"((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+([A-Za-z]{2,}|xn--[a-z0-9-]+))(?![\w-])"
+)
+_MENTION = (
+    r"(?<![\w!#$%&*@\uFF20/=])[@\uFF20](?>[A-Za-z0-9_]+(?:[.-][A-Za-z0-9_]+)*)"
+    r"(?>@[\w-]+(?:\.[\w-]+)+)?(?![@\uFF20]|://)"
+)
+_HASHTAG_CHAR = (
+    r"[\p{L}\p{M}\p{Nd}_\u200c\u200d\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c\u30a0\u30fb"
+    r"\u3003\u0f0b\u0f0c\xb7]"
+)  # twitter-text's hashtag letters
 
 
 def _mentions(word: str) -> list[tuple[int, int]]:
@@ -303,8 +312,10 @@ def _emails(word: str) -> list[tuple[int, int]]:
 def _hashtag() -> Any:
     import regex  # slow to import (~35 ms); only texts with '#' need it
 
-    return regex.compile(rf"(?<![\w&])[#\uFF03](?![\uFE0F\u20E3])"
-                         rf"(?={_HASHTAG_CHAR}*[\p{{L}}\p{{M}}])(?>{_HASHTAG_CHAR}+)(?![#\uFF03]|://)")
+    return regex.compile(
+        rf"(?<![\w&])[#\uFF03](?![\uFE0F\u20E3])"
+        rf"(?={_HASHTAG_CHAR}*[\p{{L}}\p{{M}}])(?>{_HASHTAG_CHAR}+)(?![#\uFF03]|://)"
+    )
 
 
 def find_entities(text: str) -> list[Entity]:
@@ -314,11 +325,11 @@ def find_entities(text: str) -> list[Entity]:
     its ``#fragment``), as twitter-text's ``removeOverlappingEntities`` does.
     """
     found: list[tuple[int, int, str]] = [(s, e, "url") for s, e in url_spans(text)]
-    if "@" in text or "\uFF20" in text:
-        found += [(s, e, "email") for s, e in _find(text, "[@\uFF20]", _emails)]
-        found += [(s, e, "mention") for s, e in _find(text, "[@\uFF20]", _mentions)]
-    if "#" in text or "\uFF03" in text:
-        found += [(s, e, "hashtag") for s, e in _find(text, "[#\uFF03]", _hashtags)]
+    if "@" in text or "\uff20" in text:
+        found += [(s, e, "email") for s, e in _find(text, "[@\uff20]", _emails)]
+        found += [(s, e, "mention") for s, e in _find(text, "[@\uff20]", _mentions)]
+    if "#" in text or "\uff03" in text:
+        found += [(s, e, "hashtag") for s, e in _find(text, "[#\uff03]", _hashtags)]
     entities: list[Entity] = []
     for start, end, kind in sorted(found, key=lambda f: (f[0], -f[1])):
         if entities and start < entities[-1].end:

@@ -13,8 +13,11 @@ import re
 _PERSIAN = re.compile("[پچژگکی]")  # letters Persian uses and Arabic does not
 _ARABIC = re.compile("[ةيكىإأؤئ]")  # and the other way round
 _ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\ufb50-\ufeff]")
-_SCRIPTS = (("he", re.compile("[\u0590-\u05ff]")), ("ru", re.compile("[\u0400-\u04ff]")),
-            ("el", re.compile("[\u0370-\u03ff]")))
+_SCRIPTS = (
+    ("he", re.compile("[\u0590-\u05ff]")),
+    ("ru", re.compile("[\u0400-\u04ff]")),
+    ("el", re.compile("[\u0370-\u03ff]")),
+)
 _HAN = re.compile("[\u4e00-\u9fff]")
 _LETTER = re.compile(r"[^\W\d_]")
 FUNCTION_WORDS = {

@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from datetime import tzinfo
 
 FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".pdf": "pdf"}
-MAX_TEXT_BYTES = 1 << 20   # 1 MiB: a long statement is ~20 KB
-MAX_PDF_BYTES = 8 << 20    # PDFs carry fonts and images
+MAX_TEXT_BYTES = 1 << 20  # 1 MiB: a long statement is ~20 KB
+MAX_PDF_BYTES = 8 << 20  # PDFs carry fonts and images
 
 
 def is_statement_file(path: str | os.PathLike[str]) -> bool:

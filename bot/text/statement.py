@@ -11,15 +11,26 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from bot.text.cleaning import clean
 from bot.errors import StatementError
-from bot.text.language import detect_language
 from bot.model import Statement
+from bot.text.cleaning import clean
+from bot.text.language import detect_language
 
 FRONT_MATTER_KEYS = {
-    "id": str, "title": str, "date": date, "language": str, "url": str, "hook": str,
-    "slogans": list, "signature": str, "links": list, "hashtags": list, "accounts": list,
-    "publish_at": datetime, "anniversary": (str, list), "translation_of": str,
+    "id": str,
+    "title": str,
+    "date": date,
+    "language": str,
+    "url": str,
+    "hook": str,
+    "slogans": list,
+    "signature": str,
+    "links": list,
+    "hashtags": list,
+    "accounts": list,
+    "publish_at": datetime,
+    "anniversary": (str, list),
+    "translation_of": str,
 }
 _FENCE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 
@@ -36,13 +47,13 @@ def split_front_matter(text: str, name: str) -> tuple[dict[str, Any], str]:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""
-        problem = f": {e.problem}" if getattr(e, "problem", None) else ""
+        problem = f": {getattr(e, 'problem', '')}" if getattr(e, "problem", None) else ""
         raise StatementError(name, f"front matter is not valid YAML{where}{problem}") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise StatementError(name, "front matter must be a mapping of keys to values")
-    return data, text[m.end():]
+    return data, text[m.end() :]
 
 
 def parse_statement(text: str, *, name: str, fmt: str = "txt", digest: str | None = None) -> Statement:
@@ -100,7 +111,9 @@ def _validate(meta: dict[str, Any], name: str) -> dict[str, Any]:
 
 def _coerce(key: str, value: Any, kind: Any, name: str) -> Any:
     def bad(expected: str) -> StatementError:
-        return StatementError(name, f"front matter: {key} must be {expected}, got {type(value).__name__} {value!r}"[:200])
+        return StatementError(
+            name, f"front matter: {key} must be {expected}, got {type(value).__name__} {value!r}"[:200]
+        )
 
     if kind is date:
         if isinstance(value, datetime):

@@ -14,8 +14,9 @@ from functools import lru_cache
 
 from bot.errors import SplitError
 from bot.model import Account, Organisation, Post, Statement, Thread
-from bot.text.pieces import GLUE, LINE, PARAGRAPH, Piece, paragraph_pieces
 from bot.text.breaks import choose_breaks, window_starts
+from bot.text.counting import Rules
+from bot.text.pieces import GLUE, LINE, PARAGRAPH, Piece, paragraph_pieces
 
 FULL_STATEMENT = {
     "en": "Read the full statement: {url}",
@@ -53,8 +54,9 @@ def statement_url(statement: Statement, organisation: Organisation) -> str | Non
     return statement.url or (template.format(id=statement.id) if template else None)
 
 
-def _pieces(statement: Statement, account: Account, organisation: Organisation, rules: Rules,
-            warnings: list[str]) -> list[Piece]:
+def _pieces(
+    statement: Statement, account: Account, organisation: Organisation, rules: Rules, warnings: list[str]
+) -> list[Piece]:
     groups: list[list[Piece]] = []
     opener = statement.hook or statement.title
     if opener:
@@ -99,8 +101,9 @@ def _join(groups: Sequence[list[Piece]], sep: str, brk: int) -> list[Piece]:
     return out
 
 
-def _hashtags(statement: Statement, account: Account, organisation: Organisation, opener: str,
-              rules: Rules, warnings: list[str]) -> list[str]:
+def _hashtags(
+    statement: Statement, account: Account, organisation: Organisation, opener: str, rules: Rules, warnings: list[str]
+) -> list[str]:
     wanted: list[str] = []
     for tag in (*statement.hashtags, *account.hashtags, *organisation.hashtags):
         if tag.lower() not in {t.lower() for t in wanted} and tag.lower() not in opener.lower().split():
@@ -126,8 +129,9 @@ def _numbering_text(numbering: str | None, i: int, n: int) -> str:
     return "\n" + numbering.format(i=i, n=n) if numbering else ""
 
 
-def _split(pieces: list[Piece], rules: Rules, numbering: str | None, warnings: list[str],
-           total: int | None = None) -> list[str]:
+def _split(
+    pieces: list[Piece], rules: Rules, numbering: str | None, warnings: list[str], total: int | None = None
+) -> list[str]:
     """Split with room for numbering; ``total`` fixes n (max_posts), else n is the result's length."""
     measure = rules.measure  # cached by bot.text.counting across statements
     sizes = [measure(p.text) for p in pieces]
@@ -136,7 +140,7 @@ def _split(pieces: list[Piece], rules: Rules, numbering: str | None, warnings: l
     widths = [size[0] + sep[0] for size, sep in zip(sizes, seps)]
     digits = len(str(max(1, -(-sum(widths) // max(1, rules.limit - 6)))))  # a first guess at n
     for _ in range(4):
-        widest = max(total or 0, 10 ** digits - 1)  # posts past max_posts are cut, but must fit first
+        widest = max(total or 0, 10**digits - 1)  # posts past max_posts are cut, but must fit first
         room = rules.measure(_numbering_text(numbering, widest, widest))
         budget = tuple(limit - used for limit, used in zip(rules.limits, room))
         cuts = choose_breaks(breaks, widths, window_starts(sizes, seps, budget))
@@ -146,27 +150,40 @@ def _split(pieces: list[Piece], rules: Rules, numbering: str | None, warnings: l
     n = total or len(cuts)
     posts = []
     for k, (start, end) in enumerate(cuts):
-        body = "".join(p.text + p.sep for p in pieces[start:end - 1]) + pieces[end - 1].text
+        body = "".join(p.text + p.sep for p in pieces[start : end - 1]) + pieces[end - 1].text
         text = body + _numbering_text(numbering, k + 1, n)
         if not rules.fits(text):
             if end - start > 1:
                 raise SplitError(f"post {k + 1} came out over the limit ({rules.count(text)} > {rules.limit})")
-            warnings.append(f"post {k + 1}: {pieces[start].text[:40]!r} alone is longer than a post "
-                            f"({rules.count(text)} > {rules.limit})")
+            warnings.append(
+                f"post {k + 1}: {pieces[start].text[:40]!r} alone is longer than a post "
+                f"({rules.count(text)} > {rules.limit})"
+            )
         posts.append(text)
     return posts
 
 
-def _cut_to_max(pieces: list[Piece], rules: Rules, account: Account, language: str, url: str | None,
-                needed: int, warnings: list[str]) -> list[str]:
+def _cut_to_max(
+    pieces: list[Piece],
+    rules: Rules,
+    account: Account,
+    language: str,
+    url: str | None,
+    needed: int,
+    warnings: list[str],
+) -> list[str]:
     limit = account.max_posts or needed
     if not url:
-        warnings.append(f"thread needs {needed} posts, over max_posts {limit}, and the statement has no url to link to "
-                        "(set url in the front matter or organisation.statement_url_template); nothing was cut")
+        warnings.append(
+            f"thread needs {needed} posts, over max_posts {limit}, and the statement has no url to link to "
+            "(set url in the front matter or organisation.statement_url_template); nothing was cut"
+        )
         return _split(pieces, rules, account.numbering, [], None)
     posts = _split(pieces, rules, account.numbering, [], limit)[: limit - 1]
     link = FULL_STATEMENT.get(language, FULL_STATEMENT["en"]).format(url=url)
     posts.append(link + _numbering_text(account.numbering, limit, limit))
-    warnings.append(f"thread needs {needed} posts but max_posts is {limit}: post {limit} links to the full "
-                    f"statement instead of the remaining text")
+    warnings.append(
+        f"thread needs {needed} posts but max_posts is {limit}: post {limit} links to the full "
+        f"statement instead of the remaining text"
+    )
     return posts

@@ -81,7 +81,7 @@ def test_every_column_has_one_card_per_post_of_the_json_preview(open_page, seed_
         indexes = column.locator("li.card").evaluate_all("cards => cards.map(c => Number(c.dataset.index))")
         assert indexes == [post["index"] for post in thread["posts"]], thread["account"]
         counts = column.locator(".count").all_inner_texts()
-        assert counts == [f'{post["length"]} / {thread["limit"]}' for post in thread["posts"]]
+        assert counts == [f"{post['length']} / {thread['limit']}" for post in thread["posts"]]
 
 
 @pytest.mark.parametrize("width", [1400, 760])
@@ -116,7 +116,7 @@ def test_statement_with_script_runs_nothing_and_shows_the_markup_as_text(open_pa
     loaded = open_page(render_html(documents))
     page = loaded.page
     assert page.evaluate("typeof window.pwned") == "undefined"
-    assert page.title() == f'Preview: {documents[0]["statement"]["title"]}'
+    assert page.title() == f"Preview: {documents[0]['statement']['title']}"
     assert "<script>" in page.title()
     assert page.locator("script, img").count() == 0
     assert loaded.errors == [] and loaded.requests == [loaded.url]

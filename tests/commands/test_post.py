@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import argparse
 import socket
+from datetime import UTC, datetime
 
 import pytest
 
 from bot.cli import build_parser, main
+from bot.commands import post as post_command
+from bot.commands import retract as retract_command
 from bot.errors import AuthError
 from bot.publishing.journal import Journal
 from tests.networks.fake import FakeAdapter, chain_ok
-from bot.commands import post as post_command
-from bot.commands import retract as retract_command
 
 FAKE_SECRET = "SECRET-tok-9b3e77c1"
 STATEMENT = """---
@@ -30,8 +31,9 @@ Third paragraph closes it.
 def write_config(tmp_path, accounts: str, publishing: str = "") -> str:
     path = tmp_path / "config" / "bot.yaml"
     path.parent.mkdir()
-    path.write_text(f"state: ../state/j.sqlite3\nstatements_dir: ../statements\n{publishing}accounts:\n{accounts}",
-                    encoding="utf-8")
+    path.write_text(
+        f"state: ../state/j.sqlite3\nstatements_dir: ../statements\n{publishing}accounts:\n{accounts}", encoding="utf-8"
+    )
     return str(path)
 
 
@@ -75,7 +77,10 @@ def test_dry_run_prints_every_post_and_touches_nothing(setup, capsys):
 
 def test_post_reports_one_line_per_account_and_one_failure_gives_exit_1(setup, capsys):
     statement, config, state = setup
-    masto, sky = FakeAdapter(account="masto", max_chars=120), FakeAdapter(platform="bluesky", account="sky", max_chars=120)
+    masto, sky = (
+        FakeAdapter(account="masto", max_chars=120),
+        FakeAdapter(platform="bluesky", account="sky", max_chars=120),
+    )
     sky.fail(AuthError("account 'sky': Bluesky refused the app password (401)"))
     code = post_command.run(parse("post", statement, "--config", config), adapter_for=fakes(masto=masto, sky=sky))
     lines = capsys.readouterr().out.splitlines()
@@ -90,7 +95,10 @@ def test_post_reports_one_line_per_account_and_one_failure_gives_exit_1(setup, c
 
 def test_second_run_finishes_only_what_is_missing_and_exits_0(setup, capsys):
     statement, config, _ = setup
-    masto, sky = FakeAdapter(account="masto", max_chars=120), FakeAdapter(platform="bluesky", account="sky", max_chars=120)
+    masto, sky = (
+        FakeAdapter(account="masto", max_chars=120),
+        FakeAdapter(platform="bluesky", account="sky", max_chars=120),
+    )
     sky.refuse_after(1, AuthError("account 'sky': expired"))
     argv = ("post", statement, "--config", config)
     assert post_command.run(parse(*argv), adapter_for=fakes(masto=masto, sky=sky)) == 1
@@ -126,16 +134,16 @@ def test_missing_statement_is_exit_2(setup, capsys):
 def test_retract_deletes_last_first_and_records_it(setup, capsys):
     statement, config, state = setup
     masto = FakeAdapter(account="masto", max_chars=120)
-    post_command.run(parse("post", statement, "--config", config, "--account", "masto"),
-                     adapter_for=fakes(masto=masto))
+    post_command.run(parse("post", statement, "--config", config, "--account", "masto"), adapter_for=fakes(masto=masto))
     sent = [p.ref.id for p in masto.posts]
     assert retract_command.run(parse("retract", statement, "--config", config), adapter_for=fakes(masto=masto)) == 0
     assert masto.deletions == sent[::-1] and masto.live() == []
     assert "✔ masto:" in capsys.readouterr().out
     with Journal(state) as journal:
         assert journal.thread("test-statement", "masto").status == "retracted"
-    code = post_command.run(parse("post", statement, "--config", config, "--account", "masto"),
-                            adapter_for=fakes(masto=masto))
+    code = post_command.run(
+        parse("post", statement, "--config", config, "--account", "masto"), adapter_for=fakes(masto=masto)
+    )
     assert code == 1 and masto.live() == []  # a retracted thread is never posted again
 
 
@@ -148,8 +156,11 @@ def test_secrets_stay_out_of_output_with_the_real_adapter(tmp_path, capsys, monk
     instance: http://127.0.0.1:{port}
     credentials: {{access_token: TEST_MASTO_TOKEN}}
 """
-    config = write_config(tmp_path, accounts, "publishing: {max_attempts: 2, backoff_base_seconds: 0.01, "
-                                              "backoff_max_seconds: 0.02, timeout_seconds: 2}\n")
+    config = write_config(
+        tmp_path,
+        accounts,
+        "publishing: {max_attempts: 2, backoff_base_seconds: 0.01, backoff_max_seconds: 0.02, timeout_seconds: 2}\n",
+    )
     statement = tmp_path / "s.md"
     statement.write_text(STATEMENT, encoding="utf-8")
     monkeypatch.setenv("TEST_MASTO_TOKEN", FAKE_SECRET)
@@ -164,8 +175,7 @@ def test_secrets_stay_out_of_output_with_the_real_adapter(tmp_path, capsys, monk
 def test_a_mastodon_instance_limit_is_used_before_the_thread_is_frozen(setup, capsys):
     statement, config, state = setup
     tight = FakeAdapter(account="masto", max_chars=90)  # the instance allows less than the config's 120
-    post_command.run(parse("post", statement, "--config", config, "--account", "masto"),
-                     adapter_for=fakes(masto=tight))
+    post_command.run(parse("post", statement, "--config", config, "--account", "masto"), adapter_for=fakes(masto=tight))
     with Journal(state) as journal:
         frozen = journal.posts(journal.thread("test-statement", "masto").id)
     assert len(frozen) == len(tight.live()) >= 3
@@ -175,11 +185,10 @@ def test_a_mastodon_instance_limit_is_used_before_the_thread_is_frozen(setup, ca
 def test_retract_looks_up_a_post_whose_outcome_was_unknown(setup, capsys):
     statement, config, state = setup
     masto = FakeAdapter(account="masto", max_chars=120)
-    post_command.run(parse("post", statement, "--config", config, "--account", "masto"),
-                     adapter_for=fakes(masto=masto))
+    post_command.run(parse("post", statement, "--config", config, "--account", "masto"), adapter_for=fakes(masto=masto))
     with Journal(state) as journal:
         last = journal.posts(journal.thread("test-statement", "masto").id)[-1]
-        journal.mark_failed(last.id, "read timed out", last.sent_at, unknown=True)
+        journal.mark_failed(last.id, "read timed out", last.sent_at or datetime.now(UTC), unknown=True)
         journal.db.execute("UPDATE posts SET remote_id = NULL WHERE id = ?", (last.id,))
     assert retract_command.run(parse("retract", statement, "--config", config), adapter_for=fakes(masto=masto)) == 0
     assert masto.live() == [] and "find" in masto.calls

@@ -1,6 +1,7 @@
 import json
 import subprocess
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -102,19 +103,32 @@ def test_platform_option_uses_that_networks_default_rules(seed_path, capsys, pla
 
 
 def test_html_preview_links_posts_the_journal_has_as_sent(tmp_path, seed_path, capsys):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
+    from bot.networks.base import PostRef
     from bot.publishing.journal import Journal
     from bot.publishing.rows import NewPost
-    from bot.networks.base import PostRef
+    from bot.publishing.states import Kind
 
     config = tmp_path / "bot.yaml"
-    config.write_text("state: state.sqlite3\naccounts:\n  - {name: m, platform: mastodon, instance: https://m.example,"
-                      " credentials: {access_token: TOKEN}}\n", encoding="utf-8")
-    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    config.write_text(
+        "state: state.sqlite3\naccounts:\n  - {name: m, platform: mastodon, instance: https://m.example,"
+        " credentials: {access_token: TOKEN}}\n",
+        encoding="utf-8",
+    )
+    now = datetime(2026, 1, 1, tzinfo=UTC)
     with Journal(tmp_path / "state.sqlite3") as journal:
-        thread = journal.create_thread("2020-01-04-iaswi-soleimani-assassination", "m", "mastodon", "thread", "",
-                                       "h", "en", [NewPost(1, "first", "k1", "r1"), NewPost(2, "second", "k2", "r2")], now)
+        thread = journal.create_thread(
+            "2020-01-04-iaswi-soleimani-assassination",
+            "m",
+            "mastodon",
+            Kind.THREAD,
+            "",
+            "h",
+            "en",
+            [NewPost(1, "first", "k1", "r1"), NewPost(2, "second", "k2", "r2")],
+            now,
+        )
         first = journal.posts(thread.id)[0]
         journal.mark_sending(first.id, now)
         journal.mark_sent(first.id, PostRef("101", "https://m.example/@org/101"), now)
@@ -128,5 +142,8 @@ def test_html_preview_links_posts_the_journal_has_as_sent(tmp_path, seed_path, c
 def test_preview_never_creates_the_state_file(tmp_path, seed_path):
     config = tmp_path / "bot.yaml"
     config.write_text("state: state.sqlite3\n", encoding="utf-8")
-    assert main(["preview", str(seed_path), "--format", "html", "-o", str(tmp_path / "p.html"), "--config", str(config)]) == 0
+    assert (
+        main(["preview", str(seed_path), "--format", "html", "-o", str(tmp_path / "p.html"), "--config", str(config)])
+        == 0
+    )
     assert not (tmp_path / "state.sqlite3").exists()

@@ -1,14 +1,22 @@
 """Anniversary dates, local times across DST, 29 February, and the wording (pure, fixed clocks)."""
 
+import itertools
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.daemon.anniversary import (
-    local_moment, next_occasion, number_words, occasions, on_year, shorten, spec_for, wording,
-)
 from bot.config import DEFAULT_TEMPLATES
+from bot.daemon.anniversary import (
+    local_moment,
+    next_occasion,
+    number_words,
+    occasions,
+    on_year,
+    shorten,
+    spec_for,
+    wording,
+)
 from bot.model import Statement
 
 LONDON = ZoneInfo("Europe/London")
@@ -73,8 +81,9 @@ def test_none_has_no_occasions_and_explicit_dates_are_used_as_given():
 
 
 def test_first_anniversary_is_one_year_after_the_statement():
-    found = occasions(date(2020, 1, 4), "yearly", TEN, LONDON, datetime(2019, 1, 1, tzinfo=UTC),
-                      datetime(2022, 12, 31, tzinfo=UTC))
+    found = occasions(
+        date(2020, 1, 4), "yearly", TEN, LONDON, datetime(2019, 1, 1, tzinfo=UTC), datetime(2022, 12, 31, tzinfo=UTC)
+    )
     assert [o.year for o in found] == [2021, 2022]
 
 
@@ -84,8 +93,10 @@ def test_front_matter_overrides_the_configured_default():
     assert spec_for(Statement(**{**base.__dict__, "anniversary": "none"}), "yearly") == "none"
 
 
-@pytest.mark.parametrize("n, words", [(1, "one"), (5, "five"), (13, "thirteen"), (20, "twenty"),
-                                      (21, "twenty-one"), (99, "ninety-nine"), (120, "120")])
+@pytest.mark.parametrize(
+    "n, words",
+    [(1, "one"), (5, "five"), (13, "thirteen"), (20, "twenty"), (21, "twenty-one"), (99, "ninety-nine"), (120, "120")],
+)
 def test_number_words(n, words):
     assert number_words(n) == words
 
@@ -102,13 +113,19 @@ def test_first_anniversary_is_singular_even_in_a_years_template():
 
 def test_wording_differs_from_one_year_to_the_next():
     texts = [wording(DEFAULT_TEMPLATES, year - 2020, year, "T", None) for year in range(2021, 2030)]
-    assert all(a.split()[0:3] != b.split()[0:3] for a, b in zip(texts, texts[1:]))
+    assert all(a.split()[0:3] != b.split()[0:3] for a, b in itertools.pairwise(texts))
 
 
 def test_wording_shortens_the_title_to_fit():
     title = "A very long title " * 20
-    text = wording(("{years_ago} ago today: {title} {url}",), 3, 2023, title.strip(), "https://e.org/s",
-                   fits=lambda t: len(t) <= 80)
+    text = wording(
+        ("{years_ago} ago today: {title} {url}",),
+        3,
+        2023,
+        title.strip(),
+        "https://e.org/s",
+        fits=lambda t: len(t) <= 80,
+    )
     assert len(text) <= 80
     assert text.startswith("Three years ago today: A very long")
     assert text.endswith("… https://e.org/s")
@@ -120,10 +137,21 @@ def test_shorten_keeps_the_link_and_marks_the_cut():
 
 
 def test_occasion_times_are_timezone_aware_and_in_order():
-    found = occasions(date(2016, 2, 29), "yearly", TEN, LONDON, datetime(2020, 1, 1, tzinfo=UTC),
-                      datetime(2020, 1, 1, tzinfo=UTC) + timedelta(days=365 * 5))
-    assert [o.at.date() for o in found] == [date(2020, 2, 29), date(2021, 2, 28), date(2022, 2, 28),
-                                            date(2023, 2, 28), date(2024, 2, 29)]
+    found = occasions(
+        date(2016, 2, 29),
+        "yearly",
+        TEN,
+        LONDON,
+        datetime(2020, 1, 1, tzinfo=UTC),
+        datetime(2020, 1, 1, tzinfo=UTC) + timedelta(days=365 * 5),
+    )
+    assert [o.at.date() for o in found] == [
+        date(2020, 2, 29),
+        date(2021, 2, 28),
+        date(2022, 2, 28),
+        date(2023, 2, 28),
+        date(2024, 2, 29),
+    ]
     assert all(o.at.tzinfo is not None for o in found)
 
 
@@ -133,12 +161,14 @@ def _words(suffix: str) -> str:
 
 def test_repost_quotes_on_x_and_bluesky():
     from bot.daemon.anniversary import repost
-    from bot.networks.base import PostRef, RepostStyle
+    from bot.networks.base import PostRef
+    from bot.networks.registry import network_of
 
     original = PostRef("123", "https://x.com/a/status/123")
     for platform in ("x", "bluesky"):
-        assert repost(platform, original, True, "first", _words, None, lambda t: True) == [
-            ("quote", "Five years ago today: No to war", original)]
+        assert repost(network_of(platform).repost, original, True, "first", _words, None, lambda t: True) == [
+            ("quote", "Five years ago today: No to war", original)
+        ]
 
 
 def test_repost_on_mastodon_is_a_boost_and_a_post_linking_to_the_original():
@@ -146,8 +176,9 @@ def test_repost_on_mastodon_is_a_boost_and_a_post_linking_to_the_original():
     from bot.networks.base import PostRef, RepostStyle
 
     original = PostRef("9", "https://masto.example/@a/9")
-    (boost, b_text, b_ref), (post, text, target) = repost(RepostStyle.BOOST_AND_LINK, original, True, "first", _words, None,
-                                                          lambda t: True)
+    (boost, _b_text, b_ref), (post, text, target) = repost(
+        RepostStyle.BOOST_AND_LINK, original, True, "first", _words, None, lambda t: True
+    )
     assert (boost, b_ref, post, target) == ("boost", original, "post", None)
     assert text == "Five years ago today: No to war\n\nhttps://masto.example/@a/9"
 
@@ -156,9 +187,10 @@ def test_repost_of_a_deleted_original_is_its_text_again_with_the_statement_link(
     from bot.daemon.anniversary import repost
     from bot.networks.base import PostRef, RepostStyle
 
-    planned = repost(RepostStyle.QUOTE, PostRef("1"), False, "No to war. " * 40, _words, "https://e.org/s",
-                     lambda t: len(t) <= 280)
-    (action, text, target), = planned
+    planned = repost(
+        RepostStyle.QUOTE, PostRef("1"), False, "No to war. " * 40, _words, "https://e.org/s", lambda t: len(t) <= 280
+    )
+    ((action, text, target),) = planned
     assert (action, target) == ("post", None)
     assert text.endswith("…\n\nhttps://e.org/s") and len(text) <= 280
 

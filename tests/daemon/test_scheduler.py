@@ -7,20 +7,20 @@ seconds later, through the same offset.
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.publishing.journal import Journal
 from bot.daemon.scheduler import JobKey, Schedule
+from bot.publishing.journal import Journal
+from bot.publishing.states import Kind
 from tests.daemon.test_service import Bot, make_config, statement
 
 
 def test_jobs_survive_a_restart_and_the_same_key_replaces_its_job(tmp_path):
     state = tmp_path / "state.sqlite3"
     Journal(state).close()  # the job store shares the journal's file
-    key = JobKey("thread", "acct", "", "id:with:colons")
+    key = JobKey(Kind.THREAD, "acct", "", "id:with:colons")
     at = datetime(2030, 1, 4, 9, 0, tzinfo=UTC)
     first = Schedule(state, 600, offline=True)
     first.start(paused=True)
@@ -40,7 +40,7 @@ def test_jobs_survive_a_restart_and_the_same_key_replaces_its_job(tmp_path):
 
 
 def test_job_keys_round_trip_and_foreign_jobs_are_ignored():
-    key = JobKey("anniversary", "iaswi-x", "2027", "2020-01-04-statement")
+    key = JobKey(Kind.ANNIVERSARY, "iaswi-x", "2027", "2020-01-04-statement")
     assert JobKey.parse(key.id) == key
     assert JobKey.parse("someone-else's-job") is None
 
@@ -48,7 +48,7 @@ def test_job_keys_round_trip_and_foreign_jobs_are_ignored():
 def test_naive_times_are_refused(tmp_path):
     schedule = Schedule(None, 600)
     with pytest.raises(ValueError):
-        schedule.add(JobKey("thread", "a", "", "s"), datetime(2030, 1, 1))
+        schedule.add(JobKey(Kind.THREAD, "a", "", "s"), datetime(2030, 1, 1))
 
 
 def clock_at(moment: datetime):
@@ -62,7 +62,7 @@ def fire_anniversary(tmp_path, bots, origin: str, fake_now: datetime, occasion: 
     (config.statements_dir / "s.txt").write_text(statement("No to war", date=origin))
     bot = Bot(config, clock=clock_at(fake_now))
     bots.append(bot)
-    bot.wait(lambda: [r for r in bot.log.messages("queued anniversary")])
+    bot.wait(lambda: list(bot.log.messages("queued anniversary")))
     return config, bot
 
 
@@ -121,7 +121,7 @@ def test_anniversary_posts_once_per_year_even_after_a_restart(tmp_path, bots):
     bot.stop()
     again = Bot(config, clock=clock_at(datetime(2026, 1, 4, 10, 0, 30, tzinfo=UTC)), fakes=bot.fakes)
     bots.append(again)
-    time.sleep(1.0)
+    again.settle()
     assert again.log.messages("posted") == []
     assert {p.key.occasion for p in again.daemon.schedule.planned()} == {"2027"}
 
@@ -135,7 +135,8 @@ def test_deleted_original_is_posted_again_with_a_link_and_recorded(tmp_path, bot
 """
     config = make_config(tmp_path, accounts=accounts)
     (config.statements_dir / "s.txt").write_text(
-        statement("No to war", date="2020-01-04", url="https://example.org/no-to-war"))
+        statement("No to war", date="2020-01-04", url="https://example.org/no-to-war")
+    )
     bot = Bot(config, clock=clock_at(fake_now))
     bots.append(bot)
     bot.wait(lambda: bot.log.messages("queued anniversary"))

@@ -108,8 +108,17 @@ class FakeAdapter:
         number = len(self.posts) + 1
         post_id = f"at://did:fake/app.bsky.feed.post/{out.rkey}" if self.platform == "bluesky" else str(1000 + number)
         ref = PostRef(post_id, f"https://fake.example/{self.account}/{number}", f"cid{number}")
-        self.posts.append(FakePost(ref, out.text, out.key, out.rkey, out.reply_to and out.reply_to.id,
-                                   out.root and out.root.id, out.quote and out.quote.id))
+        self.posts.append(
+            FakePost(
+                ref,
+                out.text,
+                out.key,
+                out.rkey,
+                out.reply_to.id if out.reply_to else None,
+                out.root.id if out.root else None,
+                out.quote.id if out.quote else None,
+            )
+        )
         return ref
 
     def find(self, out: Outgoing) -> PostRef | None:
@@ -159,5 +168,7 @@ def chain_ok(adapter: FakeAdapter, texts: list[str]) -> bool:
     live = adapter.live()
     if [p.text for p in live] != texts:
         return False
-    return all(p.reply_to == (live[i - 1].ref.id if i else None) and p.root == (live[0].ref.id if i else None)
-               for i, p in enumerate(live))
+    return all(
+        p.reply_to == (live[i - 1].ref.id if i else None) and p.root == (live[0].ref.id if i else None)
+        for i, p in enumerate(live)
+    )

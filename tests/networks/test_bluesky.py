@@ -11,12 +11,11 @@ import httpx
 import pytest
 
 from bot.errors import AuthError, RateLimited, Rejected, Unavailable
+from bot.model import Account
+from bot.networks.base import MemoryStore, Outgoing
+from bot.networks.bluesky.adapter import BlueskyAdapter
 from bot.publishing.journal import Journal
 from bot.publishing.rows import tid
-from bot.model import Account
-from bot.networks.base import Outgoing
-from bot.networks.bluesky.adapter import BlueskyAdapter
-from bot.networks.base import MemoryStore
 from tests.servers.faults import ATPROTO, Faults, start_proxy
 
 pytestmark = pytest.mark.slow
@@ -45,8 +44,9 @@ def bsky(pds, member, saved_session):
     adapter.close()
 
 
-def adapter_for(server, member, store=None, timeout: float = 5.0, password: str | None = None,
-                base: str | None = None) -> BlueskyAdapter:
+def adapter_for(
+    server, member, store=None, timeout: float = 5.0, password: str | None = None, base: str | None = None
+) -> BlueskyAdapter:
     handle, _did, secret = member
     account = Account(name="org-bluesky", platform="bluesky", handle=handle, instance=base or server.base_url)
     return BlueskyAdapter(account, password=password or secret, timeout=timeout, store=store or MemoryStore())
@@ -60,7 +60,7 @@ def out(text: str, **refs) -> Outgoing:
 
 def covered(text: str, facet: dict) -> str:
     index = facet["index"]
-    return text.encode("utf-8")[index["byteStart"]:index["byteEnd"]].decode("utf-8")
+    return text.encode("utf-8")[index["byteStart"] : index["byteEnd"]].decode("utf-8")
 
 
 def creates_of_session(server) -> int:
@@ -207,8 +207,9 @@ def test_exists_delete_and_repost_are_idempotent(pds, member, bsky):
     ref = bsky.post(out("a year ago today"))
     bsky.boost(ref)
     bsky.boost(ref)
-    reposts = pds.xrpc("GET", "com.atproto.repo.listRecords",
-                       {"repo": member[1], "collection": "app.bsky.feed.repost"})["records"]
+    reposts = pds.xrpc(
+        "GET", "com.atproto.repo.listRecords", {"repo": member[1], "collection": "app.bsky.feed.repost"}
+    )["records"]
     assert [r["value"]["subject"]["cid"] for r in reposts if r["value"]["subject"]["uri"] == ref.id] == [ref.cid]
     assert bsky.exists(ref)
     bsky.delete(ref)
@@ -223,8 +224,9 @@ def test_pds_login_limit_is_a_rate_limit_and_the_saved_session_avoids_it(pds_rat
 
     def login(_: int) -> int:
         body = {"identifier": member[0], "password": "x" * 600}  # over the PDS's cap: refused before hashing
-        return httpx.post(f"{pds_rate_limited.direct_url}/xrpc/com.atproto.server.createSession", json=body,
-                          timeout=60).status_code
+        return httpx.post(
+            f"{pds_rate_limited.direct_url}/xrpc/com.atproto.server.createSession", json=body, timeout=60
+        ).status_code
 
     with ThreadPoolExecutor(8) as pool:  # spend the 30-per-5-minutes login budget of this handle
         assert 429 in set(pool.map(login, range(32)))
@@ -232,7 +234,10 @@ def test_pds_login_limit_is_a_rate_limit_and_the_saved_session_avoids_it(pds_rat
         adapter_for(pds_rate_limited, member).post(out("a bot without a saved session"))
     assert 0 < caught.value.retry_at.timestamp() - time.time() <= 300
     adapter_for(pds_rate_limited, member, store=store).post(out("still posting on the saved session"))
-    assert [p["text"] for p in pds_rate_limited.posts(member[1])] == ["logged in once", "still posting on the saved session"]
+    assert [p["text"] for p in pds_rate_limited.posts(member[1])] == [
+        "logged in once",
+        "still posting on the saved session",
+    ]
 
 
 def test_a_mention_whose_resolver_times_out_stays_plain_text(pds, member, saved_session):

@@ -12,15 +12,18 @@ LONG = "https://example.org/statements/2020/01/04/on-the-assassination?lang=fa"
 def covered(text: str, facet: dict) -> str:
     """The part of ``text`` a facet points at, cut by UTF-8 bytes as Bluesky does."""
     index = facet["index"]
-    return text.encode("utf-8")[index["byteStart"]:index["byteEnd"]].decode("utf-8")
+    return text.encode("utf-8")[index["byteStart"] : index["byteEnd"]].decode("utf-8")
 
 
-@pytest.mark.parametrize("before, after", [
-    ("بیانیهٔ کامل: ", " ✊🏽 آزادی"),
-    ("全文はこちら ", " 。中文也一样"),
-    ("👩‍👩‍👧 family first ", " 🇮🇷"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        ("بیانیهٔ کامل: ", " ✊🏽 آزادی"),
+        ("全文はこちら ", " 。中文也一样"),
+        ("👩‍👩‍👧 family first ", " 🇮🇷"),
+        ("", ""),
+    ],
+)
 def test_link_facet_covers_the_shortened_url_and_keeps_the_full_one(before, after):
     text, facets = build_facets(before + LONG + after)
     assert text == before + "example.org/statements/2020/0…" + after

@@ -9,9 +9,8 @@ import pytest
 
 from bot.errors import AuthError, RateLimited, Rejected, Unavailable
 from bot.model import Account
-from bot.networks.base import Outgoing
+from bot.networks.base import Limits, MemoryStore, Outgoing
 from bot.networks.mastodon.adapter import MastodonAdapter
-from bot.networks.base import Limits, MemoryStore
 from bot.networks.registry import account_rules
 
 FAKE_TOKEN = "FAKE-SECRET-mastodon-51c2e0"
@@ -22,8 +21,9 @@ def alice(mastodon_server):
     return mastodon_server.create_account(f"org{time.monotonic_ns() % 10**9}")
 
 
-def adapter_for(mastodon_server, token: str, timeout: float = 5.0, store=None, clock=time.time,
-                **settings) -> MastodonAdapter:
+def adapter_for(
+    mastodon_server, token: str, timeout: float = 5.0, store=None, clock=time.time, **settings
+) -> MastodonAdapter:
     settings.setdefault("instance", mastodon_server.base_url)
     account = Account(name="org-mastodon", platform="mastodon", **settings)
     return MastodonAdapter(account, access_token=token, timeout=timeout, store=store or MemoryStore(), clock=clock)
@@ -49,7 +49,9 @@ def test_thread_is_posted_with_replies_language_visibility_and_warning(mastodon_
     stored = mastodon_server.posts(alice[2])
     assert [s["text"] for s in stored] == texts
     assert [s["in_reply_to_id"] for s in stored] == [None, root.id, second.id]
-    assert {(s["language"], s["visibility"], s["spoiler_text"]) for s in stored} == {("fa", "unlisted", "war, politics")}
+    assert {(s["language"], s["visibility"], s["spoiler_text"]) for s in stored} == {
+        ("fa", "unlisted", "war, politics")
+    }
 
 
 def test_resending_with_the_same_key_returns_the_same_status(mastodon_server, alice, masto):
@@ -103,8 +105,10 @@ def test_rate_limit_reset_in_iso_8601_sets_retry_at(mastodon_server, masto):
 
 def test_rate_limit_reset_in_epoch_seconds_sets_retry_at(mastodon_server, alice):
     adapter = adapter_for(mastodon_server, alice[2], instance=mastodon_server.direct_url)  # the mock's own 429
-    with (mastodon_server.mock.fault(type="ratelimit", path="/api/v1/statuses", methods=["POST"], count=1),
-          pytest.raises(RateLimited) as caught):
+    with (
+        mastodon_server.mock.fault(type="ratelimit", path="/api/v1/statuses", methods=["POST"], count=1),
+        pytest.raises(RateLimited) as caught,
+    ):
         adapter.post(out("too soon, says the mock"))
     assert abs(caught.value.retry_at.timestamp() - (time.time() + 300)) <= 3
 

@@ -10,16 +10,22 @@ import pytest
 
 from bot.config import parse_config
 from bot.errors import ConfigError
-from bot.networks.base import Outgoing
-from bot.networks.base import MemoryStore
+from bot.networks.base import MemoryStore, Outgoing
 from bot.publishing.connect import connect as make_adapter
 
-FAKE = {"X_KEY": "FAKE-SECRET-k1", "X_SECRET": "FAKE-SECRET-k2", "X_TOKEN": "FAKE-SECRET-t1",
-        "X_TOKEN_SECRET": "FAKE-SECRET-t2", "MASTO_TOKEN": "FAKE-SECRET-m1", "BSKY_PASSWORD": "FAKE-SECRET-b1"}
+FAKE = {
+    "X_KEY": "FAKE-SECRET-k1",
+    "X_SECRET": "FAKE-SECRET-k2",
+    "X_TOKEN": "FAKE-SECRET-t1",
+    "X_TOKEN_SECRET": "FAKE-SECRET-t2",
+    "MASTO_TOKEN": "FAKE-SECRET-m1",
+    "BSKY_PASSWORD": "FAKE-SECRET-b1",
+}
 
 
 def config(x_base: str = "http://127.0.0.1:9", timeout: float = 7.5):
-    return parse_config(f"""
+    return parse_config(
+        f"""
 publishing: {{timeout_seconds: {timeout}}}
 accounts:
   - name: org-x
@@ -35,7 +41,9 @@ accounts:
     platform: bluesky
     handle: org.bsky.social
     credentials: {{password: BSKY_PASSWORD}}
-""", Path("config/bot.yaml"))
+""",
+        Path("config/bot.yaml"),
+    )
 
 
 @pytest.fixture
@@ -63,9 +71,11 @@ def test_a_missing_secret_fails_at_construction_naming_the_variable(secrets, mon
 def test_timeout_and_secrets_from_the_config_reach_a_real_request(secrets, x_server):
     """The X adapter built from env secrets signs with them: the local server refuses the fakes (401)."""
     from bot.errors import AuthError
+    from bot.networks.x.adapter import XAdapter
 
     cfg = config(x_server.base_url, timeout=2.0)
     adapter = make_adapter(cfg.account("org-x"), cfg, MemoryStore())
+    assert isinstance(adapter, XAdapter)
     with pytest.raises(AuthError) as caught:
         adapter.post(Outgoing(text="hello", key="k", rkey="", language="en"))
     assert "org-x" in str(caught.value)
@@ -74,7 +84,9 @@ def test_timeout_and_secrets_from_the_config_reach_a_real_request(secrets, x_ser
 
 
 def test_importing_the_registry_loads_no_network_library():
-    code = ("import sys, bot.networks.registry; "
-            "print(sorted(m for m in ('tweepy', 'mastodon', 'atproto', 'httpx', 'requests') if m in sys.modules))")
+    code = (
+        "import sys, bot.networks.registry; "
+        "print(sorted(m for m in ('tweepy', 'mastodon', 'atproto', 'httpx', 'requests') if m in sys.modules))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

@@ -23,8 +23,13 @@ def user(x_server):
 
 def adapter_for(x_server, user, timeout: float = 5.0, **secrets: str) -> XAdapter:
     account = Account(name="org-x", platform="x", handle=user.username, api_base=x_server.base_url)
-    keys = {"api_key": x_server.consumer_key, "api_secret": x_server.consumer_secret,
-            "access_token": user.access_token, "access_secret": user.access_secret, **secrets}
+    keys = {
+        "api_key": x_server.consumer_key,
+        "api_secret": x_server.consumer_secret,
+        "access_token": user.access_token,
+        "access_secret": user.access_secret,
+        **secrets,
+    }
     return XAdapter(account, timeout=timeout, **keys)
 
 

@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,22 +51,35 @@ class Network:
     faults: Faults
     account_yaml: str
     env: dict[str, str]
-    read: object  # () -> list[(id, text, parent id, root id)]
+    read: Callable[[], list[tuple[str, str, str | None, str | None]]]  # (id, text, parent id, root id), in order
     skip_on_resume: dict[str, int] = field(default_factory=dict)
 
 
 def x_network(server, tag: str, tier: str = "basic") -> Network:
     user = server.create_user(f"crash{tag}"[:15])
     if tier == "basic":  # enough of every window for 40 runs
-        server.configure(tier="basic", limits={"create": [(10_000, 86400)], "timeline": [(10_000, 900)],
-                                               "me": [(10_000, 86400)], "delete": [(10_000, 900)]})
+        server.configure(
+            tier="basic",
+            limits={
+                "create": [(10_000, 86400)],
+                "timeline": [(10_000, 900)],
+                "me": [(10_000, 86400)],
+                "delete": [(10_000, 900)],
+            },
+        )
     else:
         server.configure(tier="free", limits={"create": [(10_000, 86400)], "me": [(10_000, 86400)]})
-    env = {"CRASH_X_KEY": server.consumer_key, "CRASH_X_SECRET": server.consumer_secret,
-           "CRASH_X_TOKEN": user.access_token, "CRASH_X_TOKEN_SECRET": user.access_secret}
-    account = (f"  - name: x-{tag}\n    platform: x\n    handle: {user.username}\n    api_base: {server.base_url}\n"
-               "    credentials: {api_key: CRASH_X_KEY, api_secret: CRASH_X_SECRET, access_token: CRASH_X_TOKEN, "
-               "access_secret: CRASH_X_TOKEN_SECRET}\n")
+    env = {
+        "CRASH_X_KEY": server.consumer_key,
+        "CRASH_X_SECRET": server.consumer_secret,
+        "CRASH_X_TOKEN": user.access_token,
+        "CRASH_X_TOKEN_SECRET": user.access_secret,
+    }
+    account = (
+        f"  - name: x-{tag}\n    platform: x\n    handle: {user.username}\n    api_base: {server.base_url}\n"
+        "    credentials: {api_key: CRASH_X_KEY, api_secret: CRASH_X_SECRET, access_token: CRASH_X_TOKEN, "
+        "access_secret: CRASH_X_TOKEN_SECRET}\n"
+    )
 
     def read():
         posts = server.posts(user)
@@ -77,9 +91,11 @@ def x_network(server, tag: str, tier: str = "basic") -> Network:
 
 
 def mastodon_network(server, tag: str) -> Network:
-    username, _, token = server.create_account(f"crash{tag}".replace("-", ""))
-    account = (f"  - name: m-{tag}\n    platform: mastodon\n    instance: {server.base_url}\n    limit: 280\n"
-               "    credentials: {access_token: CRASH_MASTO_TOKEN}\n")
+    _username, _, token = server.create_account(f"crash{tag}".replace("-", ""))
+    account = (
+        f"  - name: m-{tag}\n    platform: mastodon\n    instance: {server.base_url}\n    limit: 280\n"
+        "    credentials: {access_token: CRASH_MASTO_TOKEN}\n"
+    )
 
     def read():
         posts = server.posts(token)
@@ -92,8 +108,11 @@ def mastodon_network(server, tag: str) -> Network:
 
 def bluesky_network(server, tag: str) -> Network:
     handle, did, password = server.create_account("crash")
-    account = (f"  - name: b-{tag}\n    platform: bluesky\n    handle: {handle}\n    instance: {server.base_url}\n    limit: 280\n"
-               "    credentials: {password: CRASH_SKY_PASSWORD}\n")
+    account = (
+        f"  - name: b-{tag}\n    platform: bluesky\n    handle: {handle}\n"
+        f"    instance: {server.base_url}\n    limit: 280\n"
+        "    credentials: {password: CRASH_SKY_PASSWORD}\n"
+    )
 
     def read():
         return [(p["uri"], p["text"], p["reply_parent"], p["reply_root"]) for p in server.posts(did)]
@@ -106,8 +125,11 @@ def bluesky_network(server, tag: str) -> Network:
 def network(request, x_server, mastodon_server, pds):
     """The network named by the test parameter, with a fresh account on it."""
     name, tag = request.param, f"{request.param[0]}{random.randrange(10**6)}"
-    builders = {"x": lambda: x_network(x_server, tag), "mastodon": lambda: mastodon_network(mastodon_server, tag),
-                "bluesky": lambda: bluesky_network(pds, tag)}
+    builders = {
+        "x": lambda: x_network(x_server, tag),
+        "mastodon": lambda: mastodon_network(mastodon_server, tag),
+        "bluesky": lambda: bluesky_network(pds, tag),
+    }
     made = builders[name]()
     made.faults.clear()
     yield made
@@ -117,11 +139,19 @@ def network(request, x_server, mastodon_server, pds):
 def setup_files(tmp_path: Path, net: Network, publishing: str) -> tuple[list[str], dict[str, str]]:
     tag = f"{random.randrange(10**6):06d}"
     (tmp_path / "statement.md").write_text(statement_text(tag), encoding="utf-8")
-    (tmp_path / "bot.yaml").write_text(f"state: state/j.sqlite3\n{publishing}accounts:\n{net.account_yaml}",
-                                       encoding="utf-8")
+    (tmp_path / "bot.yaml").write_text(
+        f"state: state/j.sqlite3\n{publishing}accounts:\n{net.account_yaml}", encoding="utf-8"
+    )
     env = {**os.environ, **net.env, "PYTHONPATH": str(ROOT)}
-    return [sys.executable, "-m", "bot", "post", str(tmp_path / "statement.md"), "--config",
-            str(tmp_path / "bot.yaml")], env
+    return [
+        sys.executable,
+        "-m",
+        "bot",
+        "post",
+        str(tmp_path / "statement.md"),
+        "--config",
+        str(tmp_path / "bot.yaml"),
+    ], env
 
 
 def planned_texts(tmp_path: Path) -> list[str]:
@@ -181,9 +211,14 @@ class Zygote:
     """Starts `statement-bot post` runs as forked children of one pre-imported process."""
 
     def __init__(self) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-c", ZYGOTE], cwd=ROOT, text=True,
-                                     env={**os.environ, "PYTHONPATH": str(ROOT)},
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", ZYGOTE],
+            cwd=ROOT,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
 
     def start(self, argv: list[str], env: dict[str, str], cwd: Path, out: Path) -> int:
         """Fork one run; returns its pid."""
@@ -238,8 +273,10 @@ def test_kill_9_at_every_post_then_rerun_posts_each_exactly_once(network, moment
     runs, out = run_to_end(cmd, env, tmp_path, tries=1)
     assert "✔" in out
     duplicates = assert_thread_exactly_once(network, planned_texts(tmp_path))
-    print(f"FIGURES {network.name} kill-{moment}: {kills} kills + {runs} final run, {len(network.read())} posts, "
-          f"{duplicates} duplicates")
+    print(
+        f"FIGURES {network.name} kill-{moment}: {kills} kills + {runs} final run, {len(network.read())} posts, "
+        f"{duplicates} duplicates"
+    )
 
 
 def seeded_failures(faults: Faults, share: float, seed: int, count: int = 600) -> list[str]:
@@ -265,8 +302,11 @@ def seeded_failures(faults: Faults, share: float, seed: int, count: int = 600) -
 @pytest.mark.parametrize("network", ["x", "mastodon", "bluesky"], indirect=True)
 @pytest.mark.parametrize("seed", [20260104, 7])
 def test_thirty_percent_of_calls_failing_still_completes_without_duplicates(network, seed, tmp_path):
-    cmd, env = setup_files(tmp_path, network, "publishing: {timeout_seconds: 1, max_attempts: 10, "
-                                              "backoff_base_seconds: 0.05, backoff_max_seconds: 0.4}\n")
+    cmd, env = setup_files(
+        tmp_path,
+        network,
+        "publishing: {timeout_seconds: 1, max_attempts: 10, backoff_base_seconds: 0.05, backoff_max_seconds: 0.4}\n",
+    )
     plan = seeded_failures(network.faults, 0.3, seed=seed)
     runs, _ = run_to_end(cmd, env, tmp_path)
     requests = len(network.faults.requests)
@@ -274,9 +314,12 @@ def test_thirty_percent_of_calls_failing_still_completes_without_duplicates(netw
     failed = [kind for kind in plan[:requests] if kind != "pass"]
     assert len(failed) >= 0.2 * requests
     duplicates = assert_thread_exactly_once(network, planned_texts(tmp_path))
-    print(f"FIGURES {network.name} 30% failing (seed {seed}): {runs} run(s), {requests} requests of which {len(failed)} failed "
-          f"({', '.join(f'{failed.count(k)} {k}' for k in sorted(set(failed)))}), {len(network.read())} posts, "
-          f"{duplicates} duplicates")
+    print(
+        f"FIGURES {network.name} 30% failing (seed {seed}): {runs} run(s), {requests} requests of which "
+        f"{len(failed)} failed "
+        f"({', '.join(f'{failed.count(k)} {k}' for k in sorted(set(failed)))}), {len(network.read())} posts, "
+        f"{duplicates} duplicates"
+    )
 
 
 def test_x_free_tier_stops_for_a_person_then_resumes_with_resolve(x_server, tmp_path):
@@ -297,8 +340,14 @@ def test_x_free_tier_stops_for_a_person_then_resumes_with_resolve(x_server, tmp_
     assert len(net.read()) == 4
     fourth = net.read()[3][0]  # what a person finds on the account's page
     name = net.account_yaml.split("name: ")[1].split("\n")[0]
-    resolved = subprocess.run(cmd + ["--account", name, "--resolve", f"4={fourth}"], env=env, cwd=tmp_path,
-                              capture_output=True, text=True, timeout=120)
+    resolved = subprocess.run(
+        cmd + ["--account", name, "--resolve", f"4={fourth}"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert resolved.returncode == 0, resolved.stdout + resolved.stderr
     assert_thread_exactly_once(net, planned_texts(tmp_path))
 

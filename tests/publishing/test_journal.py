@@ -11,10 +11,11 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from bot.errors import JournalError
+from bot.networks.base import PostRef
 from bot.publishing.journal import Journal
 from bot.publishing.migrations import MIGRATIONS, migrate
 from bot.publishing.rows import NewPost, stamp, tid
-from bot.networks.base import PostRef
+from bot.publishing.states import Kind, ThreadStatus
 
 NOW = datetime(2026, 1, 4, 12, 0, tzinfo=UTC)
 TID_RE = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
@@ -39,8 +40,10 @@ def test_upgrade_from_each_earlier_version_keeps_data(tmp_path, version):
         step(db)
     db.execute(f"PRAGMA user_version = {version}")
     if version >= 1:
-        db.execute("INSERT INTO statements VALUES ('s', 'p', 'h', 't', '2026-01-01T00:00:00.000000+00:00', "
-                   "'2026-01-01T00:00:00.000000+00:00')")
+        db.execute(
+            "INSERT INTO statements VALUES ('s', 'p', 'h', 't', '2026-01-01T00:00:00.000000+00:00', "
+            "'2026-01-01T00:00:00.000000+00:00')"
+        )
     db.close()
     with Journal(path) as j:
         assert j.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
@@ -72,13 +75,13 @@ def test_a_journal_newer_than_the_code_is_refused(tmp_path):
 
 def test_unopenable_path_is_a_journal_error(tmp_path):
     (tmp_path / "dir.sqlite3").mkdir()
-    with pytest.raises(JournalError, match="dir.sqlite3"):
+    with pytest.raises(JournalError, match=r"dir\.sqlite3"):
         Journal(tmp_path / "dir.sqlite3")
 
 
 def test_intent_then_result_round_trip(tmp_path):
     with Journal(tmp_path / "j.sqlite3") as j:
-        row = j.create_thread("s", "acct", "mastodon", "thread", "", "h1", "en", new_posts(2), NOW)
+        row = j.create_thread("s", "acct", "mastodon", Kind.THREAD, "", "h1", "en", new_posts(2), NOW)
         first = j.posts(row.id)[0]
         j.mark_sending(first.id, NOW)
         assert (j.posts(row.id)[0].status, j.posts(row.id)[0].attempts) == ("sending", 1)
@@ -92,10 +95,12 @@ def test_intent_then_result_round_trip(tmp_path):
 def test_killed_between_intent_and_result_leaves_a_sending_row(tmp_path):
     path = tmp_path / "j.sqlite3"
     with Journal(path) as j:
-        row = j.create_thread("s", "acct", "x", "thread", "", "h1", "en", new_posts(3), NOW)
-    code = ("import os, sys; from datetime import datetime, UTC; from bot.publishing.journal import Journal; "
-            "j = Journal(sys.argv[1]); p = j.posts(int(sys.argv[2]))[0]; "
-            "j.mark_sending(p.id, datetime.now(UTC)); os.kill(os.getpid(), 9)")
+        row = j.create_thread("s", "acct", "x", Kind.THREAD, "", "h1", "en", new_posts(3), NOW)
+    code = (
+        "import os, sys; from datetime import datetime, UTC; from bot.publishing.journal import Journal; "
+        "j = Journal(sys.argv[1]); p = j.posts(int(sys.argv[2]))[0]; "
+        "j.mark_sending(p.id, datetime.now(UTC)); os.kill(os.getpid(), 9)"
+    )
     proc = subprocess.run([sys.executable, "-c", code, str(path), str(row.id)])
     assert proc.returncode == -9
     with Journal(path) as j:
@@ -105,14 +110,14 @@ def test_killed_between_intent_and_result_leaves_a_sending_row(tmp_path):
 
 def test_a_thread_frozen_twice_keeps_the_first_plan(tmp_path):
     with Journal(tmp_path / "j.sqlite3") as j:
-        first = j.create_thread("s", "acct", "x", "thread", "", "h1", "en", new_posts(2), NOW)
-        again = j.create_thread("s", "acct", "x", "thread", "", "h2", "en", new_posts(5), NOW)
+        first = j.create_thread("s", "acct", "x", Kind.THREAD, "", "h1", "en", new_posts(2), NOW)
+        again = j.create_thread("s", "acct", "x", Kind.THREAD, "", "h2", "en", new_posts(5), NOW)
         assert again == first and len(j.posts(first.id)) == 2
 
 
 def test_replan_keeps_every_post_that_may_be_online(tmp_path):
     with Journal(tmp_path / "j.sqlite3") as j:
-        row = j.create_thread("s", "acct", "x", "thread", "", "h1", "en", new_posts(4), NOW)
+        row = j.create_thread("s", "acct", "x", Kind.THREAD, "", "h1", "en", new_posts(4), NOW)
         posts = j.posts(row.id)
         j.mark_sent(posts[0].id, PostRef("1"), NOW)
         j.mark_failed(posts[1].id, "timeout", NOW, unknown=True)
@@ -125,7 +130,7 @@ def test_replan_keeps_every_post_that_may_be_online(tmp_path):
 def test_daily_cap_counts_only_this_accounts_last_24_hours(tmp_path):
     with Journal(tmp_path / "j.sqlite3") as j:
         for account in ("a", "b"):
-            row = j.create_thread("s", account, "x", "thread", "", "h", "en", new_posts(3), NOW)
+            row = j.create_thread("s", account, "x", Kind.THREAD, "", "h", "en", new_posts(3), NOW)
             for k, post in enumerate(j.posts(row.id)):
                 j.mark_sent(post.id, PostRef(f"{account}{k}"), NOW - timedelta(hours=30 - 10 * k))
         assert j.sent_times("a", NOW - timedelta(hours=24)) == [NOW - timedelta(hours=20), NOW - timedelta(hours=10)]
@@ -133,10 +138,10 @@ def test_daily_cap_counts_only_this_accounts_last_24_hours(tmp_path):
 
 def test_thread_status_and_not_before_round_trip(tmp_path):
     with Journal(tmp_path / "j.sqlite3") as j:
-        row = j.create_thread("s", "acct", "x", "anniversary", "2027", "h", "en", new_posts(1), NOW)
+        row = j.create_thread("s", "acct", "x", Kind.ANNIVERSARY, "2027", "h", "en", new_posts(1), NOW)
         later = NOW + timedelta(hours=5)
-        j.set_thread_status(row.id, "paused", NOW, "daily cap", later)
-        again = j.thread("s", "acct", "anniversary", "2027")
+        j.set_thread_status(row.id, ThreadStatus.PAUSED, NOW, "daily cap", later)
+        again = j.thread("s", "acct", Kind.ANNIVERSARY, "2027")
         assert (again.status, again.last_error, again.not_before) == ("paused", "daily cap", later)
         assert j.thread("s", "acct") is None
 

@@ -11,13 +11,13 @@ import pytest
 
 from bot.config import PublishingSettings
 from bot.errors import AuthError, Duplicate, RateLimited, Rejected, Unavailable
-from bot.publishing.journal import Journal
 from bot.model import Account, Post, Statement, Thread
 from bot.networks.base import PostRef
-from tests.networks.fake import FakeAdapter, chain_ok
+from bot.publishing.journal import Journal
 from bot.publishing.plan import freeze, plan_dry_run
 from bot.publishing.send import publish_thread
 from bot.publishing.statement import resolve_post
+from tests.networks.fake import FakeAdapter, chain_ok
 
 SETTINGS = PublishingSettings(timeout_seconds=1, max_attempts=4, backoff_base_seconds=2, backoff_max_seconds=30)
 FAKE_SECRET = "SECRET-sk-live-4f9a1c"
@@ -40,12 +40,20 @@ class Clock:
         self.t += timedelta(seconds=seconds)
 
 
-def make(n: int = 5, account: str = "acct", platform: str = "mastodon", version: str = "v1") -> tuple[Statement, Thread]:
+def make(
+    n: int = 5, account: str = "acct", platform: str = "mastodon", version: str = "v1"
+) -> tuple[Statement, Thread]:
     texts = [f"{version} post {i}/{n}" for i in range(1, n + 1)]
-    statement = Statement(id="s1", title="T", paragraphs=tuple(texts), language="en", content_hash=version,
-                          path="statements/s1.txt")
-    thread = Thread(account=account, platform=platform, limit=500,
-                    posts=tuple(Post(i, t, len(t)) for i, t in enumerate(texts, 1)), statement_id="s1")
+    statement = Statement(
+        id="s1", title="T", paragraphs=tuple(texts), language="en", content_hash=version, path="statements/s1.txt"
+    )
+    thread = Thread(
+        account=account,
+        platform=platform,
+        limit=500,
+        posts=tuple(Post(i, t, len(t)) for i, t in enumerate(texts, 1)),
+        statement_id="s1",
+    )
     return statement, thread
 
 
@@ -61,8 +69,17 @@ def clock():
 
 
 def publish(journal, adapter, thread, statement, clock, **kw):
-    return publish_thread(journal, adapter, thread, statement, now=clock.now, sleep=clock.sleep,
-                          settings=SETTINGS, rng=random.Random(1), **kw)
+    return publish_thread(
+        journal,
+        adapter,
+        thread,
+        statement,
+        now=clock.now,
+        sleep=clock.sleep,
+        settings=SETTINGS,
+        rng=random.Random(1),
+        **kw,
+    )
 
 
 def texts(thread: Thread) -> list[str]:
@@ -177,7 +194,7 @@ def test_an_anniversary_needing_attention_is_resolved_for_its_year(journal, cloc
     publish(journal, adapter, thread, statement, clock)
     _, intro = make(1, account="xacct", platform="x", version="On this day")
     adapter.fail(Unavailable("read timed out"), commit=True)
-    options = dict(kind="anniversary", occasion="2027", quote=adapter.posts[0].ref)
+    options = {"kind": "anniversary", "occasion": "2027", "quote": adapter.posts[0].ref}
     result = publish(journal, adapter, intro, statement, clock, **options)
     assert result.status == "needs_attention" and "--occasion 2027 --resolve 1=POST_ID" in result.message
     resolve_post(journal, "s1", XACCT, 1, adapter.posts[1].ref.id, clock.now(), occasion="2027")
@@ -308,8 +325,12 @@ def test_anniversary_boost_happens_once(journal, clock):
     target = adapter.posts[0].ref
     adapter.fail(Unavailable("timeout"), call="boost", commit=True)
     for _ in range(2):
-        assert publish(journal, adapter, thread, statement, clock, kind="anniversary", occasion="2027",
-                       boost=target).status == "sent"
+        assert (
+            publish(
+                journal, adapter, thread, statement, clock, kind="anniversary", occasion="2027", boost=target
+            ).status
+            == "sent"
+        )
     assert adapter.boosts == [target.id]
 
 
@@ -329,10 +350,21 @@ def test_a_second_process_cannot_post_the_same_thread(tmp_path, clock):
     path = tmp_path / "j.sqlite3"
     with Journal(path) as journal:
         row = freeze(journal, thread, statement, now=clock.now())
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys; from bot.publishing.journal import Journal; j = Journal(sys.argv[1]); "
-        "assert j.lock_thread(int(sys.argv[2])); print('locked', flush=True); sys.stdin.read()"),
-        str(path), str(row.id)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys; from bot.publishing.journal import Journal; j = Journal(sys.argv[1]); "
+                "assert j.lock_thread(int(sys.argv[2])); print('locked', flush=True); sys.stdin.read()"
+            ),
+            str(path),
+            str(row.id),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         adapter = FakeAdapter()

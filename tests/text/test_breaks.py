@@ -5,26 +5,49 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.networks.registry import platform_rules as rules_for
 from bot.model import Account, Organisation, Statement
-from bot.text.pieces import CLAUSE, LINE, PARAGRAPH, SENTENCE, WORD
+from bot.networks.registry import platform_rules as rules_for
 from bot.text.breaks import BREAK_COST, EXTRA_POST_COST, break_costs, choose_breaks, fewest_posts, window_starts
+from bot.text.pieces import CLAUSE, LINE, PARAGRAPH, SENTENCE, WORD
 from tests.support import thread_for
 
 WORDS = st.one_of(
     st.from_regex(r"[a-zA-Z]{1,12}", fullmatch=True),
     st.from_regex(r"[a-z]{1,8}[.,;:!?]", fullmatch=True),
-    st.sampled_from(["https://workers-iran.org/statements/2020/01/04/soleimani", "www.example.org", "@iaswi",
-                     "@someone@mastodon.social", "#NoWar", "#ایران", "info@workers-iran.org", "U.S.", "e.g.",
-                     "3.5", "“quoted", "words”", "(aside)", "—", "…", "کارگران", "العمال", "故人西辞", "😷", "👨‍👩‍👧",
-                     "anti-war", "x" * 40]),
+    st.sampled_from(
+        [
+            "https://workers-iran.org/statements/2020/01/04/soleimani",
+            "www.example.org",
+            "@iaswi",
+            "@someone@mastodon.social",
+            "#NoWar",
+            "#ایران",
+            "info@workers-iran.org",
+            "U.S.",
+            "e.g.",
+            "3.5",
+            "“quoted",
+            "words”",
+            "(aside)",
+            "—",
+            "…",
+            "کارگران",
+            "العمال",
+            "故人西辞",
+            "😷",
+            "👨‍👩‍👧",
+            "anti-war",
+            "x" * 40,
+        ]
+    ),
 )
 PARAGRAPHS = st.lists(st.lists(WORDS, min_size=1, max_size=60).map(" ".join), min_size=1, max_size=6)
 
 
 def statement(paragraphs, **kw):
-    return Statement(id="t", title=kw.pop("title", "A Title"), paragraphs=tuple(paragraphs), language="en",
-                     content_hash="h", **kw)
+    return Statement(
+        id="t", title=kw.pop("title", "A Title"), paragraphs=tuple(paragraphs), language="en", content_hash="h", **kw
+    )
 
 
 def body_words(thread, numbering=True):
@@ -35,7 +58,8 @@ def body_words(thread, numbering=True):
     return words
 
 
-def expected_words(s, org=Organisation()):
+def expected_words(s, org=None):
+    org = org or Organisation()
     parts = [s.title, *org.hashtags, *s.paragraphs, *s.slogans, s.signature or "", *s.links]
     return " ".join(parts).split()
 
@@ -83,7 +107,7 @@ def _exhaustive(breaks, widths, lows):
     best = {(0, 0): 0.0}
     for i in range(1, n + 1):
         for j in range(lows[i], i):
-            for c in range(0, n):
+            for c in range(n):
                 if (j, c) in best:
                     v = best[(j, c)] + costs[i - 1]
                     if v < best.get((i, c + 1), float("inf")):
@@ -92,8 +116,14 @@ def _exhaustive(breaks, widths, lows):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.integers(1, 30), st.sampled_from([PARAGRAPH, LINE, SENTENCE, CLAUSE, WORD])),
-                min_size=1, max_size=40), st.integers(30, 80))
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 30), st.sampled_from([PARAGRAPH, LINE, SENTENCE, CLAUSE, WORD])),
+        min_size=1,
+        max_size=40,
+    ),
+    st.integers(30, 80),
+)
 def test_breaks_are_optimal_within_one_post_of_the_floor(items, budget):
     sizes = [(w,) for w, _ in items]
     seps = [(1,)] * len(items)
@@ -133,8 +163,8 @@ def test_a_word_longer_than_a_post_gets_its_own_post_and_a_warning():
 
 
 def test_seed_split_is_compact_on_every_network(seed_path):
-    from bot.text.reading import read_statement
     from bot.text.pieces import is_mid_sentence
+    from bot.text.reading import read_statement
     from bot.text.threads import _pieces
 
     s = read_statement(seed_path)

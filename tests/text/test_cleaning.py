@@ -19,8 +19,12 @@ def test_seed_closing_block_is_recognised(seed_text):
     assert c.date == date(2020, 1, 4)
     assert c.slogans == ("No War But Class War!", "Long Live International Working Class Solidarity!")
     assert c.signature == "International Alliance in Support of Workers in Iran (IASWI)"
-    assert c.contacts == ("info@workers-iran.org", "www.workers-iran.org",
-                          "http://etehadbinalmelali.com/ak", "https://twitter.com/IASWIinfo")
+    assert c.contacts == (
+        "info@workers-iran.org",
+        "www.workers-iran.org",
+        "http://etehadbinalmelali.com/ak",
+        "https://twitter.com/IASWIinfo",
+    )
 
 
 def test_seed_page_breaks_mid_sentence_are_rejoined(seed_text):
@@ -55,16 +59,30 @@ def test_seed_keeps_every_word(seed_text):
     assert sorted(expected) == sorted(got)
 
 
-FILLER = ("the workers of the factory went on strike again this morning and\n"
-          "demanded the wages that the owners have been holding back since\n"
-          "the spring, while the police watched from across the street as\n")
+FILLER = (
+    "the workers of the factory went on strike again this morning and\n"
+    "demanded the wages that the owners have been holding back since\n"
+    "the spring, while the police watched from across the street as\n"
+)
 
 
-@pytest.mark.parametrize("raw, joined", [
-    ("the workers of the organi-\nsation met again yesterday and decided to go on strike at noon today\n", "organisation"),
-    ("we have always opposed the anti-\nwar movement being co-opted by the regimes of the whole region\n", "anti-war"),
-    ("that was the result of a long co-\noperation between the unions of both countries and the region\n", "co-operation"),
-])
+@pytest.mark.parametrize(
+    "raw, joined",
+    [
+        (
+            "the workers of the organi-\nsation met again yesterday and decided to go on strike at noon today\n",
+            "organisation",
+        ),
+        (
+            "we have always opposed the anti-\nwar movement being co-opted by the regimes of the whole region\n",
+            "anti-war",
+        ),
+        (
+            "that was the result of a long co-\noperation between the unions of both countries and the region\n",
+            "co-operation",
+        ),
+    ],
+)
 def test_end_of_line_hyphenation_is_undone_but_real_hyphens_kept(raw, joined):
     text = FILLER + raw + FILLER
     assert joined in " ".join(clean(text, find_title=False).paragraphs)
@@ -76,8 +94,10 @@ def test_suspended_hyphen_is_left_alone():
 
 
 def test_lone_page_numbers_and_running_headers_are_dropped():
-    pages = [f"IASWI statement on the strike\n{FILLER}the workers of factory number {w} went on strike\n\n{n}\n"
-             for n, w in ((1, "one"), (2, "two"), (3, "three"))]
+    pages = [
+        f"IASWI statement on the strike\n{FILLER}the workers of factory number {w} went on strike\n\n{n}\n"
+        for n, w in ((1, "one"), (2, "two"), (3, "three"))
+    ]
     body = " ".join(clean("\n".join(pages), find_title=False).paragraphs)
     assert "IASWI statement" not in body
     assert not re.search(r"\b[123]\b", body)
@@ -85,16 +105,20 @@ def test_lone_page_numbers_and_running_headers_are_dropped():
 
 
 def test_clean_paragraphs_pass_through_unchanged():
-    text = ("We stand with the teachers of Iran.\n\n"
-            "Their strike is just: wages have not kept up with prices for ten years.\n\n"
-            "Free all jailed teachers now.")
+    text = (
+        "We stand with the teachers of Iran.\n\n"
+        "Their strike is just: wages have not kept up with prices for ten years.\n\n"
+        "Free all jailed teachers now."
+    )
     c = clean(text, find_title=False)
     assert "\n\n".join(c.paragraphs) == text
 
 
 def test_one_paragraph_per_line_text_keeps_its_lines():
-    text = "First point, stated plainly in one long line that goes on past the usual wrap width of a PDF export.\n" \
-           "Second point, also one long line, because this text was written in an editor and never wrapped at all."
+    text = (
+        "First point, stated plainly in one long line that goes on past the usual wrap width of a PDF export.\n"
+        "Second point, also one long line, because this text was written in an editor and never wrapped at all."
+    )
     assert "\n".join(clean(text, find_title=False).paragraphs) == text
 
 

@@ -12,12 +12,12 @@ import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from bot.errors import ConfigError
 from bot.networks.bluesky.counting import bluesky_bytes, bluesky_graphemes
 from bot.networks.mastodon.counting import mastodon_length
 from bot.networks.registry import platform_rules as rules_for
 from bot.networks.x.counting import XConfig, x_config, x_invalid_characters, x_length, x_weighted_length
 from bot.text.counting import grapheme_count
-from bot.errors import ConfigError
 
 # twitter-text's conformance data, copied into the repository (see its README).
 X_RULES = Path(__file__).resolve().parents[1] / "fixtures" / "twitter-text"
@@ -51,8 +51,10 @@ def _cases(section: str) -> list[Any]:
 
 def _require(case: dict[str, Any] | None) -> dict[str, Any]:
     if case is None:
-        pytest.fail(f"twitter-text conformance file not found at {VALIDATE}: put a copy of shared/ "
-                    "beside the repository checkout")
+        pytest.fail(
+            f"twitter-text conformance file not found at {VALIDATE}: put a copy of shared/ "
+            "beside the repository checkout"
+        )
     return case
 
 
@@ -61,8 +63,7 @@ def _check_weighted(case: dict[str, Any], config: XConfig) -> None:
     weighted = x_weighted_length(case["text"], config)
     valid = 0 < weighted <= config.max_weighted_length and x_invalid_characters(case["text"]) == 0
     permillage = weighted * 1000 // config.max_weighted_length
-    assert (weighted, valid, permillage) == (
-        expected["weightedLength"], expected["valid"], expected["permillage"])
+    assert (weighted, valid, permillage) == (expected["weightedLength"], expected["valid"], expected["permillage"])
 
 
 @pytest.mark.parametrize("case", _cases("WeightedTweetsCounterTest"))
@@ -97,27 +98,39 @@ def test_bundled_config_is_the_shared_v3_config() -> None:
     assert XConfig.from_json(json.loads(shared.read_text(encoding="utf-8"))) == V3
 
 
-FAMILY = "\U0001F468\u200d\U0001F469\u200d\U0001F467\u200d\U0001F466"  # 4 people, 3 ZWJ: 25 UTF-8 bytes
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # 4 people, 3 ZWJ: 25 UTF-8 bytes
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("hello", 5),
-    ("Iran\u2019s", 6),                      # ’ lies in the weight-1 range 8208-8223
-    ("Israel \u2026,", 10),                  # … (U+2026) weighs 2
-    ("کارگران", 7),                          # Persian letters weigh 1
-    ("工人", 4),                              # CJK weighs 2
-    ("www.workers-iran.org;", 24),           # scheme-less URL 23, ';' left out
-    ("https://workers-iran.org/en/statements/2020/01/04/soleimani-assassination", 23),
-    ("(https://a.org/x)", 25),
-    ("info@workers-iran.org", 21),           # no URL after '@'
-    ("foo.co", 23), ("a.b", 3), ("e.g.", 4), ("example.c", 9),
-    ("a" * 63 + ".com", 23), ("a" * 64 + ".com", 68),  # a host label may have at most 63 chars
-    (FAMILY, 2), ("\U0001F1EE\U0001F1F7", 2), ("\u2764\ufe0f", 2), ("1\ufe0f\u20e3", 2),
-    ("\u00a9", 1), ("\u00a9\ufe0f", 2),      # © is text unless U+FE0F asks for the emoji
-    ("\u2614\ufe0f", 2), ("\U0001F4B7\ufe0f", 4),  # U+FE0F joins only emoji with a variation sequence
-    ("e\u0301", 1),                          # NFC first
-    ("\ufeffabc", 5),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("hello", 5),
+        ("Iran\u2019s", 6),  # ’ lies in the weight-1 range 8208-8223
+        ("Israel \u2026,", 10),  # … (U+2026) weighs 2
+        ("کارگران", 7),  # Persian letters weigh 1
+        ("工人", 4),  # CJK weighs 2
+        ("www.workers-iran.org;", 24),  # scheme-less URL 23, ';' left out
+        ("https://workers-iran.org/en/statements/2020/01/04/soleimani-assassination", 23),
+        ("(https://a.org/x)", 25),
+        ("info@workers-iran.org", 21),  # no URL after '@'
+        ("foo.co", 23),
+        ("a.b", 3),
+        ("e.g.", 4),
+        ("example.c", 9),
+        ("a" * 63 + ".com", 23),
+        ("a" * 64 + ".com", 68),  # a host label may have at most 63 chars
+        (FAMILY, 2),
+        ("\U0001f1ee\U0001f1f7", 2),
+        ("\u2764\ufe0f", 2),
+        ("1\ufe0f\u20e3", 2),
+        ("\u00a9", 1),
+        ("\u00a9\ufe0f", 2),  # © is text unless U+FE0F asks for the emoji
+        ("\u2614\ufe0f", 2),
+        ("\U0001f4b7\ufe0f", 4),  # U+FE0F joins only emoji with a variation sequence
+        ("e\u0301", 1),  # NFC first
+        ("\ufeffabc", 5),
+    ],
+)
 def test_x_length_table(text: str, expected: int) -> None:
     assert x_length(text) == expected
 
@@ -127,28 +140,34 @@ def test_x_rejects_invalid_characters_whatever_the_length() -> None:
     assert not rules_for("x").fits("\ufeffabc")
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("hello", 5),
-    ("\r\n", 1),
-    ("https://workers-iran.org/en/x", 23),
-    ("www.workers-iran.org", 20),            # no scheme: counted literally
-    ("workers-iran.org/en", 19),
-    ("(https://workers-iran.org/).", 26),    # punctuation next to a link stays outside it
-    ("https://example.com/wiki/Foo_(bar)", 23),
-    ("https://example.com.", 24),
-    ("gemini://example.org/x", 23),
-    ("ftp://example.org/x", 19),
-    ("http://[2001:db8::1]/status", 27),     # IP hosts are not links to Mastodon: literal
-    ("https://192.168.0.1/x", 21),
-    ("@alice", 6),
-    ("@alice@mastodon.social", 6),           # a remote mention counts as @user
-    ("hi @alice@mastodon.social!", 10),
-    ("mail info@workers-iran.org", 26),      # an e-mail is no mention
-    ("https://mastodon.social/@alice", 23),
-    (FAMILY, 1), ("\U0001F1EE\U0001F1F7", 1), ("e\u0301", 1), ("کارگران", 7),
-    ("کتاب\u200cها", 6),                      # ZWNJ extends the previous grapheme
-    ("https://a.org/?q=\u0436", 24),          # a non-ASCII query char stays outside (see bot.text.entities)
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("hello", 5),
+        ("\r\n", 1),
+        ("https://workers-iran.org/en/x", 23),
+        ("www.workers-iran.org", 20),  # no scheme: counted literally
+        ("workers-iran.org/en", 19),
+        ("(https://workers-iran.org/).", 26),  # punctuation next to a link stays outside it
+        ("https://example.com/wiki/Foo_(bar)", 23),
+        ("https://example.com.", 24),
+        ("gemini://example.org/x", 23),
+        ("ftp://example.org/x", 19),
+        ("http://[2001:db8::1]/status", 27),  # IP hosts are not links to Mastodon: literal
+        ("https://192.168.0.1/x", 21),
+        ("@alice", 6),
+        ("@alice@mastodon.social", 6),  # a remote mention counts as @user
+        ("hi @alice@mastodon.social!", 10),
+        ("mail info@workers-iran.org", 26),  # an e-mail is no mention
+        ("https://mastodon.social/@alice", 23),
+        (FAMILY, 1),
+        ("\U0001f1ee\U0001f1f7", 1),
+        ("e\u0301", 1),
+        ("کارگران", 7),
+        ("کتاب\u200cها", 6),  # ZWNJ extends the previous grapheme
+        ("https://a.org/?q=\u0436", 24),  # a non-ASCII query char stays outside (see bot.text.entities)
+    ],
+)
 def test_mastodon_length_table(text: str, expected: int) -> None:
     assert mastodon_length(text) == expected
 
@@ -157,14 +176,17 @@ def test_mastodon_url_length_is_the_instance_value() -> None:
     assert rules_for("mastodon", url_cost=30).count("see https://a.org") == 34
 
 
-@pytest.mark.parametrize(("text", "graphemes", "size"), [
-    ("hello", 5, 5),
-    ("https://www.workers-iran.org/", 16, 16),
-    ("https://workers-iran.org/en/statements/2020/01/04/soleimani", 30, 32),  # 29 chars + '…'
-    ("کارگران", 7, 14),
-    (FAMILY, 1, 25),
-    ("\u2026", 1, 3),
-])
+@pytest.mark.parametrize(
+    ("text", "graphemes", "size"),
+    [
+        ("hello", 5, 5),
+        ("https://www.workers-iran.org/", 16, 16),
+        ("https://workers-iran.org/en/statements/2020/01/04/soleimani", 30, 32),  # 29 chars + '…'
+        ("کارگران", 7, 14),
+        (FAMILY, 1, 25),
+        ("\u2026", 1, 3),
+    ],
+)
 def test_bluesky_counts_urls_as_displayed(text: str, graphemes: int, size: int) -> None:
     assert (bluesky_graphemes(text), bluesky_bytes(text)) == (graphemes, size)
 
@@ -208,15 +230,44 @@ def test_seed_statement_counts_are_consistent(seed_text: str) -> None:
 
 
 TOKENS = [
-    "IASWI\u2019s", "Soleimani", "e.g.", "i.e.", "U.S.", "\u2026", "\u2014", "(see", "region.",
-    "https://workers-iran.org/en/x", "www.workers-iran.org;", "workers-iran.org", "(https://a.org/x)",
-    "http://en.wikipedia.org/wiki/Foo_(bar)", "example.com/path?x=1", "http://t.co/abc", "t.co",
-    "info@workers-iran.org", "@alice", "@alice@mastodon.social", "@handle.bsky.social", "#IranProtests",
-    "#کارگران", "https://a.org/#frag", FAMILY, "\U0001F1EE\U0001F1F7", "\u2764\ufe0f", "1\ufe0f\u20e3",
-    "工人階級", "کارگران", "ایران،", "کتاب\u200cها", "\u00ab\u0622\u0632\u0627\u062f\u06cc\u00bb",
+    "IASWI\u2019s",
+    "Soleimani",
+    "e.g.",
+    "i.e.",
+    "U.S.",
+    "\u2026",
+    "\u2014",
+    "(see",
+    "region.",
+    "https://workers-iran.org/en/x",
+    "www.workers-iran.org;",
+    "workers-iran.org",
+    "(https://a.org/x)",
+    "http://en.wikipedia.org/wiki/Foo_(bar)",
+    "example.com/path?x=1",
+    "http://t.co/abc",
+    "t.co",
+    "info@workers-iran.org",
+    "@alice",
+    "@alice@mastodon.social",
+    "@handle.bsky.social",
+    "#IranProtests",
+    "#کارگران",
+    "https://a.org/#frag",
+    FAMILY,
+    "\U0001f1ee\U0001f1f7",
+    "\u2764\ufe0f",
+    "1\ufe0f\u20e3",
+    "工人階級",
+    "کارگران",
+    "ایران،",
+    "کتاب\u200cها",
+    "\u00ab\u0622\u0632\u0627\u062f\u06cc\u00bb",
 ]
-_EXTENDS = regex.compile(r"[\p{Grapheme_Cluster_Break=Extend}\p{Grapheme_Cluster_Break=ZWJ}"
-                         r"\p{Grapheme_Cluster_Break=SpacingMark}]")
+_EXTENDS = regex.compile(
+    r"[\p{Grapheme_Cluster_Break=Extend}\p{Grapheme_Cluster_Break=ZWJ}"
+    r"\p{Grapheme_Cluster_Break=SpacingMark}]"
+)
 _PREPEND = regex.compile(r"\p{Grapheme_Cluster_Break=Prepend}")
 token = st.one_of(
     st.sampled_from(TOKENS),
@@ -238,8 +289,14 @@ def test_measure_is_additive_over_whitespace(platform: str, a: str, b: str, sep:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(st.sampled_from("aé\u2019\u2026\u0301\u200c\u200d\r\nکارگران\u064e\u0670ж\u0483\u05d0\u05b0"
-                               "工👍🏽\U0001F1EE\U0001F1F7"), max_size=20))
+@given(
+    st.text(
+        st.sampled_from(
+            "aé\u2019\u2026\u0301\u200c\u200d\r\nکارگران\u064e\u0670ж\u0483\u05d0\u05b0工👍🏽\U0001f1ee\U0001f1f7"
+        ),
+        max_size=20,
+    )
+)
 def test_grapheme_fast_path_agrees_with_full_segmentation(text: str) -> None:
     assert grapheme_count(text) == len(regex.findall(r"\X", text))
 

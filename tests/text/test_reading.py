@@ -1,4 +1,4 @@
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -34,13 +34,23 @@ def test_id_is_stable_across_edits_and_hash_changes(tmp_path):
 
 
 def test_front_matter_overrides_recovered_fields(tmp_path):
-    path = write(tmp_path, "s.md", "---\ntitle: Free Them\ndate: 2021-03-08\nlanguage: fr\nurl: https://example.org/s\n"
-                                   "hashtags: [Iran, '#Women']\npublish_at: 2021-03-08T09:00:00+01:00\nanniversary: none\n"
-                                   "accounts: [main]\nhook: Read this\n---\n# Free Them\n\nLibérez-les tous.\n")
+    path = write(
+        tmp_path,
+        "s.md",
+        "---\ntitle: Free Them\ndate: 2021-03-08\nlanguage: fr\nurl: https://example.org/s\n"
+        "hashtags: [Iran, '#Women']\npublish_at: 2021-03-08T09:00:00+01:00\nanniversary: none\n"
+        "accounts: [main]\nhook: Read this\n---\n# Free Them\n\nLibérez-les tous.\n",
+    )
     s = read_statement(path)
-    assert (s.title, s.date, s.language, s.url, s.hook) == ("Free Them", date(2021, 3, 8), "fr", "https://example.org/s", "Read this")
+    assert (s.title, s.date, s.language, s.url, s.hook) == (
+        "Free Them",
+        date(2021, 3, 8),
+        "fr",
+        "https://example.org/s",
+        "Read this",
+    )
     assert s.hashtags == ("#Iran", "#Women") and s.accounts == ("main",) and s.anniversary == "none"
-    assert s.publish_at == datetime(2021, 3, 8, 8, 0, tzinfo=timezone.utc)
+    assert s.publish_at == datetime(2021, 3, 8, 8, 0, tzinfo=UTC)
     assert s.paragraphs == ("Libérez-les tous.",)
 
 
@@ -49,21 +59,24 @@ def test_anniversary_may_list_dates(tmp_path):
     assert read_statement(path).anniversary == (date(2021, 3, 8), date(2022, 1, 1))
 
 
-@pytest.mark.parametrize("name, data, problem", [
-    ("empty.txt", b"", "file is empty"),
-    ("blank.txt", b"  \n\n\t\n", "file is empty"),
-    ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data"),
-    ("latin1.txt", "Déclaration".encode("latin-1"), "not valid UTF-8 (byte 0xe9 at offset 1)"),
-    ("badyaml.md", b"---\ntitle: [unclosed\n---\nText\n", "front matter is not valid YAML"),
-    ("list.md", b"---\n- a\n- b\n---\nText\n", "front matter must be a mapping"),
-    ("wrongtype.md", b"---\ntitle: 42\n---\nText\n", "title must be a string"),
-    ("baddate.md", b"---\ndate: yesterday\n---\nText\n", "date must be a date"),
-    ("badtime.md", b"---\npublish_at: soon\n---\nText\n", "publish_at must be an ISO 8601 time"),
-    ("unknown.md", b"---\ntittle: Typo\n---\nText\n", "unknown key 'tittle'"),
-    ("fake.pdf", b"hello, not a pdf", "is not a PDF"),
-    ("broken.pdf", b"%PDF-1.4\n garbage", "not a readable PDF"),
-    ("notes.docx", b"PK\x03\x04", "unsupported file type"),
-])
+@pytest.mark.parametrize(
+    "name, data, problem",
+    [
+        ("empty.txt", b"", "file is empty"),
+        ("blank.txt", b"  \n\n\t\n", "file is empty"),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data"),
+        ("latin1.txt", "Déclaration".encode("latin-1"), "not valid UTF-8 (byte 0xe9 at offset 1)"),
+        ("badyaml.md", b"---\ntitle: [unclosed\n---\nText\n", "front matter is not valid YAML"),
+        ("list.md", b"---\n- a\n- b\n---\nText\n", "front matter must be a mapping"),
+        ("wrongtype.md", b"---\ntitle: 42\n---\nText\n", "title must be a string"),
+        ("baddate.md", b"---\ndate: yesterday\n---\nText\n", "date must be a date"),
+        ("badtime.md", b"---\npublish_at: soon\n---\nText\n", "publish_at must be an ISO 8601 time"),
+        ("unknown.md", b"---\ntittle: Typo\n---\nText\n", "unknown key 'tittle'"),
+        ("fake.pdf", b"hello, not a pdf", "is not a PDF"),
+        ("broken.pdf", b"%PDF-1.4\n garbage", "not a readable PDF"),
+        ("notes.docx", b"PK\x03\x04", "unsupported file type"),
+    ],
+)
 def test_bad_input_is_one_line_error_naming_the_file(tmp_path, name, data, problem):
     path = write(tmp_path, name, data)
     with pytest.raises(StatementError) as e:

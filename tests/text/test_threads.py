@@ -5,10 +5,9 @@ import pytest
 from bot.config import parse_config
 from bot.errors import StatementError
 from bot.model import Account, Organisation, Statement
-from bot.text.reading import read_statement
 from bot.planning import plan_threads as build_threads
+from bot.text.reading import read_statement
 from tests.support import thread_for
-
 
 ORG = Organisation(hashtags=("#Iran", "#NoWar"))
 
@@ -28,10 +27,16 @@ def test_seed_thread_opens_with_title_and_hashtags(seed, platform):
 def test_seed_closing_posts_carry_slogans_signature_date_and_links_whole(seed, platform):
     thread = thread_for(seed, Account(name="a", platform=platform), ORG)
     tail = "\n".join(p.text for p in thread.posts[-3:])
-    for line in ("No War But Class War!", "Long Live International Working Class Solidarity!",
-                 "International Alliance in Support of Workers in Iran (IASWI)", "January 4, 2020",
-                 "info@workers-iran.org", "www.workers-iran.org", "http://etehadbinalmelali.com/ak",
-                 "https://twitter.com/IASWIinfo"):
+    for line in (
+        "No War But Class War!",
+        "Long Live International Working Class Solidarity!",
+        "International Alliance in Support of Workers in Iran (IASWI)",
+        "January 4, 2020",
+        "info@workers-iran.org",
+        "www.workers-iran.org",
+        "http://etehadbinalmelali.com/ak",
+        "https://twitter.com/IASWIinfo",
+    ):
         assert sum(line in p.text for p in thread.posts) == 1, line
         assert line in tail
     assert not thread.warnings
@@ -55,7 +60,9 @@ def test_numbering_can_be_customised_or_turned_off(seed):
 def test_hook_replaces_the_title_in_the_first_post(seed):
     from dataclasses import replace
 
-    thread = thread_for(replace(seed, hook="Five years on, we still say: no war."), Account(name="a", platform="x"), ORG)
+    thread = thread_for(
+        replace(seed, hook="Five years on, we still say: no war."), Account(name="a", platform="x"), ORG
+    )
     assert thread.posts[0].text.startswith("Five years on, we still say: no war.")
 
 
@@ -74,7 +81,7 @@ def test_max_posts_ends_with_a_link_to_the_full_statement(seed):
     thread = thread_for(s, Account(name="a", platform="x", max_posts=10), ORG)
     assert len(thread.posts) == 10
     assert thread.posts[-1].text == "Read the full statement: https://workers-iran.org/s/soleimani\n10/10"
-    assert all(p.text.endswith(f"/10") for p in thread.posts)
+    assert all(p.text.endswith("/10") for p in thread.posts)
     assert any("max_posts is 10" in w for w in thread.warnings)
 
 

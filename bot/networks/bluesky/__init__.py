@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.networks.base import Theme, Mention, Network, Recovery, RepostStyle
+from bot.networks.base import Mention, Network, Recovery, RepostStyle, Theme
 from bot.text.entities import DISPLAY_URL_MAX, display_url
 
 if TYPE_CHECKING:
@@ -26,8 +26,9 @@ class BlueskyNetwork(Network):
     url_cost = DISPLAY_URL_MAX  # a link counts what is shown of it, at most this
     credentials = ("password",)
     required = ("handle",)
-    recovery = Recovery(timedelta(0), duplicate_proves_sent=False, by_hand=False,
-                        how="the record key fixed before the first attempt")
+    recovery = Recovery(
+        timedelta(0), duplicate_proves_sent=False, by_hand=False, how="the record key fixed before the first attempt"
+    )
     repost = RepostStyle.QUOTE
     theme = Theme("#0085ff", "#fff", "#0b0f14", "#d4dbe2", "#0085ff", "#6f869f", "#0b0f14", "#1083fe")  # sky blue
 
@@ -49,7 +50,7 @@ class BlueskyNetwork(Network):
 
     def mention(self, text: str) -> Mention | None:
         """A Bluesky handle is a domain: ``@name`` alone, or ``@a@b``, stays plain text."""
-        if "." not in text or text.count("@") + text.count("\uFF20") > 1:
+        if "." not in text or text.count("@") + text.count("\uff20") > 1:
             return None
         return Mention(text)
 

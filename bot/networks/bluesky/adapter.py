@@ -21,7 +21,6 @@ from atproto_client.client.session import SessionEvent
 from atproto_client.request import Request
 from atproto_core.exceptions import AtProtocolError
 
-from bot.text.entities import DISPLAY_URL_MAX
 from bot.errors import AuthError, PublishError, RateLimited, Rejected, Unavailable
 from bot.model import Account
 from bot.networks.base import KeyValue, Limits, Outgoing, PostRef
@@ -35,8 +34,15 @@ T = TypeVar("T")
 class BlueskyAdapter:
     """Posts, replies, quotes, reposts and deletes on one Bluesky account."""
 
-    def __init__(self, account: Account, *, password: str, timeout: float, store: KeyValue,
-                 clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        account: Account,
+        *,
+        password: str,
+        timeout: float,
+        store: KeyValue,
+        clock: Callable[[], float] = time.time,
+    ):
         self.account = account
         self.store = store
         self.clock = clock
@@ -68,8 +74,12 @@ class BlueskyAdapter:
         if out.quote:
             record["embed"] = {"$type": "app.bsky.embed.record", "record": _strong(out.quote)}
         try:
-            made = self._call("post", lambda: self.client.com.atproto.repo.create_record(
-                {"repo": did, "collection": POST, "rkey": out.rkey, "record": record}))
+            made = self._call(
+                "post",
+                lambda: self.client.com.atproto.repo.create_record(
+                    {"repo": did, "collection": POST, "rkey": out.rkey, "record": record}
+                ),
+            )
         except (Rejected, Unavailable) as e:
             if getattr(e.__cause__, "response", None) is None:
                 raise  # no answer at all (timeout, dropped connection): the publisher will ``find``
@@ -92,20 +102,26 @@ class BlueskyAdapter:
     def boost(self, ref: PostRef) -> None:
         """Repost ``ref`` unless this account's recent reposts already include it."""
         did = self._login()
-        listed = self._call("boost", lambda: self.client.com.atproto.repo.list_records(
-            {"repo": did, "collection": REPOST, "limit": 100}))
+        listed = self._call(
+            "boost",
+            lambda: self.client.com.atproto.repo.list_records({"repo": did, "collection": REPOST, "limit": 100}),
+        )
         if any(_value(r.value).get("subject", {}).get("uri") == ref.id for r in listed.records):
             return
         record = {"$type": REPOST, "subject": _strong(ref), "createdAt": self._now()}
-        self._call("boost", lambda: self.client.com.atproto.repo.create_record(
-            {"repo": did, "collection": REPOST, "record": record}))
+        self._call(
+            "boost",
+            lambda: self.client.com.atproto.repo.create_record({"repo": did, "collection": REPOST, "record": record}),
+        )
 
     def delete(self, ref: PostRef) -> None:
         """Delete the record; deleting one already gone is not an error on Bluesky."""
         self._login()
         repo, collection, rkey = _parts(ref.id)
-        self._call("delete", lambda: self.client.com.atproto.repo.delete_record(
-            {"repo": repo, "collection": collection, "rkey": rkey}))
+        self._call(
+            "delete",
+            lambda: self.client.com.atproto.repo.delete_record({"repo": repo, "collection": collection, "rkey": rkey}),
+        )
 
     def close(self) -> None:
         """Release the HTTP connections."""
@@ -184,8 +200,10 @@ class BlueskyAdapter:
 
     def _read(self, repo: str, collection: str, rkey: str) -> Any | None:
         try:
-            return self._call("read", lambda: self.client.com.atproto.repo.get_record(
-                {"repo": repo, "collection": collection, "rkey": rkey}))
+            return self._call(
+                "read",
+                lambda: self.client.com.atproto.repo.get_record({"repo": repo, "collection": collection, "rkey": rkey}),
+            )
         except Rejected as e:
             if _xrpc_error(e.__cause__) == "RecordNotFound":
                 return None

@@ -22,7 +22,7 @@ def bluesky_text(text: str) -> str:
     parts, pos = [], 0
     for entity in find_entities(text):
         if entity.kind == "url":
-            parts += [text[pos:entity.start], display_url(entity.text)]
+            parts += [text[pos : entity.start], display_url(entity.text)]
             pos = entity.end
     return "".join(parts) + text[pos:] if parts else text
 

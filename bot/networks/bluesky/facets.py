@@ -39,18 +39,20 @@ def build_facets(text: str, dids: Mapping[str, str] | None = None) -> tuple[str,
     for entity in sorted(find_entities(text), key=lambda e: e.start):
         if entity.start < cursor:
             continue  # overlapping entities: the first one wins
-        before = text[cursor:entity.start]
+        before = text[cursor : entity.start]
         parts.append(before)
         offset += len(before.encode("utf-8"))
         shown, feature = _feature(entity.kind, entity.text, dids)
         parts.append(shown)
         length = len(shown.encode("utf-8"))
         if feature is not None:
-            facets.append({
-                "$type": FACET,
-                "index": {"byteStart": offset, "byteEnd": offset + length},
-                "features": [feature],
-            })
+            facets.append(
+                {
+                    "$type": FACET,
+                    "index": {"byteStart": offset, "byteEnd": offset + length},
+                    "features": [feature],
+                }
+            )
         offset += length
         cursor = entity.end
     parts.append(text[cursor:])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.networks.base import Theme, Mention, Network, Recovery, RepostStyle
+from bot.networks.base import Mention, Network, Recovery, RepostStyle, Theme
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -32,11 +32,16 @@ class MastodonNetwork(Network):
     credentials = ("access_token",)
     required = ("instance",)
     # Mastodon remembers an Idempotency-Key for about an hour; older unknowns are looked up first.
-    recovery = Recovery(timedelta(minutes=50), duplicate_proves_sent=False, by_hand=True,
-                        how="the Idempotency-Key for 50 minutes, then the account's recent posts")
+    recovery = Recovery(
+        timedelta(minutes=50),
+        duplicate_proves_sent=False,
+        by_hand=True,
+        how="the Idempotency-Key for 50 minutes, then the account's recent posts",
+    )
     repost = RepostStyle.BOOST_AND_LINK
-    theme = Theme("#563acc", "#282c37", "#ffffff", "#393f4f", "#6364ff", "#9baec8", "#d9e1e8", "#8c8dff",
-                  square_avatars=True)  # dark columns, violet accents
+    theme = Theme(
+        "#563acc", "#282c37", "#ffffff", "#393f4f", "#6364ff", "#9baec8", "#d9e1e8", "#8c8dff", square_avatars=True
+    )  # dark columns, violet accents
 
     def rules(self, limit: int, url_cost: int) -> Rules:
         """Graphemes, with every URL counting the instance's ``characters_reserved_per_url``."""
@@ -63,8 +68,8 @@ class MastodonNetwork(Network):
 
     def mention(self, text: str) -> Mention:
         """``@user@host`` shows as ``@user``, the full address as its title."""
-        if text.count("@") + text.count("\uFF20") > 1:
-            return Mention(text[: text.replace("\uFF20", "@").index("@", 1)], title=text)
+        if text.count("@") + text.count("\uff20") > 1:
+            return Mention(text[: text.replace("\uff20", "@").index("@", 1)], title=text)
         return Mention(text)
 
 

@@ -18,11 +18,11 @@ from typing import Any, TypeVar
 
 import mastodon
 
-from bot.text.entities import find_entities
 from bot.errors import AuthError, PublishError, RateLimited, Rejected, Unavailable
 from bot.model import Account
 from bot.networks.base import CachedLimits, KeyValue, Limits, Outgoing, PostRef
 from bot.networks.mastodon import NETWORK, instance_url
+from bot.text.entities import find_entities
 
 LIMITS_TTL = 24 * 3600  # seconds an instance's limits are trusted
 RECENT = 40  # the most statuses Mastodon returns per page
@@ -32,14 +32,23 @@ T = TypeVar("T")
 class MastodonAdapter:
     """Posts, replies, boosts and deletes on one Mastodon account."""
 
-    def __init__(self, account: Account, *, access_token: str, timeout: float, store: KeyValue,
-                 clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        account: Account,
+        *,
+        access_token: str,
+        timeout: float,
+        store: KeyValue,
+        clock: Callable[[], float] = time.time,
+    ):
         self.account = account
         self.store = store
         self.clock = clock
         self.base = instance_url(account)
         self.client = mastodon.Mastodon(
-            api_base_url=self.base, access_token=access_token, request_timeout=timeout,
+            api_base_url=self.base,
+            access_token=access_token,
+            request_timeout=timeout,
             ratelimit_method="throw",  # the publisher decides how long to wait, not the SDK
         )
         self._last_headers: Any = {}
@@ -58,23 +67,30 @@ class MastodonAdapter:
                     raise
             else:
                 statuses = (instance.get("configuration") or {}).get("statuses") or {}
-                cached = CachedLimits(Limits(int(statuses.get("max_characters") or NETWORK.default_limit),
-                                             int(statuses.get("characters_reserved_per_url") or NETWORK.url_cost)),
-                                      self.clock())
+                cached = CachedLimits(
+                    Limits(
+                        int(statuses.get("max_characters") or NETWORK.default_limit),
+                        int(statuses.get("characters_reserved_per_url") or NETWORK.url_cost),
+                    ),
+                    self.clock(),
+                )
                 cached.save(self.store, key)
         return cached.limits
 
     def post(self, out: Outgoing) -> PostRef:
         """Send one status; the same ``out.key`` never makes a second one."""
-        status = self._call("post", lambda: self.client.status_post(
-            out.text,
-            in_reply_to_id=out.reply_to.id if out.reply_to else None,
-            visibility=self.account.visibility,
-            language=out.language or None,
-            idempotency_key=_header_safe(out.key),
-            spoiler_text=self.account.spoiler_text or None,
-            quoted_status_id=out.quote.id if out.quote else None,  # Mastodon 4.5+ quote posts
-        ))
+        status = self._call(
+            "post",
+            lambda: self.client.status_post(
+                out.text,
+                in_reply_to_id=out.reply_to.id if out.reply_to else None,
+                visibility=self.account.visibility,
+                language=out.language or None,
+                idempotency_key=_header_safe(out.key),
+                spoiler_text=self.account.spoiler_text or None,
+                quoted_status_id=out.quote.id if out.quote else None,  # Mastodon 4.5+ quote posts
+            ),
+        )
         return PostRef(id=str(status["id"]), url=status.get("url"))
 
     def find(self, out: Outgoing) -> PostRef | None:
@@ -182,5 +198,5 @@ def _comparable(text: str) -> str:
     """Text minus what Mastodon renders differently: URLs are shortened, mentions lose their domain."""
     for entity in sorted(find_entities(text), key=lambda e: e.start, reverse=True):
         if entity.kind in ("url", "mention"):
-            text = text[:entity.start] + text[entity.end:]
+            text = text[: entity.start] + text[entity.end :]
     return " ".join(text.split())

@@ -15,8 +15,10 @@ from bot.text.entities import compiled, mastodon_url_spans, windows
 
 # Mastodon's Account::MENTION_RE, and Twitter's end_mention_match that rules out what follows
 _MASTODON_MENTION = r"(?i)(?<![=/\w])@(([a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?)(?:@[\w.-]+\w+)?)"
-_END_MENTION = (r"[@\uFF20\xC0-\xD6\xD8-\xF6\xF8-\xFF\u0100-\u024F\u0253\u0254\u0256\u0257\u0259"
-                r"\u025B\u0263\u0268\u026F\u0272\u0289\u028B\u02BB\u0300-\u036F\u1E00-\u1EFF]|://")
+_END_MENTION = (
+    r"[@\uFF20\xC0-\xD6\xD8-\xF6\xF8-\xFF\u0100-\u024F\u0253\u0254\u0256\u0257\u0259"
+    r"\u025B\u0263\u0268\u026F\u0272\u0289\u028B\u02BB\u0300-\u036F\u1E00-\u1EFF]|://"
+)
 
 
 def mastodon_countable_text(text: str, url_length: int = 23) -> str:

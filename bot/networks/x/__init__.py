@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from bot.networks.base import Theme, FOREVER, Mention, Network, Recovery, RepostStyle
+from bot.networks.base import FOREVER, Mention, Network, Recovery, RepostStyle, Theme
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -30,8 +30,12 @@ class XNetwork(Network):
     hard_limit = 25_000  # X's long posts, for accounts that have them (X Premium)
     url_cost = 23
     credentials = ("api_key", "api_secret", "access_token", "access_secret")
-    recovery = Recovery(FOREVER, duplicate_proves_sent=True, by_hand=True,
-                        how="X refuses a resent text as a duplicate, then the post is looked up")
+    recovery = Recovery(
+        FOREVER,
+        duplicate_proves_sent=True,
+        by_hand=True,
+        how="X refuses a resent text as a duplicate, then the post is looked up",
+    )
     repost = RepostStyle.QUOTE
     theme = Theme("#0f1419", "#fff", "#0f1419", "#eff3f4", "#0f1419", "#536471", "#0f1419", "#1d9bf0")  # X's own
 
@@ -45,9 +49,14 @@ class XNetwork(Network):
         """A tweepy client with OAuth 1.0a user context."""
         from bot.networks.x.adapter import XAdapter
 
-        return XAdapter(account, api_key=secrets["api_key"], api_secret=secrets["api_secret"],
-                        access_token=secrets["access_token"], access_secret=secrets["access_secret"],
-                        timeout=timeout)
+        return XAdapter(
+            account,
+            api_key=secrets["api_key"],
+            api_secret=secrets["api_secret"],
+            access_token=secrets["access_token"],
+            access_secret=secrets["access_secret"],
+            timeout=timeout,
+        )
 
     def post_url(self, account: Account, remote_id: str) -> str:
         """``https://x.com/<handle>/status/<id>`` (``i/web`` when no handle is configured)."""
@@ -56,9 +65,9 @@ class XNetwork(Network):
     def mention(self, text: str) -> Mention | None:
         """X links ``@user`` (up to 20 letters, digits, _) and nothing of ``@user@host``."""
         user = _USER.match(text)
-        if user is None or text.count("@") + text.count("\uFF20") > 1:
+        if user is None or text.count("@") + text.count("\uff20") > 1:
             return None
-        return Mention(user.group(), text[user.end():])
+        return Mention(user.group(), text[user.end() :])
 
 
 NETWORK = XNetwork()

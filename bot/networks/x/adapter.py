@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import logging
 import unicodedata
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,11 +18,11 @@ import requests
 import tweepy
 from requests.adapters import HTTPAdapter
 
-from bot.text.entities import find_entities
 from bot.errors import AuthError, Duplicate, PublishError, RateLimited, Rejected, Unavailable
 from bot.model import Account
 from bot.networks.base import Limits, Outgoing, PostRef
 from bot.networks.x import NETWORK
+from bot.text.entities import find_entities
 
 X_API = "https://api.twitter.com"  # the host tweepy hard-codes
 RECENT = 100  # posts read back by ``find``; a thread's unknown post is always recent
@@ -44,24 +45,34 @@ class _Redirect(HTTPAdapter):
         self.base = base.rstrip("/") if base else None
         self.timeout = timeout
 
-    def send(self, request: requests.PreparedRequest, stream: bool = False,
-             timeout: float | tuple[float | None, float | None] | None = None, verify: bool | str = True,
-             cert: str | tuple[str, str] | None = None, proxies: dict[str, str] | None = None) -> requests.Response:
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: float | tuple[float, float] | tuple[float, None] | None = None,
+        verify: bool | str = True,
+        cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
+        proxies: Mapping[str, str] | None = None,
+    ) -> requests.Response:
         if self.base and request.url and request.url.startswith(X_API):
-            request.url = self.base + request.url[len(X_API):]
+            request.url = self.base + request.url[len(X_API) :]
         return super().send(request, stream, timeout or self.timeout, verify, cert, proxies)
 
 
 class XAdapter:
     """Posts, replies, quotes and deletes on one X account."""
 
-    def __init__(self, account: Account, *, api_key: str, api_secret: str, access_token: str,
-                 access_secret: str, timeout: float):
+    def __init__(
+        self, account: Account, *, api_key: str, api_secret: str, access_token: str, access_secret: str, timeout: float
+    ):
         self.account = account
         self.client = tweepy.Client(
-            consumer_key=api_key, consumer_secret=api_secret,
-            access_token=access_token, access_token_secret=access_secret,
-            return_type=requests.Response, wait_on_rate_limit=False,
+            consumer_key=api_key,
+            consumer_secret=api_secret,
+            access_token=access_token,
+            access_token_secret=access_secret,
+            return_type=requests.Response,
+            wait_on_rate_limit=False,
         )
         self.client.session.mount(X_API, _Redirect(account.api_base, timeout))
         self._user_id: str | None = None
@@ -72,12 +83,15 @@ class XAdapter:
 
     def post(self, out: Outgoing) -> PostRef:
         """Create one post, replying to ``out.reply_to`` or quoting ``out.quote``."""
-        body = self._call("post", lambda: self.client.create_tweet(
-            text=out.text,
-            in_reply_to_tweet_id=out.reply_to.id if out.reply_to else None,
-            quote_tweet_id=out.quote.id if out.quote else None,
-            user_auth=True,
-        ))
+        body = self._call(
+            "post",
+            lambda: self.client.create_tweet(
+                text=out.text,
+                in_reply_to_tweet_id=out.reply_to.id if out.reply_to else None,
+                quote_tweet_id=out.quote.id if out.quote else None,
+                user_auth=True,
+            ),
+        )
         data = body.get("data") or {}
         if not data.get("id"):
             raise Unavailable(f"account {self.account.name!r}: X answered the post without an id", self.account.name)
@@ -89,9 +103,15 @@ class XAdapter:
         Raises ``Rejected`` when the access level cannot read the timeline (X free tier).
         """
         user_id = self._me()
-        body = self._call("find", lambda: self.client.get_users_tweets(
-            user_id, max_results=RECENT, tweet_fields=["referenced_tweets"], user_auth=True,
-        ))
+        body = self._call(
+            "find",
+            lambda: self.client.get_users_tweets(
+                user_id,
+                max_results=RECENT,
+                tweet_fields=["referenced_tweets"],
+                user_auth=True,
+            ),
+        )
         wanted = _comparable(out.text)
         parent = out.reply_to.id if out.reply_to else None
         for tweet in body.get("data") or []:
@@ -111,8 +131,10 @@ class XAdapter:
 
     def boost(self, ref: PostRef) -> None:
         """Not used on X: anniversaries quote the original instead."""
-        raise Rejected(f"account {self.account.name!r}: reposting is not used on X (anniversaries quote instead)",
-                       self.account.name)
+        raise Rejected(
+            f"account {self.account.name!r}: reposting is not used on X (anniversaries quote instead)",
+            self.account.name,
+        )
 
     def delete(self, ref: PostRef) -> None:
         """Delete a post; one already gone is fine."""
@@ -131,7 +153,9 @@ class XAdapter:
             body = self._call("find", lambda: self.client.get_me(user_auth=True))
             self._user_id = str((body.get("data") or {}).get("id", ""))
             if not self._user_id:
-                raise Unavailable(f"account {self.account.name!r}: X did not say who this account is", self.account.name)
+                raise Unavailable(
+                    f"account {self.account.name!r}: X did not say who this account is", self.account.name
+                )
         return self._user_id
 
     def _ref(self, tweet_id: str) -> PostRef:
@@ -145,8 +169,9 @@ class XAdapter:
         except tweepy.HTTPException as e:
             raise self._http_error(action, e) from e
         except requests.RequestException as e:  # timeouts, refused or dropped connections, bad JSON
-            raise Unavailable(f"account {self.account.name!r}: X {action} failed: {type(e).__name__}",
-                              self.account.name) from e
+            raise Unavailable(
+                f"account {self.account.name!r}: X {action} failed: {type(e).__name__}", self.account.name
+            ) from e
 
     def _http_error(self, action: str, e: tweepy.HTTPException) -> PublishError:
         name = self.account.name
@@ -164,8 +189,11 @@ class XAdapter:
         if isinstance(e, tweepy.Forbidden) and "duplicate" in said.lower():
             return Duplicate(where, name)
         if isinstance(e, tweepy.Forbidden) and action == "find":
-            return Rejected(f"account {name!r}: X does not let this account's access level read its own posts "
-                            f"({status}), so whether the post went out cannot be checked automatically", name)
+            return Rejected(
+                f"account {name!r}: X does not let this account's access level read its own posts "
+                f"({status}), so whether the post went out cannot be checked automatically",
+                name,
+            )
         return Rejected(where, name)
 
 
@@ -174,7 +202,7 @@ def _comparable(text: str) -> str:
     text = unicodedata.normalize("NFC", html.unescape(text))
     for entity in sorted(find_entities(text), key=lambda e: e.start, reverse=True):
         if entity.kind == "url":
-            text = text[:entity.start] + text[entity.end:]
+            text = text[: entity.start] + text[entity.end :]
     return " ".join(text.split())
 
 

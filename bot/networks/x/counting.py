@@ -39,9 +39,14 @@ class XConfig:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> XConfig:
         """Build from a parsed twitter-text config (v2 has no emoji flag: off)."""
-        return cls(data["maxWeightedTweetLength"], data["scale"], data["defaultWeight"],
-                   data["transformedURLLength"], bool(data.get("emojiParsingEnabled", False)),
-                   tuple((r["start"], r["end"], r["weight"]) for r in data["ranges"]))
+        return cls(
+            data["maxWeightedTweetLength"],
+            data["scale"],
+            data["defaultWeight"],
+            data["transformedURLLength"],
+            bool(data.get("emojiParsingEnabled", False)),
+            tuple((r["start"], r["end"], r["weight"]) for r in data["ranges"]),
+        )
 
     @cached_property
     def uniform(self) -> tuple[re.Pattern[str], int] | None:
@@ -63,9 +68,11 @@ def x_config() -> XConfig:
 
 
 # Emoji shown as emoji by default that still have a variation sequence with U+FE0F
-_VS_EMOJI = (r"\u231A\u231B\u25FD\u25FE\u2614\u2615\u2648-\u2653\u267F\u2693\u26A1\u26AA\u26AB\u26BD\u26BE"
-             r"\u26C4\u26C5\u26D4\u26EA\u26F2\u26F3\u26F5\u26FA\u26FD\u2757\u2B1B\u2B1C\u2B50\u2B55"
-             r"\U0001F004\U0001F21A\U0001F22F")
+_VS_EMOJI = (
+    r"\u231A\u231B\u25FD\u25FE\u2614\u2615\u2648-\u2653\u267F\u2693\u26A1\u26AA\u26AB\u26BD\u26BE"
+    r"\u26C4\u26C5\u26D4\u26EA\u26F2\u26F3\u26F5\u26FA\u26FD\u2757\u2B1B\u2B1C\u2B50\u2B55"
+    r"\U0001F004\U0001F21A\U0001F22F"
+)
 
 
 @cache
@@ -76,17 +83,17 @@ def _emoji() -> Any:
     # U+FE0F). As in twemoji, U+FE0F joins only a character with a standard emoji variation
     # sequence: text-style emoji, and the few emoji-style ones listed in _VS_EMOJI.
     # (C) and (R) weigh 1 as text, so they are emoji only with U+FE0F.
-    elem = (r"(?:\p{Emoji_Modifier_Base}\p{Emoji_Modifier}"
-            rf"|[[\p{{Emoji}}--\p{{Emoji_Presentation}}--[#*0-9]]{_VS_EMOJI}]\uFE0F"
-            r"|[[\p{Emoji}\p{Extended_Pictographic}]--[#*0-9\xA9\xAE]])(?:[\U000E0020-\U000E007E]+\U000E007F)?")
-    return regex.compile(rf"[#*0-9]\uFE0F?\u20E3|\p{{Regional_Indicator}}{{2}}|{elem}(?:\u200D{elem})*",
-                         regex.V1)
+    elem = (
+        r"(?:\p{Emoji_Modifier_Base}\p{Emoji_Modifier}"
+        rf"|[[\p{{Emoji}}--\p{{Emoji_Presentation}}--[#*0-9]]{_VS_EMOJI}]\uFE0F"
+        r"|[[\p{Emoji}\p{Extended_Pictographic}]--[#*0-9\xA9\xAE]])(?:[\U000E0020-\U000E007E]+\U000E007F)?"
+    )
+    return regex.compile(rf"[#*0-9]\uFE0F?\u20E3|\p{{Regional_Indicator}}{{2}}|{elem}(?:\u200D{elem})*", regex.V1)
 
 
 def _char_weights(text: str, config: XConfig) -> int:
     if config.uniform is None:
-        return sum(next((w for s, e, w in config.ranges if s <= ord(ch) <= e), config.default_weight)
-                   for ch in text)
+        return sum(next((w for s, e, w in config.ranges if s <= ord(ch) <= e), config.default_weight) for ch in text)
     outside, weight = config.uniform
     heavy = len(outside.findall(text))
     return (len(text) - heavy) * weight + heavy * config.default_weight
@@ -95,7 +102,7 @@ def _char_weights(text: str, config: XConfig) -> int:
 # Every emoji sequence lies in a run of these, or opens with one of _EMOJI_OPENERS just before
 # it: no other emoji character is below U+203C.
 _EMOJI_RUN = r"[\u200D\u203C-\U0010FFFF]+"
-_EMOJI_OPENERS = "#*0123456789\xA9\xAE"
+_EMOJI_OPENERS = "#*0123456789\xa9\xae"
 
 
 def _x_segment(text: str, config: XConfig) -> int:
@@ -125,7 +132,7 @@ def x_weighted_length(text: str, config: XConfig | None = None) -> int:
 def x_invalid_characters(text: str) -> int:
     """How many characters X refuses outright (U+FFFE, U+FEFF, U+FFFF)."""
     text = unicodedata.normalize("NFC", text)
-    return text.count("\uFFFE") + text.count("\uFEFF") + text.count("\uFFFF")
+    return text.count("\ufffe") + text.count("\ufeff") + text.count("\uffff")
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -138,8 +145,6 @@ def _x_measure(text: str) -> tuple[int, ...]:
 def x_length(text: str) -> int:
     """X's weighted length of ``text`` (twitter-text v3)."""
     return _x_measure(text)[0]
-
-
 
 
 def x_rules(limit: int) -> Rules:
