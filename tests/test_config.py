@@ -49,6 +49,11 @@ def test_relative_paths_are_relative_to_the_config_file(tmp_path):
             "accounts[0].credentials.token: unknown key",
         ),
         (f"accounts:\n  - {X[:-1]}, limit: -5}}\n", "accounts[0].limit: must be greater than 0"),
+        (
+            "accounts:\n  - {name: b, platform: bluesky, handle: h.test, limit: 350, credentials: {password: P}}\n",
+            "accounts[0].limit: 350 is over Bluesky's maximum of 300",
+        ),
+        (f"accounts:\n  - {X[:-1]}, limit: 25001}}\n", "accounts[0].limit: 25001 is over X's maximum of 25000"),
         (f"accounts:\n  - {X[:-1]}, limit: true}}\n", "accounts[0].limit: must be an integer, not a boolean"),
         (f"accounts:\n  - {X[:-1]}, numbering: '#'}}\n", "accounts[0].numbering: must contain {i}"),
         ("organisation: {statement_url_template: 'https://x.org/s'}\n", "must contain {id}"),
@@ -91,3 +96,12 @@ def test_unknown_account_lists_the_configured_ones(tmp_path):
     config = parse(f"accounts:\n  - {X}\n", tmp_path)
     with pytest.raises(ConfigError, match=r"no account named 'other' \(configured: main-x\)"):
         config.account("other")
+
+
+def test_limits_up_to_the_network_maximum_are_accepted(tmp_path):
+    text = (
+        f"accounts:\n  - {X[:-1]}, limit: 25000}}\n"  # X long posts are a real account feature
+        "  - {name: b, platform: bluesky, handle: h.test, limit: 300, credentials: {password: P}}\n"
+        "  - {name: m, platform: mastodon, instance: m.example, limit: 5000, credentials: {access_token: T}}\n"
+    )
+    assert [a.limit for a in parse(text, tmp_path).accounts] == [25000, 300, 5000]  # Mastodon: the instance decides

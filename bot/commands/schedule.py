@@ -6,6 +6,8 @@ import argparse
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.publishing.states import Kind, ThreadStatus
+
 if TYPE_CHECKING:
     from bot.config import Config
     from bot.daemon.scheduler import Schedule
@@ -32,28 +34,28 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from bot.config import load_config
-    from bot.errors import ConfigError
+    from bot.errors import UsageError
 
     config = load_config(args.config)
     if args.path is None:
         if args.at or args.cancel:
-            raise ConfigError("--at and --cancel need the PATH of a statement")
+            raise UsageError("--at and --cancel need the PATH of a statement")
         return _list(config, args.days)
     if not (args.at or args.cancel):
-        raise ConfigError("with PATH, say --at TIME or --cancel")
+        raise UsageError("with PATH, say --at TIME or --cancel")
     return _change(config, args.path, args.at, args.cancel)
 
 
 def parse_time(text: str, config: Config, now: datetime) -> datetime:
     """'now' or ISO 8601; without an offset it is the configured timezone's local time."""
-    from bot.errors import ConfigError
+    from bot.errors import UsageError
 
     if text.strip().lower() == "now":
         return now
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise ConfigError(f"--at {text!r}: not a time (use ISO 8601 like 2026-01-04T09:00, or now)") from None
+        raise UsageError(f"--at {text!r}: not a time (use ISO 8601 like 2026-01-04T09:00, or now)") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=config.tz)
 
 
@@ -70,7 +72,7 @@ def _list(config: Config, days: int) -> int:
         paths = {s.id: s.path for s in journal.statement_rows()}
     print(f"next {days} days, times in {config.timezone}:" if jobs else f"nothing scheduled in the next {days} days")
     for job in jobs:
-        what = "thread" if job.key.kind == "thread" else f"anniversary {job.key.occasion}"
+        what = "thread" if job.key.kind == Kind.THREAD else f"anniversary {job.key.occasion}"
         where = paths.get(job.key.statement_id, job.key.statement_id)
         print(f"{local(job.at, config)}  {job.key.account:<16} {what:<16} {job.key.statement_id}  ({where})")
     return 0
@@ -125,13 +127,12 @@ def _queue(
     from bot.commands.status import local
     from bot.daemon.planner import MISSED
     from bot.daemon.scheduler import JobKey
-    from bot.publishing.states import Kind
 
     row = journal.thread(statement.id, account)
-    if row is not None and row.status in ("sent", "retracted"):
+    if row is not None and row.status in (ThreadStatus.SENT, ThreadStatus.RETRACTED):
         print(f"{account}: already posted; nothing to schedule")
         return
-    if row is not None and row.status in ("failed", "needs_attention"):
+    if row is not None and row.status in (ThreadStatus.FAILED, ThreadStatus.NEEDS_ATTENTION):
         print(
             f"{account}: {row.status}: {row.last_error}; use `statement-bot post {statement.path} --account {account}`"
         )

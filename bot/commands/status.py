@@ -7,6 +7,8 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.publishing.states import Action, Kind, PostStatus, ThreadStatus
+
 if TYPE_CHECKING:
     from bot.config import Config
     from bot.daemon.scheduler import Planned
@@ -84,12 +86,12 @@ def _account_lines(
     thread_jobs = [j for j in jobs if j.key.statement_id == statement.id and j.key.account == account]
     if row is not None:
         lines.append(f"{account}: {_thread_state(config, journal, row, statement.path)}")
-        if row.content_hash != statement.content_hash and row.status != "planned":
+        if row.content_hash != statement.content_hash and row.status != ThreadStatus.PLANNED:
             lines.append(
                 f"{account}: note: the file was edited after posting started; the posted thread was kept as it was"
             )
     for job in thread_jobs:
-        if job.key.kind == "thread":
+        if job.key.kind == Kind.THREAD:
             lines.append(f"{account}: scheduled {local(job.at, config)}")
         else:
             lines.append(f"{account}: anniversary {job.key.occasion} scheduled {local(job.at, config)}")
@@ -101,7 +103,7 @@ def _account_lines(
             f"`statement-bot schedule {statement.path} --at now` posts it"
         )
     for occasion in journal.threads(statement.id):
-        if occasion.account == account and occasion.kind == "anniversary":
+        if occasion.account == account and occasion.kind == Kind.ANNIVERSARY:
             lines.append(
                 f"{account}: anniversary {occasion.occasion}: "
                 f"{_thread_state(config, journal, occasion, statement.path)}"
@@ -113,21 +115,21 @@ def _account_lines(
 
 def _thread_state(config: Config, journal: Journal, row: ThreadRow, path: str) -> str:
     posts = journal.posts(row.id)
-    sent = [p for p in posts if p.status == "sent"]
+    sent = [p for p in posts if p.status == PostStatus.SENT]
     n, k = len(posts), len(sent)
     links = " ".join(p.ref.url for p in sent if p.ref and p.ref.url)
     retry = f"`statement-bot post {path} --account {row.account}`"
-    if row.status == "sent":
-        gone = row.kind == "anniversary" and posts and posts[0].action == "post"
+    if row.status == ThreadStatus.SENT:
+        gone = row.kind == Kind.ANNIVERSARY and posts and posts[0].action == Action.POST
         extra = " (the original was gone, so its text was posted again)" if gone else ""
         return f"posted {k}/{n}{extra}" + (f": {links}" if links else "")
-    if row.status == "paused":
+    if row.status == ThreadStatus.PAUSED:
         until = f" until {local(row.not_before, config)}" if row.not_before else ""
         return f"paused at post {k + 1} of {n}{until}: {row.last_error or ''}".rstrip(": ")
-    if row.status == "failed":
+    if row.status == ThreadStatus.FAILED:
         return f"failed at post {k + 1} of {n}: {row.last_error}; fix it, then run {retry}"
-    if row.status == "needs_attention":
+    if row.status == ThreadStatus.NEEDS_ATTENTION:
         return f"needs attention at post {k + 1} of {n}: {row.last_error}"
-    if row.status == "retracted":
+    if row.status == ThreadStatus.RETRACTED:
         return "retracted"
     return f"in progress: post {k + 1} of {n}" if k else f"queued: {n} posts, none sent yet"

@@ -136,8 +136,13 @@ class Daemon:
 
     def quiet(self) -> bool:
         """Nothing to do right now: no file event waiting or being handled, no job running or due."""
-        return (self.events.empty() and not self.handling and self.in_flight == 0 and self.schedule.active == 0
-                and not self.schedule.due())
+        return (
+            self.events.empty()
+            and not self.handling
+            and self.in_flight == 0
+            and self.schedule.active == 0
+            and not self.schedule.due()
+        )
 
     def stop(self) -> None:
         """Ask ``run()`` to stop cleanly (also what SIGTERM and SIGINT do)."""
