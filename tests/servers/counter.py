@@ -38,8 +38,13 @@ class Counter:
             raise CounterUnavailableError(f"{COUNTER_DIR / 'node_modules'} is missing: {SETUP_HINT}")
         self._log = self._log or tempfile.TemporaryFile()  # noqa: SIM115 - node's stderr, kept until close()
         try:
-            return subprocess.Popen(["node", "--no-deprecation", "counter.js"], cwd=COUNTER_DIR,
-                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log)
+            return subprocess.Popen(
+                ["node", "--no-deprecation", "counter.js"],
+                cwd=COUNTER_DIR,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._log,
+            )
         except OSError as error:
             raise CounterUnavailableError(f"cannot start node for {COUNTER_DIR}: {error}") from error
 

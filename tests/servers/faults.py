@@ -32,8 +32,20 @@ from tests.servers.serving import Handler, Running, start
 from tests.servers.styles import ATPROTO, MASTODON, TELEGRAM, THREADS, Style, X
 
 # The styles moved to tests.servers.styles; importing them from here keeps working.
-__all__ = ["ATPROTO", "MASTODON", "TELEGRAM", "THREADS", "FaultingHandler", "Faults", "ProxyHandler", "Reply", "Rule",
-           "Style", "X", "start_proxy"]
+__all__ = [
+    "ATPROTO",
+    "MASTODON",
+    "TELEGRAM",
+    "THREADS",
+    "FaultingHandler",
+    "Faults",
+    "ProxyHandler",
+    "Reply",
+    "Rule",
+    "Style",
+    "X",
+    "start_proxy",
+]
 
 EFFECTS = ("status", "timeout", "drop", "commit_then_fail", "hang_before_commit", "hang_after_commit", "pass", "echo")
 MIX = ("429", "500", "timeout", "drop")
@@ -236,8 +248,17 @@ class FaultingHandler(Handler):
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = handle_any  # noqa: N815 - http.server dispatches on these names
 
 
-HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "host", "te", "upgrade",
-              "proxy-connection", "trailer"}
+HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "content-length",
+    "host",
+    "te",
+    "upgrade",
+    "proxy-connection",
+    "trailer",
+}
 
 
 class ProxyHandler(FaultingHandler):

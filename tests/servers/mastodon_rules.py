@@ -32,12 +32,15 @@ INSTANCE_PATH = re.compile(r"/api/v[12]/instance/?")
 # Ruby's [[:word:]] on Unicode text: letters, marks, decimal digits, connector punctuation.
 _WORD = r"\p{L}\p{M}\p{Nd}\p{Pc}"
 # Account::MENTION_RE since Mastodon 4.2 (USERNAME_RE inlined); group 1 is user@domain.
-MENTION = regex.compile(rf"(?<![=/{_WORD}])@(([a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?)(?:@[{_WORD}.-]+[{_WORD}]+)?)",
-                        regex.IGNORECASE)
+MENTION = regex.compile(
+    rf"(?<![=/{_WORD}])@(([a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?)(?:@[{_WORD}.-]+[{_WORD}]+)?)", regex.IGNORECASE
+)
 # twitter-text's end_mention_match: a mention followed by one of these is no mention.
-END_MENTION = regex.compile(r"[@\uFF20\xC0-\xD6\xD8-\xF6\xF8-\xFF\u0100-\u024F\u0253\u0254\u0256\u0257\u0259"
-                            r"\u025B\u0263\u0268\u026F\u0272\u0289\u028B\u02BB\u0300-\u036F\u1E00-\u1EFF]|://",
-                            regex.IGNORECASE)
+END_MENTION = regex.compile(
+    r"[@\uFF20\xC0-\xD6\xD8-\xF6\xF8-\xFF\u0100-\u024F\u0253\u0254\u0256\u0257\u0259"
+    r"\u025B\u0263\u0268\u026F\u0272\u0289\u028B\u02BB\u0300-\u036F\u1E00-\u1EFF]|://",
+    regex.IGNORECASE,
+)
 BLANK = regex.compile(r"\p{White_Space}*")
 
 
@@ -81,8 +84,11 @@ def form_fields(headers: Any, body: bytes) -> dict[str, str]:
         from email.parser import BytesParser
 
         message: Any = BytesParser().parsebytes(f"Content-Type: {headers.get('Content-Type')}\r\n\r\n".encode() + body)
-        return {part.get_param("name", header="content-disposition"): part.get_payload(decode=True).decode()
-                for part in message.get_payload() if not part.get_filename()}
+        return {
+            part.get_param("name", header="content-disposition"): part.get_payload(decode=True).decode()
+            for part in message.get_payload()
+            if not part.get_filename()
+        }
     return {k: v[0] for k, v in parse_qs(body.decode(errors="replace"), keep_blank_values=True).items()}
 
 

@@ -55,8 +55,14 @@ class MastodonServer:
         made = self._call("POST", "/api/v1/_mock/dev_user", body={"username": username})
         return made["username"], made["id"], made["access_token"]
 
-    def configure(self, *, limit: int | None = None, url_length: int | None = None,
-                  api_window: tuple[int, int] | None = None, status_window: tuple[int, int] | None = None) -> None:
+    def configure(
+        self,
+        *,
+        limit: int | None = None,
+        url_length: int | None = None,
+        api_window: tuple[int, int] | None = None,
+        status_window: tuple[int, int] | None = None,
+    ) -> None:
         """Change the instance's character limit, URL cost or rate-limit windows (requests, seconds)."""
         with self.rules.lock:
             self.rules.limit = limit if limit is not None else self.rules.limit
@@ -78,11 +84,22 @@ class MastodonServer:
         out = []
         for status in sorted(found, key=lambda s: int(s["id"])):
             # A boost has no source of its own: it is read back by the id it reblogs.
-            source = {"text": "", "spoiler_text": ""} if status.get("reblog") else \
-                self._call("GET", f"/api/v1/statuses/{status['id']}/source", token)
-            out.append({"id": status["id"], "text": source["text"], "in_reply_to_id": status["in_reply_to_id"],
-                        "spoiler_text": source["spoiler_text"], "visibility": status["visibility"],
-                        "language": status.get("language"), "reblog": (status.get("reblog") or {}).get("id")})
+            source = (
+                {"text": "", "spoiler_text": ""}
+                if status.get("reblog")
+                else self._call("GET", f"/api/v1/statuses/{status['id']}/source", token)
+            )
+            out.append(
+                {
+                    "id": status["id"],
+                    "text": source["text"],
+                    "in_reply_to_id": status["in_reply_to_id"],
+                    "spoiler_text": source["spoiler_text"],
+                    "visibility": status["visibility"],
+                    "language": status.get("language"),
+                    "reblog": (status.get("reblog") or {}).get("id"),
+                }
+            )
         return out
 
     def reset(self) -> None:

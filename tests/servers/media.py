@@ -27,8 +27,13 @@ def png(width: int = 640, height: int = 480, padding: int = 0) -> bytes:
 
     rows = b"".join(b"\x00" + b"\x80\x40\x20" * width for _ in range(height))
     extra = chunk(b"tEXt", b"pad\x00" + b"x" * padding) if padding else b""
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + extra + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + extra
+        + chunk(b"IDAT", zlib.compress(rows, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def sniff(data: bytes) -> tuple[str, int, int] | None:
@@ -51,9 +56,9 @@ def _jpeg(data: bytes) -> tuple[str, int, int] | None:
         if data[pos] != 0xFF:
             return None
         marker = data[pos + 1]
-        length = struct.unpack(">H", data[pos + 2:pos + 4])[0]
+        length = struct.unpack(">H", data[pos + 2 : pos + 4])[0]
         if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-            height, width = struct.unpack(">HH", data[pos + 5:pos + 9])
+            height, width = struct.unpack(">HH", data[pos + 5 : pos + 9])
             return "jpeg", width, height
         pos += 2 + length
     return None

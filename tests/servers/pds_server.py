@@ -18,8 +18,11 @@ from tests.servers.faults import ATPROTO, Faults, start_proxy
 
 PDS_DIR = pathlib.Path(__file__).resolve().parent / "pds"
 SETUP_HINT = "run scripts/setup-test-deps (it runs `npm ci` in tests/servers/pds)"
-WRITES = {"/xrpc/com.atproto.repo.createRecord", "/xrpc/com.atproto.repo.putRecord",
-          "/xrpc/com.atproto.repo.applyWrites"}
+WRITES = {
+    "/xrpc/com.atproto.repo.createRecord",
+    "/xrpc/com.atproto.repo.putRecord",
+    "/xrpc/com.atproto.repo.applyWrites",
+}
 _handles = itertools.count(1)
 
 
@@ -36,10 +39,15 @@ class PdsServer:
         self.faults = Faults(lambda method, path: method == "POST" and path in WRITES)
         # The proxy starts first so the PDS can advertise it as its public URL.
         self._proxy = start_proxy("http://127.0.0.1:9", self.faults, ATPROTO)
-        self._log = tempfile.TemporaryFile()
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - the PDS's output, kept until close()
         command = ["node", "launch.mjs", "--public-url", self._proxy.base_url]
-        self._process = subprocess.Popen(command + (["--rate-limits"] if rate_limits else []), cwd=PDS_DIR,
-                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log)
+        self._process = subprocess.Popen(
+            command + (["--rate-limits"] if rate_limits else []),
+            cwd=PDS_DIR,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+        )
         self._timeout = startup_timeout
         self.direct_url = ""
         if wait:
@@ -69,8 +77,14 @@ class PdsServer:
         """Where clients should connect (the proxy)."""
         return self._proxy.base_url
 
-    def xrpc(self, method: str, nsid: str, params: dict[str, Any] | None = None,
-             body: dict[str, Any] | None = None, token: str | None = None) -> Any:
+    def xrpc(
+        self,
+        method: str,
+        nsid: str,
+        params: dict[str, Any] | None = None,
+        body: dict[str, Any] | None = None,
+        token: str | None = None,
+    ) -> Any:
         """One XRPC call straight to the PDS (no faults); raises HTTPError on an error status."""
         query = "?" + urllib.parse.urlencode(params) if params else ""
         headers = {"Content-Type": "application/json"} if body is not None else {}
@@ -85,16 +99,21 @@ class PdsServer:
         """A new account over com.atproto.server.createAccount: (handle, did, password)."""
         handle = f"{handle_prefix.lower()}{next(_handles):03d}.test"
         password = secrets.token_urlsafe(16)
-        made = self.xrpc("POST", "com.atproto.server.createAccount",
-                         body={"handle": handle, "email": f"{handle}@example.com", "password": password})
+        made = self.xrpc(
+            "POST",
+            "com.atproto.server.createAccount",
+            body={"handle": handle, "email": f"{handle}@example.com", "password": password},
+        )
         return made["handle"], made["did"], password
 
     def get_record(self, uri: str) -> dict[str, Any] | None:
         """com.atproto.repo.getRecord for an at:// URI, or None if it is not there."""
         repo, collection, rkey = uri.removeprefix("at://").split("/")
         try:
-            return self.xrpc("GET", "com.atproto.repo.getRecord",  # type: ignore[no-any-return]
-                             {"repo": repo, "collection": collection, "rkey": rkey})
+            found: dict[str, Any] = self.xrpc(
+                "GET", "com.atproto.repo.getRecord", {"repo": repo, "collection": collection, "rkey": rkey}
+            )
+            return found
         except urllib.error.HTTPError as error:
             if error.code in (400, 404):
                 return None
@@ -105,8 +124,11 @@ class PdsServer:
         records: list[dict[str, Any]] = []
         cursor: dict[str, str] = {}
         while True:
-            page = self.xrpc("GET", "com.atproto.repo.listRecords",
-                             {"repo": did, "collection": "app.bsky.feed.post", "limit": 100, **cursor})
+            page = self.xrpc(
+                "GET",
+                "com.atproto.repo.listRecords",
+                {"repo": did, "collection": "app.bsky.feed.post", "limit": 100, **cursor},
+            )
             records.extend(page["records"])
             if not page.get("cursor") or not page["records"]:
                 break
@@ -117,12 +139,21 @@ class PdsServer:
             reply = value.get("reply") or {}
             embed = value.get("embed") or {}
             quoted = embed.get("record", {})
-            out.append({"uri": item["uri"], "cid": item["cid"], "rkey": item["uri"].rsplit("/", 1)[1],
-                        "text": value.get("text", ""), "created_at": value.get("createdAt", ""),
-                        "reply_parent": (reply.get("parent") or {}).get("uri"),
-                        "reply_root": (reply.get("root") or {}).get("uri"),
-                        "quote": quoted.get("uri") or (quoted.get("record") or {}).get("uri"),
-                        "langs": value.get("langs"), "facets": value.get("facets"), "record": value})
+            out.append(
+                {
+                    "uri": item["uri"],
+                    "cid": item["cid"],
+                    "rkey": item["uri"].rsplit("/", 1)[1],
+                    "text": value.get("text", ""),
+                    "created_at": value.get("createdAt", ""),
+                    "reply_parent": (reply.get("parent") or {}).get("uri"),
+                    "reply_root": (reply.get("root") or {}).get("uri"),
+                    "quote": quoted.get("uri") or (quoted.get("record") or {}).get("uri"),
+                    "langs": value.get("langs"),
+                    "facets": value.get("facets"),
+                    "record": value,
+                }
+            )
         return sorted(out, key=lambda p: (p["created_at"], p["rkey"]))
 
     def reset(self) -> None:

@@ -39,7 +39,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body go out as separate writes: no 40 ms stalls
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         """Stay silent: test output is for test results."""
 
     def read_body(self) -> bytes:
@@ -110,7 +110,7 @@ class Running:
     def base_url(self) -> str:
         """http://127.0.0.1:PORT"""
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host.decode() if isinstance(host, bytes) else host}:{port}"
 
     def close(self) -> None:
         """Stop accepting requests and release the port."""

@@ -41,15 +41,21 @@ class Style:
             used = 100 if remaining <= 0 else int(100 * (limit - remaining) / max(limit, 1))
             return {"X-App-Usage": json.dumps({"call_count": used, "total_cputime": 0, "total_time": 0})}
         if self.name == "x":
-            return {"x-rate-limit-limit": str(limit), "x-rate-limit-remaining": str(remaining),
-                    "x-rate-limit-reset": str(int(reset))}
+            return {
+                "x-rate-limit-limit": str(limit),
+                "x-rate-limit-remaining": str(remaining),
+                "x-rate-limit-reset": str(int(reset)),
+            }
         if self.name == "mastodon":
             # Mastodon sends an ISO 8601 time with microseconds, not epoch seconds.
             when = dt.datetime.fromtimestamp(reset, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-            return {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": str(remaining),
-                    "X-RateLimit-Reset": when}
-        return {"RateLimit-Limit": str(limit), "RateLimit-Remaining": str(remaining),
-                "RateLimit-Reset": str(int(reset)), "RateLimit-Policy": f"{limit};w={window}"}
+            return {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": str(remaining), "X-RateLimit-Reset": when}
+        return {
+            "RateLimit-Limit": str(limit),
+            "RateLimit-Remaining": str(remaining),
+            "RateLimit-Reset": str(int(reset)),
+            "RateLimit-Policy": f"{limit};w={window}",
+        }
 
 
 def _telegram_error(status: int, phrase: str, retry_after: int | None, echo: str | None) -> dict[str, object]:
@@ -57,9 +63,12 @@ def _telegram_error(status: int, phrase: str, retry_after: int | None, echo: str
     (core.telegram.org/bots/api#making-requests)."""
     if status == 429:
         wait = retry_after or 1
-        body: dict[str, object] = {"ok": False, "error_code": 429,
-                                   "description": f"Too Many Requests: retry after {wait}",
-                                   "parameters": {"retry_after": wait}}
+        body: dict[str, object] = {
+            "ok": False,
+            "error_code": 429,
+            "description": f"Too Many Requests: retry after {wait}",
+            "parameters": {"retry_after": wait},
+        }
     else:
         body = {"ok": False, "error_code": status, "description": phrase}
     if echo is not None:
@@ -75,9 +84,13 @@ def _meta_error(status: int, echo: str | None) -> dict[str, object]:
         code, message = 2, "An unexpected error has occurred. Please retry your request later."  # code 2: API Service
     else:
         code, message = 1, "An unknown error occurred"  # code 1: API Unknown
-    error: dict[str, object] = {"message": f"{message} {echo}" if echo else message, "type": "OAuthException",
-                                "code": code, "is_transient": status == 429 or status >= 500,
-                                "fbtrace_id": secrets.token_urlsafe(8)}
+    error: dict[str, object] = {
+        "message": f"{message} {echo}" if echo else message,
+        "type": "OAuthException",
+        "code": code,
+        "is_transient": status == 429 or status >= 500,
+        "fbtrace_id": secrets.token_urlsafe(8),
+    }
     return {"error": error}
 
 

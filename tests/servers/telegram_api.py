@@ -34,8 +34,12 @@ def is_create(method: str, path: str) -> bool:
 
 
 def get_me(call: Call) -> Any:
-    return {**tm.user(call.bot), "can_join_groups": True, "can_read_all_group_messages": False,
-            "supports_inline_queries": False}
+    return {
+        **tm.user(call.bot),
+        "can_join_groups": True,
+        "can_read_all_group_messages": False,
+        "supports_inline_queries": False,
+    }
 
 
 def get_chat(call: Call) -> Any:
@@ -75,8 +79,12 @@ def get_chat_administrators(call: Call) -> Any:
     # "By default, bots other than the current bot are omitted" (return_bots adds them).
     chat = tm.resolve_chat(call, write=False)
     bot_ids = {b.id for b in call.state.bots.values()}
-    wanted = [uid for uid, m in chat.members.items() if m.status in ("creator", "administrator")
-              and (uid not in bot_ids or uid == call.bot.id or params.flag(call.args, "return_bots"))]
+    wanted = [
+        uid
+        for uid, m in chat.members.items()
+        if m.status in ("creator", "administrator")
+        and (uid not in bot_ids or uid == call.bot.id or params.flag(call.args, "return_bots"))
+    ]
     return [member_object(call, chat, uid) for uid in wanted]
 
 
@@ -89,8 +97,9 @@ def send_document(call: Call) -> Any:
     if data is not None and len(data) > call.state.settings.max_document_bytes:
         raise ApiError(413, "Request Entity Too Large")
     parsed = tm.formatted(call, "caption", "caption_entities", caption=True)
-    document = existing or call.state.add_file("document", len(data or b""), file_name=name,
-                                               mime_type=mime or "application/octet-stream")
+    document = existing or call.state.add_file(
+        "document", len(data or b""), file_name=name, mime_type=mime or "application/octet-stream"
+    )
     return send(call, {"document": document}, parsed, caption=True)
 
 
@@ -120,8 +129,9 @@ def photo_sizes(call: Call, width: int, height: int, size: int) -> list[dict[str
         scale = min(1.0, bound / longest)
         w, h = max(1, round(width * scale)), max(1, round(height * scale))
         if not sizes or (w, h) != (sizes[-1]["width"], sizes[-1]["height"]):
-            sizes.append({**call.state.add_file("photo_size", math.ceil(size * scale * scale)), "width": w,
-                          "height": h})
+            sizes.append(
+                {**call.state.add_file("photo_size", math.ceil(size * scale * scale)), "width": w, "height": h}
+            )
         if scale == 1.0:
             break
     return sizes
@@ -162,8 +172,10 @@ def edit_message_text(call: Call) -> Any:
         raise bad("there is no text in the message to edit")
     done = tm.finished(call, tm.formatted(call, "text", "entities", caption=False), caption=False)
     if done.text == message.text and done.entities == message.entities:
-        raise bad("message is not modified: specified new message content and reply markup are exactly the same "
-                  "as a current content and reply markup of the message")
+        raise bad(
+            "message is not modified: specified new message content and reply markup are exactly the same "
+            "as a current content and reply markup of the message"
+        )
     message.text, message.entities, message.edit_date = done.text, done.entities, int(call.state.now())
     return tm.render(call.state, message)
 
@@ -173,10 +185,17 @@ def get_updates(call: Call) -> Any:
 
 
 METHODS: dict[str, Callable[[Call], Any]] = {
-    "getme": get_me, "getchat": get_chat, "getchatmember": get_chat_member,
-    "getchatadministrators": get_chat_administrators, "sendmessage": send_message, "senddocument": send_document,
-    "sendphoto": send_photo, "deletemessage": delete_message, "editmessagetext": edit_message_text,
-    "getupdates": get_updates}
+    "getme": get_me,
+    "getchat": get_chat,
+    "getchatmember": get_chat_member,
+    "getchatadministrators": get_chat_administrators,
+    "sendmessage": send_message,
+    "senddocument": send_document,
+    "sendphoto": send_photo,
+    "deletemessage": delete_message,
+    "editmessagetext": edit_message_text,
+    "getupdates": get_updates,
+}
 TOKEN_SHAPE = re.compile(r"[1-9]\d*:[^/]+")
 
 
@@ -246,8 +265,15 @@ class TelegramServer:
         """A bot with a fresh token."""
         return self.state.add_bot(username)
 
-    def create_channel(self, username: str | None, bot: TelegramBot | None = None, *, title: str = "Statements",
-                       status: str = "administrator", **rights: bool) -> Chat:
+    def create_channel(
+        self,
+        username: str | None,
+        bot: TelegramBot | None = None,
+        *,
+        title: str = "Statements",
+        status: str = "administrator",
+        **rights: bool,
+    ) -> Chat:
         """A channel (public if ``username``) where ``bot`` is an administrator that may post, unless
         ``status`` ("member", "left", "kicked") or rights (``can_post_messages=False``) say otherwise."""
         chat = self.state.add_chat(title, username)

@@ -15,10 +15,37 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-SUPPORTED = {"a", "b", "strong", "i", "em", "s", "strike", "del", "u", "ins", "tg-spoiler", "tg-emoji", "tg-time",
-             "span", "pre", "code", "blockquote"}
-SIMPLE = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline", "ins": "underline",
-          "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough", "tg-spoiler": "spoiler"}
+SUPPORTED = {
+    "a",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "s",
+    "strike",
+    "del",
+    "u",
+    "ins",
+    "tg-spoiler",
+    "tg-emoji",
+    "tg-time",
+    "span",
+    "pre",
+    "code",
+    "blockquote",
+}
+SIMPLE = {
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "tg-spoiler": "spoiler",
+}
 NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}  # the only named entities the Bot API supports
 SPACES = " \t\r\n\v\0"
 LINK = re.compile(r"^(?:(?:https?|tg|ton)://\S+|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/\S*)?)$", re.IGNORECASE)
@@ -74,7 +101,7 @@ def parse_html(source: str) -> Formatted:
             i += 1
             continue
         begin = i
-        if source[i + 1:i + 2] != "/":
+        if source[i + 1 : i + 2] != "/":
             i, tag, argument, date = _start_tag(source, begin)
             opened.append(_Open(tag, argument, date, offset, len(out)))
             continue
@@ -83,23 +110,26 @@ def parse_html(source: str) -> Formatted:
         j = i + 2
         while j < n and source[j] not in SPACES and source[j] != ">":
             j += 1
-        name = source[i + 2:j].lower()
+        name = source[i + 2 : j].lower()
         while j < n and source[j] in SPACES:
             j += 1
         if j >= n or source[j] != ">":
             raise EntityError(f"Unclosed end tag at byte offset {_byte(source, begin)}")
         top = opened.pop()
         if name and name != top.tag:
-            raise EntityError(f'Unmatched end tag at byte offset {_byte(source, begin)}, expected "</{top.tag}>", '
-                              f'found "</{name}>"')
+            raise EntityError(
+                f'Unmatched end tag at byte offset {_byte(source, begin)}, expected "</{top.tag}>", found "</{name}>"'
+            )
         if offset > top.offset:
-            _close(top, offset, "".join(out[top.start:]), entities)
+            _close(top, offset, "".join(out[top.start :]), entities)
         i = j + 1
     if opened:
         raise EntityError(f'Can\'t find end tag corresponding to start tag "{opened[-1].tag}"')
     if bad_surrogate:
-        raise EntityError("Text contains invalid Unicode characters after decoding HTML entities, check for "
-                          "unmatched surrogate code units")
+        raise EntityError(
+            "Text contains invalid Unicode characters after decoding HTML entities, check for "
+            "unmatched surrogate code units"
+        )
     for entity in entities:
         if entity["type"] == "code":
             entity.pop("language", None)  # a language only belongs to pre
@@ -110,9 +140,9 @@ def parse_html(source: str) -> Formatted:
 def _entity(source: str, pos: int) -> tuple[str, int] | None:
     """Decode the HTML entity at ``pos`` (the semicolon is optional); None leaves the '&' as text."""
     end = pos + 1
-    if source[end:end + 1] == "#":
+    if source[end : end + 1] == "#":
         end += 1
-        digits = "0123456789abcdefABCDEF" if source[end:end + 1] == "x" else "0123456789"
+        digits = "0123456789abcdefABCDEF" if source[end : end + 1] == "x" else "0123456789"
         base = 16 if digits[-1] == "F" else 10
         end += base == 16
         start = end
@@ -125,10 +155,10 @@ def _entity(source: str, pos: int) -> tuple[str, int] | None:
     else:
         while end < len(source) and source[end].isascii() and source[end].isalpha():
             end += 1
-        if source[pos + 1:end] not in NAMED:
+        if source[pos + 1 : end] not in NAMED:
             return None
-        char = NAMED[source[pos + 1:end]]
-    return char, end + (source[end:end + 1] == ";")
+        char = NAMED[source[pos + 1 : end]]
+    return char, end + (source[end : end + 1] == ";")
 
 
 def _byte(source: str, index: int) -> int:
@@ -143,7 +173,7 @@ def _start_tag(source: str, begin: int) -> tuple[int, str, str, int]:
         i += 1
     if i >= n:
         raise EntityError(f"Unclosed start tag at byte offset {_byte(source, begin)}")
-    tag = source[begin + 1:i].lower()
+    tag = source[begin + 1 : i].lower()
     if tag not in SUPPORTED:
         raise EntityError(f'Unsupported start tag "{tag}" at byte offset {_byte(source, begin)}')
     unclosed = EntityError(f'Unclosed start tag "{tag}" at byte offset {_byte(source, begin)}')
@@ -160,8 +190,7 @@ def _start_tag(source: str, begin: int) -> tuple[int, str, str, int]:
             i += 1
         name = source[name_start:i]
         if not name:
-            raise EntityError(f'Empty attribute name in the tag "{tag}" at byte offset '
-                              f'{_byte(source, begin)}')
+            raise EntityError(f'Empty attribute name in the tag "{tag}" at byte offset {_byte(source, begin)}')
         while i < n and source[i] in SPACES:
             i += 1
         if i >= n:
@@ -192,14 +221,12 @@ def _start_tag(source: str, begin: int) -> tuple[int, str, str, int]:
                 i += 1
             value = source[token_start:i].lower()
             if i < n and source[i] not in SPACES and source[i] != ">":
-                raise EntityError(f"Unexpected end of name token at byte offset "
-                                  f"{_byte(source, token_start)}")
+                raise EntityError(f"Unexpected end of name token at byte offset {_byte(source, token_start)}")
         if i >= n:
             raise EntityError(f"Unclosed start tag at byte offset {_byte(source, begin)}")
         argument, date = _attribute(tag, name, value, argument, date)
     if tag == "span" and argument != "spoiler":
-        raise EntityError(f'Tag "span" must have class "tg-spoiler" at byte offset '
-                          f'{_byte(source, begin)}')
+        raise EntityError(f'Tag "span" must have class "tg-spoiler" at byte offset {_byte(source, begin)}')
     return i + 1, tag, argument, date
 
 
@@ -268,10 +295,13 @@ def finish(formatted: Formatted) -> Formatted:
     kept = kept[lead:]
     for entity in entities:
         entity["offset"] = int(str(entity["offset"])) - lead
-    taken = [(int(str(e["offset"])), int(str(e["offset"])) + int(str(e["length"]))) for e in entities
-             if e["type"] in ("text_link", "code", "pre")]
+    taken = [
+        (int(str(e["offset"])), int(str(e["offset"])) + int(str(e["length"])))
+        for e in entities
+        if e["type"] in ("text_link", "code", "pre")
+    ]
     for match in AUTO_URL.finditer(kept):
-        start = utf16_len(kept[:match.start()])
+        start = utf16_len(kept[: match.start()])
         length = utf16_len(match.group().rstrip(".,;:!?)"))
         if not any(a < start + length and start < b for a, b in taken):
             entities.append({"type": "url", "offset": start, "length": length})

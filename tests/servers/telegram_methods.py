@@ -63,11 +63,18 @@ def render(state: TelegramState, message: Message, with_reply: bool = True) -> d
     chat = state.chats[message.chat_id]
     out: dict[str, Any] = {"message_id": message.message_id, "chat": chat_object(chat), "date": message.date}
     out["sender_chat" if chat.type == "channel" else "from"] = (
-        chat_object(chat) if chat.type == "channel" else {"id": message.sender_id, "is_bot": True})
-    fields = {"text": message.text, "entities": message.entities or None, "caption": message.caption,
-              "caption_entities": message.caption_entities or None, "document": message.document,
-              "photo": message.photo, "link_preview_options": message.link_preview_options,
-              "edit_date": message.edit_date}
+        chat_object(chat) if chat.type == "channel" else {"id": message.sender_id, "is_bot": True}
+    )
+    fields = {
+        "text": message.text,
+        "entities": message.entities or None,
+        "caption": message.caption,
+        "caption_entities": message.caption_entities or None,
+        "document": message.document,
+        "photo": message.photo,
+        "link_preview_options": message.link_preview_options,
+        "edit_date": message.edit_date,
+    }
     out.update({key: value for key, value in fields.items() if value is not None})
     parent = state.messages[chat.id].get(message.reply_to or 0)
     if with_reply and parent is not None and not parent.deleted:
@@ -97,8 +104,9 @@ def resolve_chat(call: Call, write: bool) -> Chat:
 def require_posting(call: Call, chat: Chat) -> None:
     """Only administrators with can_post_messages may post in a channel."""
     member = chat.members.get(call.bot.id)
-    if chat.type == "channel" and not (member and member.status == "administrator"
-                                       and member.rights.get("can_post_messages")):
+    if chat.type == "channel" and not (
+        member and member.status == "administrator" and member.rights.get("can_post_messages")
+    ):
         raise bad("need administrator rights in the channel chat")
 
 
@@ -162,8 +170,11 @@ def reply_target(call: Call) -> tuple[str, int, bool]:
     except ValueError as error:
         raise bad("can't parse reply parameters JSON object") from error
     if isinstance(reply, dict):
-        return (str(reply.get("chat_id") or ""), int(reply.get("message_id") or 0),
-                bool(reply.get("allow_sending_without_reply")))
+        return (
+            str(reply.get("chat_id") or ""),
+            int(reply.get("message_id") or 0),
+            bool(reply.get("allow_sending_without_reply")),
+        )
     legacy = call.arg("reply_to_message_id")
     return "", int(legacy) if legacy.lstrip("-").isdigit() else 0, params.flag(call.args, "allow_sending_without_reply")
 

@@ -14,9 +14,20 @@ from typing import Any
 
 MB = 1024 * 1024
 # ChatMemberAdministrator rights (core.telegram.org/bots/api#chatmemberadministrator), as a channel admin bot has them.
-ADMIN_RIGHTS = ("can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
-                "can_promote_members", "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
-                "can_delete_stories", "can_post_messages", "can_edit_messages")
+ADMIN_RIGHTS = (
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+    "can_post_messages",
+    "can_edit_messages",
+)
 
 
 @dataclass(frozen=True)
@@ -70,11 +81,22 @@ class Message:
 
     def as_dict(self) -> dict[str, Any]:
         """Read-back form for tests (deleted messages included, flagged)."""
-        out = {"message_id": self.message_id, "chat_id": self.chat_id, "date": self.date, "text": self.text,
-               "entities": self.entities, "caption": self.caption, "caption_entities": self.caption_entities,
-               "document": self.document, "photo": self.photo, "reply_to_message_id": self.reply_to,
-               "link_preview_options": self.link_preview_options, "edit_date": self.edit_date,
-               "deleted": self.deleted, "sender_id": self.sender_id}
+        out = {
+            "message_id": self.message_id,
+            "chat_id": self.chat_id,
+            "date": self.date,
+            "text": self.text,
+            "entities": self.entities,
+            "caption": self.caption,
+            "caption_entities": self.caption_entities,
+            "document": self.document,
+            "photo": self.photo,
+            "reply_to_message_id": self.reply_to,
+            "link_preview_options": self.link_preview_options,
+            "edit_date": self.edit_date,
+            "deleted": self.deleted,
+            "sender_id": self.sender_id,
+        }
         return out
 
 
@@ -173,8 +195,10 @@ class TelegramState:
         with self.lock:
             chat_sent = self.sent.setdefault(chat.id, deque())
             waits = []
-            for sent, (limit, span) in ((chat_sent, self.settings.chat_window), (self.sent_all,
-                                                                               self.settings.global_window)):
+            for sent, (limit, span) in (
+                (chat_sent, self.settings.chat_window),
+                (self.sent_all, self.settings.global_window),
+            ):
                 while sent and sent[0] <= now - span:
                     sent.popleft()
                 if len(sent) >= limit:
@@ -196,7 +220,11 @@ class TelegramState:
     def add_file(self, kind: str, size: int, **info: Any) -> dict[str, Any]:
         """Register an uploaded file under a new file_id / file_unique_id."""
         with self.lock:
-            file = {"file_id": f"{kind[:2].upper()}{secrets.token_urlsafe(30)}",
-                    "file_unique_id": f"AQAD{secrets.token_urlsafe(9)}", "file_size": size, **info}
+            file = {
+                "file_id": f"{kind[:2].upper()}{secrets.token_urlsafe(30)}",
+                "file_unique_id": f"AQAD{secrets.token_urlsafe(9)}",
+                "file_size": size,
+                **info,
+            }
             self.files[file["file_id"]] = {"kind": kind, **file}
             return file

@@ -79,8 +79,12 @@ def test_timeout_holds_past_the_client_timeout_and_stores_nothing(x_server, user
     impatient = local_client(x_server.base_url, creds)
     started = time.monotonic()
     with pytest.raises(requests.exceptions.ReadTimeout):
-        impatient.session.post(f"{x_server.base_url}/2/tweets", json={"text": "Slow"}, timeout=0.5,
-                               auth=tweepy.OAuth1UserHandler(*creds.values()).apply_auth())
+        impatient.session.post(
+            f"{x_server.base_url}/2/tweets",
+            json={"text": "Slow"},
+            timeout=0.5,
+            auth=tweepy.OAuth1UserHandler(*creds.values()).apply_auth(),
+        )
     assert time.monotonic() - started < 1.5
     assert x_server.posts() == []
 
@@ -94,8 +98,9 @@ def test_drop_closes_the_connection_without_a_response(x_server, client):
     assert len(x_server.posts()) == 1
 
 
-@pytest.mark.parametrize(("then", "raised"), [("500", tweepy.TwitterServerError),
-                                              ("drop", requests.exceptions.ConnectionError)])
+@pytest.mark.parametrize(
+    ("then", "raised"), [("500", tweepy.TwitterServerError), ("drop", requests.exceptions.ConnectionError)]
+)
 def test_commit_then_fail_stores_the_post_the_client_never_saw(x_server, client, then, raised):
     x_server.faults.add("commit_then_fail", then=then)
     with pytest.raises(raised):
@@ -136,8 +141,9 @@ def test_wait_for_request_times_out_when_nothing_comes(x_server):
 def test_seeded_random_plan_is_deterministic_and_followed(x_server, client):
     x_server.configure(limits={"create": [(1000, 86400)]})
     plan = x_server.faults.random(0.3, seed=7, count=40, mix=("429", "500", "drop", "commit_then_fail"))
-    assert plan == Faults(lambda m, p: True).random(0.3, seed=7, count=40,
-                                                    mix=("429", "500", "drop", "commit_then_fail"))
+    assert plan == Faults(lambda m, p: True).random(
+        0.3, seed=7, count=40, mix=("429", "500", "drop", "commit_then_fail")
+    )
     assert 6 <= sum(kind != "pass" for kind in plan) <= 18
     outcomes = []
     for n in range(40):
@@ -160,5 +166,9 @@ def test_rate_limit_headers_in_each_networks_format():
     mastodon = MASTODON.rate_limit_headers(300, 0, 1_800_000_000)
     assert mastodon["X-RateLimit-Reset"] == "2027-01-15T08:00:00.000000Z"
     atproto = ATPROTO.rate_limit_headers(30, 0, 1_800_000_000.7, window=300)
-    assert atproto == {"RateLimit-Limit": "30", "RateLimit-Remaining": "0", "RateLimit-Reset": "1800000000",
-                       "RateLimit-Policy": "30;w=300"}
+    assert atproto == {
+        "RateLimit-Limit": "30",
+        "RateLimit-Remaining": "0",
+        "RateLimit-Reset": "1800000000",
+        "RateLimit-Policy": "30;w=300",
+    }

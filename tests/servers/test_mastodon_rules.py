@@ -13,8 +13,9 @@ COMBINING = "e\u0301"  # one grapheme, two code points
 
 @pytest.fixture
 def alice(mastodon_server):
-    return Mastodon(access_token="alice_token", api_base_url=mastodon_server.base_url, ratelimit_method="throw",
-                    request_timeout=10)
+    return Mastodon(
+        access_token="alice_token", api_base_url=mastodon_server.base_url, ratelimit_method="throw", request_timeout=10
+    )
 
 
 def test_thread_with_idempotency_keys_reads_back_in_order(mastodon_server, alice):
@@ -23,8 +24,10 @@ def test_thread_with_idempotency_keys_reads_back_in_order(mastodon_server, alice
     again = alice.status_post("Part two", in_reply_to_id=first["id"], idempotency_key="stmt-1-1")
     assert again["id"] == second["id"]
     stored = mastodon_server.posts("alice_token")
-    assert [(p["text"], p["in_reply_to_id"]) for p in stored] == [("Statement, part one", None),
-                                                                  ("Part two", first["id"])]
+    assert [(p["text"], p["in_reply_to_id"]) for p in stored] == [
+        ("Statement, part one", None),
+        ("Part two", first["id"]),
+    ]
     assert [s["id"] for s in alice.status_context(first["id"])["descendants"]] == [second["id"]]
 
 
@@ -38,8 +41,12 @@ def test_limit_counts_graphemes_not_code_points(mastodon_server, alice):
 
 
 def test_raw_422_body_is_mastodons(mastodon_server):
-    response = requests.post(f"{mastodon_server.base_url}/api/v1/statuses", data={"status": "x" * 501},
-                             headers={"Authorization": "Bearer alice_token"}, timeout=10)
+    response = requests.post(
+        f"{mastodon_server.base_url}/api/v1/statuses",
+        data={"status": "x" * 501},
+        headers={"Authorization": "Bearer alice_token"},
+        timeout=10,
+    )
     assert response.status_code == 422
     assert response.json() == {"error": "Validation failed: Text character limit of 500 exceeded"}
 
@@ -72,16 +79,19 @@ def test_instance_reports_and_enforces_the_configured_limit(mastodon_server, ali
 
 
 def test_rate_limit_headers_are_iso_8601_like_mastodon(mastodon_server, alice):
-    response = requests.get(f"{mastodon_server.base_url}/api/v1/accounts/verify_credentials",
-                            headers={"Authorization": "Bearer alice_token"}, timeout=10)
+    response = requests.get(
+        f"{mastodon_server.base_url}/api/v1/accounts/verify_credentials",
+        headers={"Authorization": "Bearer alice_token"},
+        timeout=10,
+    )
     reset = dt.datetime.fromisoformat(response.headers["X-RateLimit-Reset"].replace("Z", "+00:00"))
     assert response.headers["X-RateLimit-Limit"] == "300"
     assert response.headers["X-RateLimit-Remaining"] == "299"
-    assert 290 < (reset - dt.datetime.now(dt.timezone.utc)).total_seconds() <= 300
+    assert 290 < (reset - dt.datetime.now(dt.UTC)).total_seconds() <= 300
     alice.status_post("Counting statuses")
     assert alice.ratelimit_limit == 300
     assert alice.ratelimit_remaining == 299
-    assert alice.ratelimit_reset > dt.datetime.now(dt.timezone.utc).timestamp() + 3 * 3600 - 60
+    assert alice.ratelimit_reset > dt.datetime.now(dt.UTC).timestamp() + 3 * 3600 - 60
 
 
 def test_status_creation_window_exhausted_is_429(mastodon_server, alice):
@@ -130,7 +140,7 @@ def test_injected_429_uses_mastodons_reset_format(mastodon_server, alice):
     mastodon_server.faults.add("status", status=429, reset_after=90)
     with pytest.raises(MastodonRatelimitError):
         alice.status_post("Later")
-    assert abs(alice.ratelimit_reset - (dt.datetime.now(dt.timezone.utc).timestamp() + 90)) < 5
+    assert abs(alice.ratelimit_reset - (dt.datetime.now(dt.UTC).timestamp() + 90)) < 5
 
 
 def test_boosts_read_back_as_reblogs(mastodon_server, alice):

@@ -32,8 +32,12 @@ def login(pds, prefix: str) -> tuple[Client, str]:
 
 def raw(pds, nsid: str, body: dict, token: str) -> tuple[int, dict, dict]:
     """A POST through the proxy: (status, headers, JSON body), error statuses included."""
-    request = urllib.request.Request(f"{pds.base_url}/xrpc/{nsid}", json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    request = urllib.request.Request(
+        f"{pds.base_url}/xrpc/{nsid}",
+        json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, dict(response.headers), json.loads(response.read() or b"{}")
@@ -50,10 +54,12 @@ def test_thread_with_reply_and_quote_reads_back_with_refs(pds):
     client, did = login(pds, "thread")
     first = client.send_post("First post", profile_identify=did)
     ref = models.create_strong_ref(first)
-    second = client.send_post("Second post", profile_identify=did,
-                              reply_to=models.AppBskyFeedPost.ReplyRef(parent=ref, root=ref))
-    quote = client.send_post("Quoting the first", profile_identify=did,
-                             embed=models.AppBskyEmbedRecord.Main(record=ref))
+    second = client.send_post(
+        "Second post", profile_identify=did, reply_to=models.AppBskyFeedPost.ReplyRef(parent=ref, root=ref)
+    )
+    quote = client.send_post(
+        "Quoting the first", profile_identify=did, embed=models.AppBskyEmbedRecord.Main(record=ref)
+    )
     stored = pds.posts(did)
     assert [p["uri"] for p in stored] == [first.uri, second.uri, quote.uri]
     assert (stored[1]["reply_parent"], stored[1]["reply_root"]) == (first.uri, first.uri)
@@ -66,11 +72,19 @@ def test_thread_with_reply_and_quote_reads_back_with_refs(pds):
 @pytest.mark.slow
 def test_more_than_300_graphemes_is_refused_by_the_pds(pds):
     client, did = login(pds, "longtext")
-    token = client._session.access_jwt  # noqa: SLF001 - raw XRPC needs the session token
-    ok = raw(pds, "com.atproto.repo.createRecord",
-             {"repo": did, "collection": "app.bsky.feed.post", "record": post_record("e\u0301" * 300)}, token)
-    too_long = raw(pds, "com.atproto.repo.createRecord",
-                   {"repo": did, "collection": "app.bsky.feed.post", "record": post_record("a" * 301)}, token)
+    token = client._session.access_jwt
+    ok = raw(
+        pds,
+        "com.atproto.repo.createRecord",
+        {"repo": did, "collection": "app.bsky.feed.post", "record": post_record("e\u0301" * 300)},
+        token,
+    )
+    too_long = raw(
+        pds,
+        "com.atproto.repo.createRecord",
+        {"repo": did, "collection": "app.bsky.feed.post", "record": post_record("a" * 301)},
+        token,
+    )
     assert ok[0] == 200
     assert too_long[0] == 400
     assert "grapheme" in too_long[2]["message"]
@@ -80,7 +94,7 @@ def test_more_than_300_graphemes_is_refused_by_the_pds(pds):
 @pytest.mark.slow
 def test_put_record_with_a_fixed_tid_is_idempotent_and_bad_rkeys_fail(pds):
     client, did = login(pds, "idempotent")
-    token = client._session.access_jwt  # noqa: SLF001
+    token = client._session.access_jwt
     rkey = tid(int(time.time() * 1_000_000))
     body = {"repo": did, "collection": "app.bsky.feed.post", "rkey": rkey, "record": post_record("Once")}
     first = raw(pds, "com.atproto.repo.putRecord", body, token)
@@ -104,9 +118,12 @@ def test_commit_then_fail_keeps_the_record_the_client_never_saw(pds):
 def test_injected_429_carries_atproto_rate_limit_headers(pds):
     client, did = login(pds, "limited")
     pds.faults.add("status", status=429, reset_after=60)
-    status, headers, body = raw(pds, "com.atproto.repo.createRecord",
-                                {"repo": did, "collection": "app.bsky.feed.post", "record": post_record("x")},
-                                client._session.access_jwt)  # noqa: SLF001
+    status, headers, body = raw(
+        pds,
+        "com.atproto.repo.createRecord",
+        {"repo": did, "collection": "app.bsky.feed.post", "record": post_record("x")},
+        client._session.access_jwt,
+    )
     assert (status, body["error"], headers["RateLimit-Remaining"]) == (429, "RateLimitExceeded", "0")
     assert abs(int(headers["RateLimit-Reset"]) - (time.time() + 60)) < 5
     assert pds.posts(did) == []
@@ -115,16 +132,20 @@ def test_injected_429_carries_atproto_rate_limit_headers(pds):
 @pytest.mark.slow
 def test_pds_own_rate_limit_answers_429_with_its_headers(pds_rate_limited):
     client, did = login(pds_rate_limited, "ratelimited")
-    token = client._session.access_jwt  # noqa: SLF001
-    write = raw(pds_rate_limited, "com.atproto.repo.createRecord",
-                {"repo": did, "collection": "app.bsky.feed.post", "record": post_record("Counted")}, token)
+    token = client._session.access_jwt
+    write = raw(
+        pds_rate_limited,
+        "com.atproto.repo.createRecord",
+        {"repo": did, "collection": "app.bsky.feed.post", "record": post_record("Counted")},
+        token,
+    )
     assert write[0] == 200
     assert int(write[1]["RateLimit-Remaining"]) < int(write[1]["RateLimit-Limit"])
     # updateHandle allows 10 calls per 5 minutes: a cheap way to reach the PDS's own 429.
-    handle = {"handle": client._session.handle}  # noqa: SLF001
+    handle = {"handle": client._session.handle}
     statuses = [raw(pds_rate_limited, "com.atproto.identity.updateHandle", handle, token) for _ in range(11)]
     assert [s[0] for s in statuses] == [200] * 10 + [429]
-    status, headers, body = statuses[-1]
+    _, headers, body = statuses[-1]
     assert (body["error"], headers["RateLimit-Remaining"]) == ("RateLimitExceeded", "0")
     assert headers["RateLimit-Policy"].startswith("10;w=300")
 

@@ -67,8 +67,12 @@ def test_json_form_and_query_encodings_all_work(telegram_server, api, channel):
     ok(api.post("/sendMessage", data={"chat_id": str(channel.id), "text": "form"}))
     ok(api.get("/sendMessage", params={"chat_id": channel.id, "text": "query"}))
     ok(api.post("/SENDMESSAGE", json={"chat_id": channel.id, "text": "method names ignore case"}))
-    assert [m["text"] for m in telegram_server.messages(channel)] == ["json", "form", "query",
-                                                                      "method names ignore case"]
+    assert [m["text"] for m in telegram_server.messages(channel)] == [
+        "json",
+        "form",
+        "query",
+        "method names ignore case",
+    ]
 
 
 def test_unknown_chat_and_method(api, channel):
@@ -109,15 +113,20 @@ def test_get_chat_member_and_administrators_tell_whether_the_bot_can_post(telegr
 
 def test_wrong_token_is_401_and_never_echoed(telegram_server, bot, channel):
     wrong = f"{bot.id}:AAwrongwrongwrongwrongwrongwrongwrong"
-    response = httpx.post(f"{telegram_server.base_url}/bot{wrong}/sendMessage", json={"chat_id": channel.id,
-                                                                                       "text": "x"})
+    response = httpx.post(
+        f"{telegram_server.base_url}/bot{wrong}/sendMessage", json={"chat_id": channel.id, "text": "x"}
+    )
     assert error(response, 401) == "Unauthorized"
     malformed = httpx.get(f"{telegram_server.base_url}/botnot-a-token/getMe")
     assert error(malformed, 401) == "Unauthorized: invalid token specified"
     assert telegram_server.messages(channel) == []
     good = httpx.Client(base_url=f"{telegram_server.base_url}/bot{bot.token}")
-    failures = [send(good, "@missing", "x"), send(good, channel.id, "<p>x</p>", parse_mode="HTML"),
-                send(good, channel.id, "x" * 5000), good.post("/nope")]
+    failures = [
+        send(good, "@missing", "x"),
+        send(good, channel.id, "<p>x</p>", parse_mode="HTML"),
+        send(good, channel.id, "x" * 5000),
+        good.post("/nope"),
+    ]
     for body in [r.text for r in failures] + [response.text, malformed.text]:
         assert bot.token not in body and wrong not in body and "AAwrong" not in body
 
@@ -132,9 +141,11 @@ def test_echo_fault_puts_the_token_in_the_error_body(telegram_server, api, bot, 
 
 
 def test_html_parse_mode_gives_entities_in_utf16_offsets(telegram_server, api, channel):
-    html = (f'{EMOJI} <b>bold</b> <i>it</i> <u>u</u> <s>s</s> <tg-spoiler>sp</tg-spoiler> '
-            '<a href="https://example.org/s">link</a> <code>c</code> <pre><code class="language-py">p</code></pre>'
-            ' <blockquote>q</blockquote> &lt;&gt;&amp;&quot; &#1587;&#x645;')
+    html = (
+        f"{EMOJI} <b>bold</b> <i>it</i> <u>u</u> <s>s</s> <tg-spoiler>sp</tg-spoiler> "
+        '<a href="https://example.org/s">link</a> <code>c</code> <pre><code class="language-py">p</code></pre>'
+        " <blockquote>q</blockquote> &lt;&gt;&amp;&quot; &#1587;&#x645;"
+    )
     message = ok(send(api, channel.id, html, parse_mode="HTML"))
     assert message["text"] == f'{EMOJI} bold it u s sp link c p q <>&" \u0633\u0645'
     kinds = [(e["type"], e["offset"], e["length"]) for e in message["entities"]]
@@ -145,19 +156,27 @@ def test_html_parse_mode_gives_entities_in_utf16_offsets(telegram_server, api, c
     assert {"strikethrough", "spoiler", "blockquote"} <= set(by_type)
 
 
-@pytest.mark.parametrize(("html", "detail"), [
-    ("<p>para</p>", 'Unsupported start tag "p" at byte offset 0'),
-    ("x <br/> y", 'Unsupported start tag "br/" at byte offset 2'),
-    ("a < b", 'Unsupported start tag "" at byte offset 2'),
-    ("<b>bold</i>", 'Unmatched end tag at byte offset 7, expected "</b>", found "</i>"'),
-    ("<b>never closed", 'Can\'t find end tag corresponding to start tag "b"'),
-    ("closed</b>", "Unexpected end tag at byte offset 6"),
-    ("\u0633\u0644\u0627\u0645 <h1>x</h1>", 'Unsupported start tag "h1" at byte offset 9'),
-    ('<span class="red">x</span>', 'Tag "span" must have class "tg-spoiler" at byte offset 0'),
-    ("<b", "Unclosed start tag at byte offset 0"),
-    ("&#xD83D; half a surrogate", ("Text contains invalid Unicode characters after decoding HTML entities, check "
-                                   "for unmatched surrogate code units")),
-])
+@pytest.mark.parametrize(
+    ("html", "detail"),
+    [
+        ("<p>para</p>", 'Unsupported start tag "p" at byte offset 0'),
+        ("x <br/> y", 'Unsupported start tag "br/" at byte offset 2'),
+        ("a < b", 'Unsupported start tag "" at byte offset 2'),
+        ("<b>bold</i>", 'Unmatched end tag at byte offset 7, expected "</b>", found "</i>"'),
+        ("<b>never closed", 'Can\'t find end tag corresponding to start tag "b"'),
+        ("closed</b>", "Unexpected end tag at byte offset 6"),
+        ("\u0633\u0644\u0627\u0645 <h1>x</h1>", 'Unsupported start tag "h1" at byte offset 9'),
+        ('<span class="red">x</span>', 'Tag "span" must have class "tg-spoiler" at byte offset 0'),
+        ("<b", "Unclosed start tag at byte offset 0"),
+        (
+            "&#xD83D; half a surrogate",
+            (
+                "Text contains invalid Unicode characters after decoding HTML entities, check "
+                "for unmatched surrogate code units"
+            ),
+        ),
+    ],
+)
 def test_bad_html_is_a_400_naming_the_problem(telegram_server, api, channel, html, detail):
     description = error(send(api, channel.id, html, parse_mode="HTML"), 400)
     assert description == f"Bad Request: can't parse entities: {detail}"
@@ -204,15 +223,19 @@ def test_reply_needs_an_existing_message_unless_allowed(telegram_server, api, ch
     reply = ok(send(api, channel.id, "second", reply_parameters={"message_id": first}))
     assert reply["reply_to_message"]["message_id"] == first
     missing = {"message_id": 999}
-    assert error(send(api, channel.id, "x", reply_parameters=missing), 400) == \
-        "Bad Request: message to be replied not found"
+    assert (
+        error(send(api, channel.id, "x", reply_parameters=missing), 400)
+        == "Bad Request: message to be replied not found"
+    )
     loose = ok(send(api, channel.id, "x", reply_parameters={**missing, "allow_sending_without_reply": True}))
     assert "reply_to_message" not in loose
     legacy = api.post("/sendMessage", data={"chat_id": channel.id, "text": "legacy", "reply_to_message_id": first})
     assert ok(legacy)["reply_to_message"]["message_id"] == first
     ok(api.post("/deleteMessage", json={"chat_id": channel.id, "message_id": first}))
-    assert error(send(api, channel.id, "x", reply_parameters={"message_id": first}), 400) == \
-        "Bad Request: message to be replied not found"
+    assert (
+        error(send(api, channel.id, "x", reply_parameters={"message_id": first}), 400)
+        == "Bad Request: message to be replied not found"
+    )
     form = api.post("/sendMessage", data={"chat_id": channel.id, "text": "x", "reply_parameters": "{not json"})
     assert error(form, 400) == "Bad Request: can't parse reply parameters JSON object"
 
@@ -249,44 +272,68 @@ def test_global_flood_window_spans_chats(telegram_server, api, bot, channel):
 
 def test_send_document_multipart_with_html_caption(telegram_server, api, channel):
     pdf = b"%PDF-1.4\r\n\x00\xff binary statement"
-    response = api.post("/sendDocument", data={"chat_id": channel.id, "caption": "<b>Statement</b>",
-                                               "parse_mode": "HTML"},
-                        files={"document": ("statement.pdf", pdf, "application/pdf")})
+    response = api.post(
+        "/sendDocument",
+        data={"chat_id": channel.id, "caption": "<b>Statement</b>", "parse_mode": "HTML"},
+        files={"document": ("statement.pdf", pdf, "application/pdf")},
+    )
     message = ok(response)
     document = message["document"]
-    assert (document["file_name"], document["mime_type"], document["file_size"]) == ("statement.pdf",
-                                                                                     "application/pdf", len(pdf))
+    assert (document["file_name"], document["mime_type"], document["file_size"]) == (
+        "statement.pdf",
+        "application/pdf",
+        len(pdf),
+    )
     assert message["caption"] == "Statement" and message["caption_entities"][0]["type"] == "bold"
     again = ok(api.post("/sendDocument", json={"chat_id": channel.id, "document": document["file_id"]}))
     assert again["document"]["file_unique_id"] == document["file_unique_id"]
-    attached = api.post("/sendDocument", data={"chat_id": channel.id, "document": "attach://file"},
-                        files={"file": ("b.txt", b"text", "text/plain")})
+    attached = api.post(
+        "/sendDocument",
+        data={"chat_id": channel.id, "document": "attach://file"},
+        files={"file": ("b.txt", b"text", "text/plain")},
+    )
     assert ok(attached)["document"]["file_name"] == "b.txt"
-    assert error(api.post("/sendDocument", json={"chat_id": channel.id}), 400) == \
-        "Bad Request: there is no document in the request"
-    assert error(api.post("/sendDocument", json={"chat_id": channel.id, "document": "nonsense"}), 400) == \
-        "Bad Request: wrong file identifier/HTTP URL specified"
+    assert (
+        error(api.post("/sendDocument", json={"chat_id": channel.id}), 400)
+        == "Bad Request: there is no document in the request"
+    )
+    assert (
+        error(api.post("/sendDocument", json={"chat_id": channel.id, "document": "nonsense"}), 400)
+        == "Bad Request: wrong file identifier/HTTP URL specified"
+    )
 
 
 def test_document_size_and_caption_limits(telegram_server, api, channel):
     telegram_server.configure(max_document_bytes=1000)
     big = api.post("/sendDocument", data={"chat_id": channel.id}, files={"document": ("a.bin", b"x" * 1001)})
     assert error(big, 413) == "Request Entity Too Large"
-    fits = api.post("/sendDocument", data={"chat_id": channel.id, "caption": EMOJI * 1024},
-                    files={"document": ("a.bin", b"x" * 1000)})
+    fits = api.post(
+        "/sendDocument",
+        data={"chat_id": channel.id, "caption": EMOJI * 1024},
+        files={"document": ("a.bin", b"x" * 1000)},
+    )
     assert ok(fits)["caption"] == EMOJI * 1024
-    long = api.post("/sendDocument", data={"chat_id": channel.id, "caption": "c" * 1025},
-                    files={"document": ("a.bin", b"x")})
+    long = api.post(
+        "/sendDocument", data={"chat_id": channel.id, "caption": "c" * 1025}, files={"document": ("a.bin", b"x")}
+    )
     assert error(long, 400) == "Bad Request: message caption is too long"
-    bad_html = api.post("/sendDocument", data={"chat_id": channel.id, "caption": "<x>", "parse_mode": "HTML"},
-                        files={"document": ("a.bin", b"x")})
-    assert error(bad_html, 400) == "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 0"
+    bad_html = api.post(
+        "/sendDocument",
+        data={"chat_id": channel.id, "caption": "<x>", "parse_mode": "HTML"},
+        files={"document": ("a.bin", b"x")},
+    )
+    assert error(bad_html, 400) == 'Bad Request: can\'t parse entities: Unsupported start tag "x" at byte offset 0'
     assert len(telegram_server.messages(channel)) == 1
 
 
 def test_send_photo_checks_size_format_and_dimensions(telegram_server, api, channel):
-    message = ok(api.post("/sendPhoto", data={"chat_id": channel.id, "caption": "photo"},
-                          files={"photo": ("p.png", png(1600, 900), "image/png")}))
+    message = ok(
+        api.post(
+            "/sendPhoto",
+            data={"chat_id": channel.id, "caption": "photo"},
+            files={"photo": ("p.png", png(1600, 900), "image/png")},
+        )
+    )
     sizes = message["photo"]
     assert sizes[-1]["width"] == 1600 and sizes[0]["width"] == 90 and message["caption"] == "photo"
     assert ok(api.post("/sendPhoto", json={"chat_id": channel.id, "photo": sizes[-1]["file_id"]}))["photo"]
@@ -324,12 +371,16 @@ def test_photo_and_document_by_loopback_url(telegram_server, api, channel):
 def test_delete_message_rules(telegram_server, api, channel):
     first = ok(send(api, channel.id, "first"))["message_id"]
     assert ok(api.post("/deleteMessage", json={"chat_id": channel.id, "message_id": first})) is True
-    assert error(api.post("/deleteMessage", json={"chat_id": channel.id, "message_id": first}), 400) == \
-        "Bad Request: message to delete not found"
+    assert (
+        error(api.post("/deleteMessage", json={"chat_id": channel.id, "message_id": first}), 400)
+        == "Bad Request: message to delete not found"
+    )
     old = ok(send(api, channel.id, "old"))["message_id"]
     telegram_server.advance(48 * 3600)
-    assert error(api.post("/deleteMessage", json={"chat_id": channel.id, "message_id": old}), 400) == \
-        "Bad Request: message can't be deleted"
+    assert (
+        error(api.post("/deleteMessage", json={"chat_id": channel.id, "message_id": old}), 400)
+        == "Bad Request: message can't be deleted"
+    )
     assert [m["deleted"] for m in telegram_server.messages(channel, include_deleted=True)] == [True, False]
 
 
@@ -341,8 +392,10 @@ def test_edit_message_text(telegram_server, api, channel):
     assert error(api.post("/editMessageText", json=edit), 400).startswith("Bad Request: message is not modified")
     gone = {**edit, "message_id": 99}
     assert error(api.post("/editMessageText", json=gone), 400) == "Bad Request: message to edit not found"
-    assert error(api.post("/editMessageText", json={**edit, "text": "z" * 4097}), 400) == \
-        "Bad Request: message is too long"
+    assert (
+        error(api.post("/editMessageText", json={**edit, "text": "z" * 4097}), 400)
+        == "Bad Request: message is too long"
+    )
 
 
 def test_channel_history_is_only_readable_through_the_test_endpoint(telegram_server, api, channel):
@@ -361,8 +414,12 @@ def test_commit_then_fail_stores_but_the_client_sees_an_error(telegram_server, a
 def test_injected_429_has_telegram_shape(telegram_server, api, channel):
     telegram_server.faults.add("status", status=429, reset_after=7)
     response = send(api, channel.id, "x")
-    assert response.json() == {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 7",
-                               "parameters": {"retry_after": 7}}
+    assert response.json() == {
+        "ok": False,
+        "error_code": 429,
+        "description": "Too Many Requests: retry after 7",
+        "parameters": {"retry_after": 7},
+    }
     assert response.headers["Retry-After"] == "7"
 
 

@@ -54,22 +54,31 @@ def test_me_with_query_token_bearer_header_or_form_and_without_version(threads_s
     assert ok(api.get("/me", params={"fields": "id,username"})) == {"id": user.id, "username": "iaswi"}
     bearer = httpx.get(f"{threads_server.base_url}/me", headers={"Authorization": f"Bearer {user.access_token}"})
     assert ok(bearer) == {"id": user.id}  # Graph default: id only
-    form = httpx.post(f"{threads_server.api_url}/me/threads",
-                      data={"access_token": user.access_token, "media_type": "TEXT", "text": "form token"})
+    form = httpx.post(
+        f"{threads_server.api_url}/me/threads",
+        data={"access_token": user.access_token, "media_type": "TEXT", "text": "form token"},
+    )
     assert ok(form)["id"]
     assert "X-App-Usage" in bearer.headers
 
 
 def test_publish_a_text_post_and_read_it_back(threads_server, user, api):
     creation = container(api, "First statement")
-    assert ok(api.get(f"/{creation}", params={"fields": "status,error_message"})) == {"id": creation,
-                                                                                      "status": "FINISHED"}
+    assert ok(api.get(f"/{creation}", params={"fields": "status,error_message"})) == {
+        "id": creation,
+        "status": "FINISHED",
+    }
     media_id = ok(publish(api, creation))["id"]
     assert media_id != creation
     fields = "id,text,timestamp,permalink,media_type,media_product_type,owner,username,shortcode,is_reply"
     got = ok(api.get(f"/{media_id}", params={"fields": fields}))
     assert (got["text"], got["media_type"], got["media_product_type"], got["owner"], got["is_reply"]) == (
-        "First statement", "TEXT_POST", "THREADS", {"id": user.id}, False)
+        "First statement",
+        "TEXT_POST",
+        "THREADS",
+        {"id": user.id},
+        False,
+    )
     assert got["permalink"] == f"https://www.threads.com/@iaswi/post/{got['shortcode']}"
     assert got["timestamp"].endswith("+0000") and len(got["timestamp"]) == 24
     assert ok(api.get(f"/{creation}", params={"fields": "status"}))["status"] == "PUBLISHED"
@@ -80,8 +89,11 @@ def test_publishing_the_same_container_twice_fails(threads_server, api):
     creation = container(api)
     ok(publish(api, creation))
     again = meta_error(publish(api, creation))
-    assert (again["code"], again["error_subcode"], again["message"]) == (24, 4279009,
-                                                                         "The requested resource does not exist")
+    assert (again["code"], again["error_subcode"], again["message"]) == (
+        24,
+        4279009,
+        "The requested resource does not exist",
+    )
     assert meta_error(publish(api, "17000000000000000"))["error_subcode"] == 4279009
     assert meta_error(api.post("/me/threads_publish"))["code"] == 100
     assert len(threads_server.posts()) == 1
@@ -90,8 +102,17 @@ def test_publishing_the_same_container_twice_fails(threads_server, api):
 def test_image_container_is_in_progress_then_finished(threads_server, api):
     threads_server.configure(image_seconds=30)
     url = threads_server.serve_image("statement.png", png(1080, 1350))
-    creation = ok(api.post("/me/threads", data={"media_type": "IMAGE", "image_url": url, "text": "With a picture",
-                                               "alt_text": "The statement's first page"}))["id"]
+    creation = ok(
+        api.post(
+            "/me/threads",
+            data={
+                "media_type": "IMAGE",
+                "image_url": url,
+                "text": "With a picture",
+                "alt_text": "The statement's first page",
+            },
+        )
+    )["id"]
     assert ok(api.get(f"/{creation}", params={"fields": "status"}))["status"] == "IN_PROGRESS"
     early = meta_error(publish(api, creation))
     assert (early["code"], early["error_subcode"]) == (24, 4279009)
@@ -105,13 +126,18 @@ def test_image_container_is_in_progress_then_finished(threads_server, api):
 @pytest.mark.parametrize("case", ["remote", "not an image", "gif", "too big"])
 def test_image_that_cannot_be_fetched_or_used_ends_in_error(threads_server, api, case):
     threads_server.configure(image_seconds=0, max_image_bytes=50_000)
-    url = {"remote": "https://example.org/a.png",
-           "not an image": threads_server.serve_image("a.txt", b"plain text", "text/plain"),
-           "gif": threads_server.serve_image("a.gif", b"GIF89a\x10\x00\x10\x00", "image/gif"),
-           "too big": threads_server.serve_image("big.png", png(10, 10, padding=60_000))}[case]
+    url = {
+        "remote": "https://example.org/a.png",
+        "not an image": threads_server.serve_image("a.txt", b"plain text", "text/plain"),
+        "gif": threads_server.serve_image("a.gif", b"GIF89a\x10\x00\x10\x00", "image/gif"),
+        "too big": threads_server.serve_image("big.png", png(10, 10, padding=60_000)),
+    }[case]
     creation = ok(api.post("/me/threads", data={"media_type": "IMAGE", "image_url": url}))["id"]
     assert ok(api.get(f"/{creation}", params={"fields": "status,error_message"})) == {
-        "id": creation, "status": "ERROR", "error_message": "UNKNOWN"}
+        "id": creation,
+        "status": "ERROR",
+        "error_message": "UNKNOWN",
+    }
     assert meta_error(publish(api, creation))["error_subcode"] == 4279009
 
 
@@ -122,14 +148,22 @@ def test_unpublished_container_expires_after_24_hours(threads_server, api):
     assert meta_error(publish(api, creation))["error_subcode"] == 4279009
 
 
-@pytest.mark.parametrize(("text", "counting", "fits"), [
-    ("a" * 500, "documented", True), ("a" * 501, "documented", False),
-    (EMOJI * 125, "documented", True), (EMOJI * 125 + "a", "documented", False),  # emoji count 4 (UTF-8 bytes)
-    ("\u2764\ufe0f" * 83 + "ab", "documented", True),  # ❤️ is 6 bytes: 498 + 2
-    (PERSIAN * 500, "documented", True), (PERSIAN * 501, "documented", False),
-    (PERSIAN * 250, "utf8_bytes", True), (PERSIAN * 251, "utf8_bytes", False),
-    (EMOJI * 500, "code_points", True), (EMOJI * 501, "code_points", False),
-])
+@pytest.mark.parametrize(
+    ("text", "counting", "fits"),
+    [
+        ("a" * 500, "documented", True),
+        ("a" * 501, "documented", False),
+        (EMOJI * 125, "documented", True),
+        (EMOJI * 125 + "a", "documented", False),  # emoji count 4 (UTF-8 bytes)
+        ("\u2764\ufe0f" * 83 + "ab", "documented", True),  # ❤️ is 6 bytes: 498 + 2
+        (PERSIAN * 500, "documented", True),
+        (PERSIAN * 501, "documented", False),
+        (PERSIAN * 250, "utf8_bytes", True),
+        (PERSIAN * 251, "utf8_bytes", False),
+        (EMOJI * 500, "code_points", True),
+        (EMOJI * 501, "code_points", False),
+    ],
+)
 def test_text_limit_of_500(threads_server, api, text, counting, fits):
     threads_server.configure(text_counting=counting)
     response = api.post("/me/threads", data={"media_type": "TEXT", "text": text})
@@ -173,8 +207,7 @@ def test_replies_have_their_own_quota(threads_server, user, api):
     post(api, "reply 2", reply_to_id=first)
     assert meta_error(publish(api, container(api, "reply 3", reply_to_id=root)))["code"] == 17
     limits = ok(api.get("/me/threads_publishing_limit", params={"fields": "reply_quota_usage,reply_config"}))
-    assert limits["data"][0] == {"reply_quota_usage": 2, "reply_config": {"quota_total": 2,
-                                                                         "quota_duration": DAY}}
+    assert limits["data"][0] == {"reply_quota_usage": 2, "reply_config": {"quota_total": 2, "quota_duration": DAY}}
     threads_server.configure(throttle_status=429)
     assert meta_error(publish(api, container(api, "x", reply_to_id=root)), status=429)["code"] == 17
 
@@ -184,13 +217,19 @@ def test_reply_chain_fields_and_listings(threads_server, user, api):
     second = post(api, "2/3", reply_to_id=root)
     third = post(api, "3/3", reply_to_id=second)
     got = ok(api.get(f"/{third}", params={"fields": "replied_to,root_post,is_reply,is_reply_owned_by_me"}))
-    assert got == {"replied_to": {"id": second}, "root_post": {"id": root}, "is_reply": True,
-                   "is_reply_owned_by_me": True}
+    assert got == {
+        "replied_to": {"id": second},
+        "root_post": {"id": root},
+        "is_reply": True,
+        "is_reply_owned_by_me": True,
+    }
     assert [p["id"] for p in ok(api.get("/me/threads"))["data"]] == [root]  # replies are not in /threads
     assert [p["id"] for p in ok(api.get("/me/replies"))["data"]] == [third, second]
     assert [p["id"] for p in ok(api.get(f"/{root}/replies"))["data"]] == [second]
     assert [p["id"] for p in ok(api.get(f"/{root}/conversation", params={"reverse": "false"}))["data"]] == [
-        second, third]
+        second,
+        third,
+    ]
     missing = meta_error(api.post("/me/threads", data={"media_type": "TEXT", "text": "x", "reply_to_id": "123"}))
     assert missing["code"] == 100
 
@@ -236,10 +275,15 @@ def test_other_profiles_are_out_of_reach(threads_server, user, api):
 def test_unknown_fields_and_container_fields_on_media(api):
     media_id = post(api)
     error = meta_error(api.get(f"/{media_id}", params={"fields": "status"}))
-    assert (error["message"], error["type"], error["code"]) == ("Tried accessing nonexisting field (status)",
-                                                                "THApiException", 100)
-    assert meta_error(api.get("/me", params={"fields": "id,followers"}))["message"] == \
-        "Tried accessing nonexisting field (followers)"
+    assert (error["message"], error["type"], error["code"]) == (
+        "Tried accessing nonexisting field (status)",
+        "THApiException",
+        100,
+    )
+    assert (
+        meta_error(api.get("/me", params={"fields": "id,followers"}))["message"]
+        == "Tried accessing nonexisting field (followers)"
+    )
     assert meta_error(api.post("/me/threads", data={"media_type": "POLL"}))["code"] == 100
     assert meta_error(api.post("/me/threads", data={"media_type": "TEXT"}))["code"] == 100
     assert meta_error(api.post("/me/threads", data={"media_type": "IMAGE"}))["code"] == 100
@@ -271,8 +315,10 @@ def test_echo_fault_reveals_query_and_bearer_tokens(threads_server, user):
 
 def test_token_refresh_needs_a_day_old_live_long_lived_token(threads_server, user):
     def refresh(token: str) -> httpx.Response:
-        return httpx.get(f"{threads_server.base_url}/refresh_access_token",
-                         params={"grant_type": "th_refresh_token", "access_token": token})
+        return httpx.get(
+            f"{threads_server.base_url}/refresh_access_token",
+            params={"grant_type": "th_refresh_token", "access_token": token},
+        )
 
     assert meta_error(refresh(user.access_token))["code"] == 100  # less than 24 hours old
     threads_server.advance(DAY)
@@ -289,8 +335,10 @@ def test_token_refresh_needs_a_day_old_live_long_lived_token(threads_server, use
     threads_server.configure(refresh_revokes_old=True)
     ok(refresh(old))
     assert meta_error(httpx.get(me, params={"access_token": old}))["code"] == 190
-    wrong_grant = httpx.get(f"{threads_server.base_url}/refresh_access_token",
-                            params={"grant_type": "ig_refresh_token", "access_token": fresh["access_token"]})
+    wrong_grant = httpx.get(
+        f"{threads_server.base_url}/refresh_access_token",
+        params={"grant_type": "ig_refresh_token", "access_token": fresh["access_token"]},
+    )
     assert meta_error(wrong_grant)["code"] == 100
 
 
@@ -301,8 +349,7 @@ def test_call_count_limit_is_code_4_with_app_usage_header(threads_server, api):
         assert json.loads(response.headers["X-App-Usage"])["call_count"] == expected
     throttled = api.get("/me")
     error = meta_error(throttled)
-    assert (error["code"], error["message"], error["is_transient"]) == (4, "Application request limit reached",
-                                                                        True)
+    assert (error["code"], error["message"], error["is_transient"]) == (4, "Application request limit reached", True)
     assert json.loads(throttled.headers["X-App-Usage"])["call_count"] == 100
     threads_server.advance(3601)
     assert ok(api.get("/me"))
@@ -310,14 +357,25 @@ def test_call_count_limit_is_code_4_with_app_usage_header(threads_server, api):
 
 def test_carousel_of_two_images(threads_server, api):
     threads_server.configure(image_seconds=0)
-    items = [ok(api.post("/me/threads", data={"media_type": "IMAGE", "is_carousel_item": "true",
-                                              "image_url": threads_server.serve_image(f"{n}.png", png(400, 400))}))
-             ["id"] for n in range(2)]
+    items = [
+        ok(
+            api.post(
+                "/me/threads",
+                data={
+                    "media_type": "IMAGE",
+                    "is_carousel_item": "true",
+                    "image_url": threads_server.serve_image(f"{n}.png", png(400, 400)),
+                },
+            )
+        )["id"]
+        for n in range(2)
+    ]
     assert meta_error(publish(api, items[0]))["error_subcode"] == 4279009  # an item is not published alone
     one = api.post("/me/threads", data={"media_type": "CAROUSEL", "children": items[0]})
     assert meta_error(one)["code"] == 100
-    carousel = ok(api.post("/me/threads", data={"media_type": "CAROUSEL", "children": ",".join(items),
-                                                "text": "Two pages"}))["id"]
+    carousel = ok(
+        api.post("/me/threads", data={"media_type": "CAROUSEL", "children": ",".join(items), "text": "Two pages"})
+    )["id"]
     media_id = ok(publish(api, carousel))["id"]
     got = ok(api.get(f"/{media_id}", params={"fields": "media_type,children"}))
     assert got == {"media_type": "CAROUSEL_ALBUM", "children": {"data": [{"id": i} for i in items]}}

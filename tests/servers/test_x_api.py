@@ -86,16 +86,23 @@ def test_replayed_signed_request_is_refused(x_server, user):
 
 
 def test_signature_base_string_is_the_one_oauthlib_signs():
-    client = OAuthClient("ck", client_secret="cs", resource_owner_key="tok", resource_owner_secret="ts",
-                         nonce="n0nce", timestamp="1700000000")
+    client = OAuthClient(
+        "ck",
+        client_secret="cs",
+        resource_owner_key="tok",
+        resource_owner_secret="ts",
+        nonce="n0nce",
+        timestamp="1700000000",
+    )
     path = "/2/users/42/tweets?max_results=5&tweet.fields=created_at,author_id&q=a%20b~c%2Cd"
     url, headers, _ = client.sign("https://api.twitter.com" + path, "GET")
     params = signature.collect_parameters(uri_query=urlsplit(url).query, headers=headers)
-    theirs = signature.signature_base_string("GET", signature.base_string_uri(url),
-                                             signature.normalize_parameters(params))
+    theirs = signature.signature_base_string(
+        "GET", signature.base_string_uri(url), signature.normalize_parameters(params)
+    )
     oauth = x_oauth.parse_header(headers["Authorization"])
-    ours = x_oauth.base_string("GET", "https://api.twitter.com", urlsplit(url).path + "?" + urlsplit(url).query,
-                               oauth)
+    assert oauth is not None
+    ours = x_oauth.base_string("GET", "https://api.twitter.com", urlsplit(url).path + "?" + urlsplit(url).query, oauth)
     assert ours == theirs
     assert x_oauth.sign(ours, "cs", "ts") == oauth["oauth_signature"]
 
@@ -206,8 +213,7 @@ def test_basic_tier_lists_recent_posts_newest_first_with_pages(x_server, user, c
     first = client.get_users_tweets(user.id, max_results=5, user_auth=True, tweet_fields=["created_at"])
     assert [t.id for t in first.data] == [int(i) for i in reversed(ids[2:])]
     assert first.data[0].created_at is not None
-    rest = client.get_users_tweets(user.id, max_results=5, pagination_token=first.meta["next_token"],
-                                   user_auth=True)
+    rest = client.get_users_tweets(user.id, max_results=5, pagination_token=first.meta["next_token"], user_auth=True)
     assert [t.id for t in rest.data] == [int(i) for i in reversed(ids[:2])]
 
 

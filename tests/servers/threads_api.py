@@ -88,8 +88,9 @@ class ThreadsServer:
         """A profile with a fresh 60-day long-lived token (``user.access_token``)."""
         return self.state.add_user(username)
 
-    def issue_token(self, user: ThreadsUser, expires_in: float = 60 * 86400, age: float = 0.0,
-                    long_lived: bool = True) -> str:
+    def issue_token(
+        self, user: ThreadsUser, expires_in: float = 60 * 86400, age: float = 0.0, long_lived: bool = True
+    ) -> str:
         """Another token for ``user``, issued ``age`` seconds ago and valid ``expires_in`` seconds from issue."""
         return self.state.issue(user.id, expires_in, age, long_lived).value
 
@@ -103,15 +104,27 @@ class ThreadsServer:
         """Published posts (replies included) in publishing order."""
         with self.state.lock:
             stored = [self.state.posts[p] for p in self.state.order]
-        return [p.as_dict() for p in stored
-                if (user is None or p.owner_id == user.id) and (include_deleted or not p.deleted)]
+        return [
+            p.as_dict()
+            for p in stored
+            if (user is None or p.owner_id == user.id) and (include_deleted or not p.deleted)
+        ]
 
     def containers(self, user: ThreadsUser | None = None) -> list[dict[str, Any]]:
         """Every container made, with its current status and the post it became, if any."""
         with self.state.lock:
-            return [{"id": c.id, "media_type": c.media_type, "text": c.text, "status": self.state.status(c),
-                     "published_id": c.published_id, "reply_to": c.reply_to}
-                    for c in self.state.containers.values() if user is None or c.owner_id == user.id]
+            return [
+                {
+                    "id": c.id,
+                    "media_type": c.media_type,
+                    "text": c.text,
+                    "status": self.state.status(c),
+                    "published_id": c.published_id,
+                    "reply_to": c.reply_to,
+                }
+                for c in self.state.containers.values()
+                if user is None or c.owner_id == user.id
+            ]
 
     def configure(self, **settings: Any) -> None:
         """Change enforcement (see ``threads_state.Settings``): text_limit, text_counting, max_links,

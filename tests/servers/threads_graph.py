@@ -19,29 +19,73 @@ from tests.servers.threads_state import Container, Post, ThreadsState, ThreadsUs
 
 USER_FIELDS = {"id", "username", "name", "threads_profile_picture_url", "threads_biography", "is_verified"}
 # developers.facebook.com/docs/threads/reference/user ("fields") and /reference/media.
-POST_FIELDS = {"id", "media_product_type", "media_type", "media_url", "permalink", "owner", "username", "text",
-               "timestamp", "shortcode", "thumbnail_url", "children", "is_quote_post", "alt_text",
-               "link_attachment_url", "has_replies", "reply_audience", "quoted_post", "reposted_post", "gif_url",
-               "is_spoiler_media", "text_entities", "text_attachment", "is_verified", "profile_picture_url",
-               "root_post", "replied_to", "is_reply", "is_reply_owned_by_me", "hide_status", "topic_tag"}
+POST_FIELDS = {
+    "id",
+    "media_product_type",
+    "media_type",
+    "media_url",
+    "permalink",
+    "owner",
+    "username",
+    "text",
+    "timestamp",
+    "shortcode",
+    "thumbnail_url",
+    "children",
+    "is_quote_post",
+    "alt_text",
+    "link_attachment_url",
+    "has_replies",
+    "reply_audience",
+    "quoted_post",
+    "reposted_post",
+    "gif_url",
+    "is_spoiler_media",
+    "text_entities",
+    "text_attachment",
+    "is_verified",
+    "profile_picture_url",
+    "root_post",
+    "replied_to",
+    "is_reply",
+    "is_reply_owned_by_me",
+    "hide_status",
+    "topic_tag",
+}
 CONTAINER_FIELDS = {"id", "status", "error_message"}
 LIMIT_FIELDS = {"quota_usage", "config", "reply_quota_usage", "reply_config", "delete_quota_usage", "delete_config"}
-MISSING = ("Unsupported {verb} request. Object with ID '{id}' does not exist, cannot be loaded due to missing "
-           "permissions, or does not support this operation. Please read the Graph API documentation at "
-           "https://developers.facebook.com/docs/graph-api")
+MISSING = (
+    "Unsupported {verb} request. Object with ID '{id}' does not exist, cannot be loaded due to missing "
+    "permissions, or does not support this operation. Please read the Graph API documentation at "
+    "https://developers.facebook.com/docs/graph-api"
+)
 
 
 class GraphError(Exception):
     """A failed call rendered in Meta's error shape."""
 
-    def __init__(self, status: int, message: str, code: int, kind: str = "THApiException", *,
-                 subcode: int | None = None, title: str | None = None, user_msg: str | None = None,
-                 transient: bool = False) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        code: int,
+        kind: str = "THApiException",
+        *,
+        subcode: int | None = None,
+        title: str | None = None,
+        user_msg: str | None = None,
+        transient: bool = False,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.headers: dict[str, str] = {}
-        self.body: dict[str, Any] = {"message": message, "type": kind, "code": code, "is_transient": transient,
-                                     "fbtrace_id": secrets.token_urlsafe(12)}
+        self.body: dict[str, Any] = {
+            "message": message,
+            "type": kind,
+            "code": code,
+            "is_transient": transient,
+            "fbtrace_id": secrets.token_urlsafe(12),
+        }
         extra = {"error_subcode": subcode, "error_user_title": title, "error_user_msg": user_msg}
         self.body.update({k: v for k, v in extra.items() if v is not None})
 
@@ -58,8 +102,15 @@ def missing_object(verb: str, object_id: str) -> GraphError:
 
 def media_not_found(container_id: str) -> GraphError:
     """What threads_publish answers for a container it cannot publish."""
-    return GraphError(400, "The requested resource does not exist", 24, "OAuthException", subcode=4279009,
-                      title="Media Not Found", user_msg=f"The media with id {container_id} cannot be found.")
+    return GraphError(
+        400,
+        "The requested resource does not exist",
+        24,
+        "OAuthException",
+        subcode=4279009,
+        title="Media Not Found",
+        user_msg=f"The media with id {container_id} cannot be found.",
+    )
 
 
 def fields(requested: str, allowed: set[str], default: tuple[str, ...] = ("id",)) -> list[str]:
@@ -72,8 +123,14 @@ def fields(requested: str, allowed: set[str], default: tuple[str, ...] = ("id",)
 
 
 def render_user(user: ThreadsUser, names: list[str]) -> dict[str, Any]:
-    values = {"id": user.id, "username": user.username, "name": user.username, "threads_biography": "",
-              "threads_profile_picture_url": f"https://scontent.cdninstagram.com/{user.id}.jpg", "is_verified": False}
+    values = {
+        "id": user.id,
+        "username": user.username,
+        "name": user.username,
+        "threads_biography": "",
+        "threads_profile_picture_url": f"https://scontent.cdninstagram.com/{user.id}.jpg",
+        "is_verified": False,
+    }
     return {name: values[name] for name in names}
 
 
@@ -92,15 +149,28 @@ def render_post(state: ThreadsState, post: Post, names: list[str], viewer_id: st
     owner = state.users[post.owner_id]
     replies = [p for p in state.posts.values() if p.reply_to == post.id and not p.deleted]
     values: dict[str, Any] = {
-        "id": post.id, "media_product_type": "THREADS", "media_type": post.media_type, "media_url": post.media_url,
-        "permalink": f"https://www.threads.com/@{owner.username}/post/{post.shortcode}", "owner": {"id": owner.id},
-        "username": owner.username, "text": post.text or None, "timestamp": graph_time(post.timestamp),
-        "shortcode": post.shortcode, "is_quote_post": False, "alt_text": post.alt_text,
-        "link_attachment_url": post.link_attachment, "has_replies": bool(replies), "reply_audience": "EVERYONE",
+        "id": post.id,
+        "media_product_type": "THREADS",
+        "media_type": post.media_type,
+        "media_url": post.media_url,
+        "permalink": f"https://www.threads.com/@{owner.username}/post/{post.shortcode}",
+        "owner": {"id": owner.id},
+        "username": owner.username,
+        "text": post.text or None,
+        "timestamp": graph_time(post.timestamp),
+        "shortcode": post.shortcode,
+        "is_quote_post": False,
+        "alt_text": post.alt_text,
+        "link_attachment_url": post.link_attachment,
+        "has_replies": bool(replies),
+        "reply_audience": "EVERYONE",
         "children": {"data": [{"id": c} for c in post.children]} if post.children else None,
-        "is_reply": post.reply_to is not None, "is_verified": False, "hide_status": "NOT_HUSHED",
+        "is_reply": post.reply_to is not None,
+        "is_verified": False,
+        "hide_status": "NOT_HUSHED",
         "replied_to": {"id": post.reply_to} if post.reply_to else None,
-        "root_post": {"id": post.root_id or post.id}, "is_reply_owned_by_me": post.owner_id == viewer_id,
+        "root_post": {"id": post.root_id or post.id},
+        "is_reply_owned_by_me": post.owner_id == viewer_id,
     }
     if post.reply_to is None:
         values.pop("hide_status")  # only replies carry a hide status
@@ -117,7 +187,7 @@ def page(items: list[Any], args: dict[str, Any], render: Any, url: str) -> dict[
     start = _cursor(str(args.get("after") or "")) + 1 if args.get("after") else 0
     if args.get("before"):
         start = max(0, _cursor(str(args["before"])) - limit)
-    chunk = items[start:start + limit]
+    chunk = items[start : start + limit]
     body: dict[str, Any] = {"data": [render(item) for item in chunk]}
     if chunk:
         cursors = {"before": _encode(start), "after": _encode(start + len(chunk) - 1)}

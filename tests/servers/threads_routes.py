@@ -45,10 +45,18 @@ def authenticate(state: ThreadsState, value: str) -> Token:
         raise GraphError(400, "Invalid OAuth access token - Cannot parse access token", 190, "OAuthException")
     now = state.now()
     if now >= token.expires_at:
+
         def when(t: float) -> str:
             return dt.datetime.fromtimestamp(t, dt.UTC).strftime("%A, %d-%b-%y %H:%M:%S UTC")
-        raise GraphError(400, f"Error validating access token: Session has expired on {when(token.expires_at)}. "
-                              f"The current time is {when(now)}.", 190, "OAuthException", subcode=463)
+
+        raise GraphError(
+            400,
+            f"Error validating access token: Session has expired on {when(token.expires_at)}. "
+            f"The current time is {when(now)}.",
+            190,
+            "OAuthException",
+            subcode=463,
+        )
     return token
 
 
@@ -79,8 +87,9 @@ def route(state: ThreadsState, token: Token, method: str, path: str, args: dict[
     user = state.users[token.user_id]
     if path == "/refresh_access_token" and method == "GET":
         return refresh(state, token, args)
-    match = re.fullmatch(r"/(me|\d+)(?:/(threads|threads_publish|replies|conversation|threads_publishing_limit))?",
-                         path)
+    match = re.fullmatch(
+        r"/(me|\d+)(?:/(threads|threads_publish|replies|conversation|threads_publishing_limit))?", path
+    )
     if match is None:
         raise GraphError(400, f"Unknown path components: {path}", 2500, "OAuthException")
     node, edge = match.group(1), match.group(2)
@@ -136,23 +145,45 @@ def create(state: ThreadsState, user: ThreadsUser, args: dict[str, Any]) -> Any:
         raise invalid(f"Param text must be at most {settings.text_limit} characters long.")
     attachment = arg("link_attachment") or None
     if len(threads_text.links(text, attachment)) > settings.max_links:
-        raise GraphError(400, "THREADS_API__LINK_LIMIT_EXCEEDED", 100, title="Too many links",
-                         user_msg=f"A post can contain at most {settings.max_links} links.")
+        raise GraphError(
+            400,
+            "THREADS_API__LINK_LIMIT_EXCEEDED",
+            100,
+            title="Too many links",
+            user_msg=f"A post can contain at most {settings.max_links} links.",
+        )
     if len(arg("alt_text")) > settings.max_alt_text:
         raise invalid(f"Param alt_text must be at most {settings.max_alt_text} characters long.")
     reply_to = arg("reply_to_id") or None
     if reply_to and state.visible(reply_to) is None:
         raise invalid("Invalid parameter", user_msg="The post you are replying to does not exist or was deleted.")
     children = [c.strip() for c in arg("children").split(",") if c.strip()]
-    if kind == "CAROUSEL" and (not 2 <= len(children) <= 20 or any(
-            c not in state.containers or not state.containers[c].is_carousel_item
-            or state.containers[c].owner_id != user.id for c in children)):
+    if kind == "CAROUSEL" and (
+        not 2 <= len(children) <= 20
+        or any(
+            c not in state.containers
+            or not state.containers[c].is_carousel_item
+            or state.containers[c].owner_id != user.id
+            for c in children
+        )
+    ):
         raise invalid("Invalid parameter", user_msg="A carousel needs 2 to 20 carousel item containers you made.")
     now = state.now()
     delay = settings.image_seconds if kind in ("IMAGE", "VIDEO") else settings.text_seconds
-    container = Container(state.new_id(), user.id, kind, now, now + delay, text=text, image_url=source or None,
-                          alt_text=arg("alt_text") or None, reply_to=reply_to, link_attachment=attachment,
-                          children=children, is_carousel_item=params.flag(args, "is_carousel_item"))
+    container = Container(
+        state.new_id(),
+        user.id,
+        kind,
+        now,
+        now + delay,
+        text=text,
+        image_url=source or None,
+        alt_text=arg("alt_text") or None,
+        reply_to=reply_to,
+        link_attachment=attachment,
+        children=children,
+        is_carousel_item=params.flag(args, "is_carousel_item"),
+    )
     if kind in ("IMAGE", "VIDEO"):
         container.failure = fetch_failure(state, source, kind)
     state.containers[container.id] = container
@@ -176,8 +207,12 @@ def publish(state: ThreadsState, user: ThreadsUser, creation_id: str) -> Any:
     if not creation_id:
         raise invalid("The parameter creation_id is required.")
     container = state.containers.get(creation_id)
-    if (container is None or container.owner_id != user.id or container.is_carousel_item
-            or state.status(container) != "FINISHED"):
+    if (
+        container is None
+        or container.owner_id != user.id
+        or container.is_carousel_item
+        or state.status(container) != "FINISHED"
+    ):
         raise media_not_found(creation_id)
     parent = state.visible(container.reply_to) if container.reply_to else None
     if container.reply_to and parent is None:
@@ -185,11 +220,21 @@ def publish(state: ThreadsState, user: ThreadsUser, creation_id: str) -> Any:
     kind, quota = ("reply", state.settings.reply_quota) if parent else ("post", state.settings.post_quota)
     if not state.take(user.id, kind, quota):
         raise throttled(state, 17, "User request limit reached")
-    post = Post(state.new_id(), user.id, MEDIA_TYPES[container.media_type], container.text, state.now(),
-                secrets.token_urlsafe(8)[:11], container.id, media_url=container.image_url,
-                alt_text=container.alt_text, reply_to=parent.id if parent else None,
-                root_id=(parent.root_id or parent.id) if parent else None,
-                link_attachment=container.link_attachment, children=list(container.children))
+    post = Post(
+        state.new_id(),
+        user.id,
+        MEDIA_TYPES[container.media_type],
+        container.text,
+        state.now(),
+        secrets.token_urlsafe(8)[:11],
+        container.id,
+        media_url=container.image_url,
+        alt_text=container.alt_text,
+        reply_to=parent.id if parent else None,
+        root_id=(parent.root_id or parent.id) if parent else None,
+        link_attachment=container.link_attachment,
+        children=list(container.children),
+    )
     state.posts[post.id] = post
     state.order.append(post.id)
     container.published_id = post.id
@@ -199,23 +244,32 @@ def publish(state: ThreadsState, user: ThreadsUser, creation_id: str) -> Any:
 def user_posts(state: ThreadsState, user: ThreadsUser, args: dict[str, Any], url: str, replies: bool) -> Any:
     """GET /{user-id}/threads (top-level posts) or /replies (the user's replies), newest first."""
     since, until = params.text(args, "since"), params.text(args, "until")
-    chosen = [state.posts[p] for p in reversed(state.order)
-              if state.posts[p].owner_id == user.id and not state.posts[p].deleted
-              and (state.posts[p].reply_to is not None) == replies
-              and (not since.isdigit() or state.posts[p].timestamp >= int(since))
-              and (not until.isdigit() or state.posts[p].timestamp <= int(until))]
+    chosen = [
+        state.posts[p]
+        for p in reversed(state.order)
+        if state.posts[p].owner_id == user.id
+        and not state.posts[p].deleted
+        and (state.posts[p].reply_to is not None) == replies
+        and (not since.isdigit() or state.posts[p].timestamp >= int(since))
+        and (not until.isdigit() or state.posts[p].timestamp <= int(until))
+    ]
     names = fields(params.text(args, "fields"), POST_FIELDS)
     return page(chosen, args, lambda post: render_post(state, post, names, user.id), url)
 
 
-def media_replies(state: ThreadsState, user: ThreadsUser, media_id: str, args: dict[str, Any], url: str,
-                  everything: bool) -> Any:
+def media_replies(
+    state: ThreadsState, user: ThreadsUser, media_id: str, args: dict[str, Any], url: str, everything: bool
+) -> Any:
     """GET /{media-id}/replies (direct replies) or /conversation (all of them); reverse=true (default) is
     newest first."""
     if state.visible(media_id) is None:
         raise missing_object("get", media_id)
-    found = [state.posts[p] for p in state.order if not state.posts[p].deleted and (
-        state.posts[p].root_id == media_id if everything else state.posts[p].reply_to == media_id)]
+    found = [
+        state.posts[p]
+        for p in state.order
+        if not state.posts[p].deleted
+        and (state.posts[p].root_id == media_id if everything else state.posts[p].reply_to == media_id)
+    ]
     if params.text(args, "reverse").lower() != "false":
         found.reverse()
     names = fields(params.text(args, "fields"), POST_FIELDS)
@@ -237,9 +291,11 @@ def publishing_limit(state: ThreadsState, user: ThreadsUser, args: dict[str, Any
     """GET /{user-id}/threads_publishing_limit: usage of each moving 24-hour quota."""
     names = fields(params.text(args, "fields"), LIMIT_FIELDS, default=("quota_usage", "config"))
     out: dict[str, Any] = {}
-    for prefix, kind, (total, span) in (("", "post", state.settings.post_quota),
-                                        ("reply_", "reply", state.settings.reply_quota),
-                                        ("delete_", "delete", state.settings.delete_quota)):
+    for prefix, kind, (total, span) in (
+        ("", "post", state.settings.post_quota),
+        ("reply_", "reply", state.settings.reply_quota),
+        ("delete_", "delete", state.settings.delete_quota),
+    ):
         if f"{prefix}quota_usage" in names:
             out[f"{prefix}quota_usage"] = len(state.used(user.id, kind, span))
         if f"{prefix}config" in names:

@@ -78,10 +78,21 @@ class Post:
 
     def as_dict(self) -> dict[str, Any]:
         """Read-back form for tests."""
-        return {"id": self.id, "owner_id": self.owner_id, "media_type": self.media_type, "text": self.text,
-                "timestamp": self.timestamp, "reply_to": self.reply_to, "root_id": self.root_id,
-                "media_url": self.media_url, "alt_text": self.alt_text, "children": list(self.children),
-                "link_attachment": self.link_attachment, "container_id": self.container_id, "deleted": self.deleted}
+        return {
+            "id": self.id,
+            "owner_id": self.owner_id,
+            "media_type": self.media_type,
+            "text": self.text,
+            "timestamp": self.timestamp,
+            "reply_to": self.reply_to,
+            "root_id": self.root_id,
+            "media_url": self.media_url,
+            "alt_text": self.alt_text,
+            "children": list(self.children),
+            "link_attachment": self.link_attachment,
+            "container_id": self.container_id,
+            "deleted": self.deleted,
+        }
 
 
 @dataclass

@@ -27,10 +27,11 @@ import regex
 EMOJI = regex.compile(r"\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3")
 GRAPHEME = regex.compile(r"\X")
 # Common top-level domains for scheme-less addresses ("statement.pdf" or "e.g." must not count as links).
-TLDS = ("com|net|org|info|io|co|me|app|dev|edu|gov|int|ir|uk|de|fr|eu|ca|au|news|xyz|social|online|site|tv|ly|"
-        "gl|gd|link|page|blog|org\\.uk|co\\.uk")
-URL = regex.compile(
-    rf"(?i)\b(?:https?://[^\s<>\"]+|www\.[^\s<>\"]+|(?:[a-z0-9-]+\.)+(?:{TLDS})\b(?:/[^\s<>\"]*)?)")
+TLDS = (
+    "com|net|org|info|io|co|me|app|dev|edu|gov|int|ir|uk|de|fr|eu|ca|au|news|xyz|social|online|site|tv|ly|"
+    "gl|gd|link|page|blog|org\\.uk|co\\.uk"
+)
+URL = regex.compile(rf"(?i)\b(?:https?://[^\s<>\"]+|www\.[^\s<>\"]+|(?:[a-z0-9-]+\.)+(?:{TLDS})\b(?:/[^\s<>\"]*)?)")
 COUNTINGS = ("documented", "utf8_bytes", "code_points")
 
 

@@ -20,7 +20,7 @@ class Redirect(HTTPAdapter):
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         """Rewrite the URL after tweepy has signed it for api.twitter.com, then send."""
         assert request.url is not None
-        request.url = self.base_url + request.url[len(TWEEPY_HOST):]
+        request.url = self.base_url + request.url[len(TWEEPY_HOST) :]
         return super().send(request, **kwargs)
 
 

@@ -21,13 +21,17 @@ from tests.servers.faults import FaultingHandler, Faults, Reply, X
 from tests.servers.serving import start
 from tests.servers.x_state import XState, XUser, iso
 
-TOO_LONG = ("Your Tweet text is too long. For more information on how Twitter determines text length see "
-            "https://github.com/twitter/twitter-text.")
+TOO_LONG = (
+    "Your Tweet text is too long. For more information on how Twitter determines text length see "
+    "https://github.com/twitter/twitter-text."
+)
 DUPLICATE = "You are not allowed to create a Tweet with duplicate content."
 REPLY_GONE = "You attempted to reply to a Tweet that is deleted or not visible to you."
-NOT_ENROLLED = ("When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens from a "
-                "Twitter developer App that is attached to a Project. You can create a project via the developer "
-                "portal.")
+NOT_ENROLLED = (
+    "When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens from a "
+    "Twitter developer App that is attached to a Project. You can create a project via the developer "
+    "portal."
+)
 TWEET_FIELDS = ("author_id", "conversation_id", "created_at", "in_reply_to_user_id", "referenced_tweets")
 
 
@@ -38,16 +42,29 @@ def problem(status: int, title: str, detail: str, kind: str = "about:blank") -> 
 
 def invalid(parameter: str, value: str, message: str) -> Reply:
     """X's 400 'Invalid Request' body for a bad parameter."""
-    return 400, {}, {"errors": [{"parameters": {parameter: [value]}, "message": message}],
-                     "title": "Invalid Request", "detail": "One or more parameters to your request was invalid.",
-                     "type": "https://api.twitter.com/2/problems/invalid-request"}
+    return (
+        400,
+        {},
+        {
+            "errors": [{"parameters": {parameter: [value]}, "message": message}],
+            "title": "Invalid Request",
+            "detail": "One or more parameters to your request was invalid.",
+            "type": "https://api.twitter.com/2/problems/invalid-request",
+        },
+    )
 
 
 def not_found(value: str, parameter: str = "id") -> dict[str, Any]:
     """X's resource-not-found error entry (returned inside a 200 for lookups)."""
-    return {"value": value, "detail": f"Could not find tweet with {parameter}: [{value}].", "title": "Not Found Error",
-            "resource_type": "tweet", "parameter": parameter, "resource_id": value,
-            "type": "https://api.twitter.com/2/problems/resource-not-found"}
+    return {
+        "value": value,
+        "detail": f"Could not find tweet with {parameter}: [{value}].",
+        "title": "Not Found Error",
+        "resource_type": "tweet",
+        "parameter": parameter,
+        "resource_id": value,
+        "type": "https://api.twitter.com/2/problems/resource-not-found",
+    }
 
 
 def as_x_returns(text: str) -> str:
@@ -91,8 +108,9 @@ class XHandler(FaultingHandler):
     def commit(self, body: bytes) -> Reply:
         """Authenticate, then enforce tier and windows, then run the endpoint."""
         path = urlsplit(self.path).path
-        route = next(((name, m) for method, rx, name in ROUTES
-                      if method == self.command and (m := rx.fullmatch(path))), None)
+        route = next(
+            ((name, m) for method, rx, name in ROUTES if method == self.command and (m := rx.fullmatch(path))), None
+        )
         if route is None:
             return problem(404, "Not Found Error", f"No route for {self.command} {path}.")
         user = self.authenticate(body)
@@ -100,10 +118,19 @@ class XHandler(FaultingHandler):
             return problem(401, "Unauthorized", "Unauthorized")
         name, match = route
         if self.state.limits.windows(name) is None:
-            return 403, {}, {"client_id": "1", "detail": NOT_ENROLLED, "title": "Client Forbidden",
-                             "registration_url": "https://developer.twitter.com/en/docs/projects/overview",
-                             "required_enrollment": "Appropriate Level of API Access", "reason": "client-not-enrolled",
-                             "type": "https://api.twitter.com/2/problems/client-forbidden"}
+            return (
+                403,
+                {},
+                {
+                    "client_id": "1",
+                    "detail": NOT_ENROLLED,
+                    "title": "Client Forbidden",
+                    "registration_url": "https://developer.twitter.com/en/docs/projects/overview",
+                    "required_enrollment": "Appropriate Level of API Access",
+                    "reason": "client-not-enrolled",
+                    "type": "https://api.twitter.com/2/problems/client-forbidden",
+                },
+            )
         allowed, headers = self.state.check_rate(user, name)
         if not allowed:
             status, _, payload = problem(429, "Too Many Requests", "Too Many Requests")
@@ -125,8 +152,13 @@ class XHandler(FaultingHandler):
             return None
         form = body if "form-urlencoded" in (self.headers.get("Content-Type") or "") else b""
         bases = (*x_oauth.PUBLIC_BASES, self.server.public_url)  # type: ignore[attr-defined]
-        if user is None or not fresh or not x_oauth.verify(
-                self.command, self.path, oauth, state.consumer_secret, user.access_secret, bases, form):
+        if (
+            user is None
+            or not fresh
+            or not x_oauth.verify(
+                self.command, self.path, oauth, state.consumer_secret, user.access_secret, bases, form
+            )
+        ):
             return None
         nonce = (oauth.get("oauth_timestamp", ""), oauth.get("oauth_nonce", ""))
         with state.lock:
@@ -157,17 +189,27 @@ class XHandler(FaultingHandler):
             if self.state.recent_duplicate(user, text):
                 return problem(403, "Forbidden", DUPLICATE)
             tweet = self.state.store(user, text, parent, quote_id)
-        return 201, {}, {"data": {"id": tweet.id, "text": as_x_returns(tweet.text),
-                                  "edit_history_tweet_ids": [tweet.id]}}
+        return (
+            201,
+            {},
+            {"data": {"id": tweet.id, "text": as_x_returns(tweet.text), "edit_history_tweet_ids": [tweet.id]}},
+        )
 
     def do_delete(self, user: XUser, body: bytes, tweet_id: str) -> Reply:
         """DELETE /2/tweets/:id"""
         with self.state.lock:
             tweet = self.state.visible(tweet_id)
             if tweet is None:
-                return 404, {}, {"errors": [not_found(tweet_id)], "title": "Not Found Error",
-                                 "detail": f"Could not find tweet with id: [{tweet_id}].",
-                                 "type": "https://api.twitter.com/2/problems/resource-not-found"}
+                return (
+                    404,
+                    {},
+                    {
+                        "errors": [not_found(tweet_id)],
+                        "title": "Not Found Error",
+                        "detail": f"Could not find tweet with id: [{tweet_id}].",
+                        "type": "https://api.twitter.com/2/problems/resource-not-found",
+                    },
+                )
             if tweet.author_id != user.id:
                 return problem(403, "Forbidden", "You are not allowed to delete this Tweet.")
             tweet.deleted = True
@@ -189,12 +231,16 @@ class XHandler(FaultingHandler):
         query = parse_qs(urlsplit(self.path).query)
         size = int(query.get("max_results", ["10"])[0])
         if not 5 <= size <= 100:
-            return invalid("max_results", str(size), "The `max_results` query parameter value "
-                           f"[{size}] is not between 5 and 100")
+            return invalid(
+                "max_results", str(size), f"The `max_results` query parameter value [{size}] is not between 5 and 100"
+            )
         start = int(query.get("pagination_token", ["0"])[0])
-        mine = [self.state.tweets[t] for t in reversed(self.state.order)
-                if self.state.tweets[t].author_id == user_id and not self.state.tweets[t].deleted]
-        page = mine[start:start + size]
+        mine = [
+            self.state.tweets[t]
+            for t in reversed(self.state.order)
+            if self.state.tweets[t].author_id == user_id and not self.state.tweets[t].deleted
+        ]
+        page = mine[start : start + size]
         meta: dict[str, Any] = {"result_count": len(page)}
         if page:
             meta.update(newest_id=page[0].id, oldest_id=page[-1].id)
@@ -209,9 +255,13 @@ class XHandler(FaultingHandler):
         refs = [{"type": "replied_to", "id": tweet.in_reply_to}] if tweet.in_reply_to else []
         refs += [{"type": "quoted", "id": tweet.quote_of}] if tweet.quote_of else []
         parent = self.state.tweets.get(tweet.in_reply_to or "")
-        values = {"author_id": tweet.author_id, "conversation_id": tweet.conversation_id,
-                  "created_at": iso(tweet.created_at), "referenced_tweets": refs or None,
-                  "in_reply_to_user_id": parent.author_id if parent else None}
+        values = {
+            "author_id": tweet.author_id,
+            "conversation_id": tweet.conversation_id,
+            "created_at": iso(tweet.created_at),
+            "referenced_tweets": refs or None,
+            "in_reply_to_user_id": parent.author_id if parent else None,
+        }
         out.update({k: v for k, v in values.items() if k in asked and v is not None})
         return out
 
@@ -247,11 +297,21 @@ class XServer:
 
     def credentials(self, user: XUser) -> dict[str, str]:
         """tweepy.Client keyword arguments for ``user``."""
-        return {"consumer_key": self.consumer_key, "consumer_secret": self.consumer_secret,
-                "access_token": user.access_token, "access_token_secret": user.access_secret}
+        return {
+            "consumer_key": self.consumer_key,
+            "consumer_secret": self.consumer_secret,
+            "access_token": user.access_token,
+            "access_token_secret": user.access_secret,
+        }
 
-    def configure(self, *, tier: str | None = None, limits: dict[str, Any] | None = None,
-                  max_weight: int | None = None, duplicate_window: float | None = None) -> None:
+    def configure(
+        self,
+        *,
+        tier: str | None = None,
+        limits: dict[str, Any] | None = None,
+        max_weight: int | None = None,
+        duplicate_window: float | None = None,
+    ) -> None:
         """Change the access tier, per-endpoint windows, weighted limit or duplicate window."""
         with self.state.lock:
             settings = self.state.limits
@@ -271,8 +331,11 @@ class XServer:
         """Stored tweets in posting order, with reply parent and quote ids."""
         with self.state.lock:
             tweets = [self.state.tweets[t] for t in self.state.order]
-        return [t.as_dict() for t in tweets
-                if (user is None or t.author_id == user.id) and (include_deleted or not t.deleted)]
+        return [
+            t.as_dict()
+            for t in tweets
+            if (user is None or t.author_id == user.id) and (include_deleted or not t.deleted)
+        ]
 
     def reset(self) -> None:
         """Clear tweets, windows, settings and faults (accounts stay valid)."""

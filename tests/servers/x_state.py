@@ -15,10 +15,20 @@ TWEPOCH_MS = 1288834974657  # X's snowflake epoch
 # Per-user windows (limit, seconds) per endpoint; None = the tier is not enrolled for it.
 # Figures follow X's published v2 tables for each access level; override per test as needed.
 TIERS: dict[str, dict[str, list[tuple[int, int]] | None]] = {
-    "free": {"create": [(17, DAY)], "delete": [(17, DAY)], "me": [(25, DAY)], "tweet": [(1, QUARTER)],
-             "timeline": None},
-    "basic": {"create": [(100, DAY)], "delete": [(5, QUARTER)], "me": [(250, DAY)], "tweet": [(15, QUARTER)],
-              "timeline": [(5, QUARTER)]},
+    "free": {
+        "create": [(17, DAY)],
+        "delete": [(17, DAY)],
+        "me": [(25, DAY)],
+        "tweet": [(1, QUARTER)],
+        "timeline": None,
+    },
+    "basic": {
+        "create": [(100, DAY)],
+        "delete": [(5, QUARTER)],
+        "me": [(250, DAY)],
+        "tweet": [(15, QUARTER)],
+        "timeline": [(5, QUARTER)],
+    },
 }
 
 
@@ -47,9 +57,16 @@ class Tweet:
 
     def as_dict(self) -> dict[str, object]:
         """Read-back form for tests."""
-        return {"id": self.id, "text": self.text, "author_id": self.author_id, "in_reply_to": self.in_reply_to,
-                "quote_of": self.quote_of, "conversation_id": self.conversation_id, "deleted": self.deleted,
-                "created_at": self.created_at}
+        return {
+            "id": self.id,
+            "text": self.text,
+            "author_id": self.author_id,
+            "in_reply_to": self.in_reply_to,
+            "quote_of": self.quote_of,
+            "conversation_id": self.conversation_id,
+            "deleted": self.deleted,
+            "created_at": self.created_at,
+        }
 
 
 @dataclass
@@ -136,8 +153,10 @@ class XState:
     def recent_duplicate(self, user: XUser, text: str) -> bool:
         """Whether ``user`` posted exactly ``text`` within the duplicate window and kept it."""
         horizon = self.now() - self.limits.duplicate_window
-        return any(t.author_id == user.id and t.text == text and not t.deleted and t.created_at >= horizon
-                   for t in self.tweets.values())
+        return any(
+            t.author_id == user.id and t.text == text and not t.deleted and t.created_at >= horizon
+            for t in self.tweets.values()
+        )
 
     def visible(self, tweet_id: str | None) -> Tweet | None:
         """A tweet that exists and is not deleted."""
@@ -161,17 +180,26 @@ def _headers(states: list[tuple[int, int, list[float]]]) -> dict[str, str]:
         return {}
     headers = {}
     limit, span, slot = min(states, key=lambda s: s[1])
-    headers.update({"x-rate-limit-limit": str(limit), "x-rate-limit-remaining": str(max(0, limit - int(slot[1]))),
-                    "x-rate-limit-reset": str(int(slot[0] + span))})
+    headers.update(
+        {
+            "x-rate-limit-limit": str(limit),
+            "x-rate-limit-remaining": str(max(0, limit - int(slot[1]))),
+            "x-rate-limit-reset": str(int(slot[0] + span)),
+        }
+    )
     for limit, span, slot in states:
         if span == DAY:
-            headers.update({"x-user-limit-24hour-limit": str(limit),
-                            "x-user-limit-24hour-remaining": str(max(0, limit - int(slot[1]))),
-                            "x-user-limit-24hour-reset": str(int(slot[0] + span))})
+            headers.update(
+                {
+                    "x-user-limit-24hour-limit": str(limit),
+                    "x-user-limit-24hour-remaining": str(max(0, limit - int(slot[1]))),
+                    "x-user-limit-24hour-reset": str(int(slot[0] + span)),
+                }
+            )
     return headers
 
 
 def iso(epoch: float) -> str:
     """X's created_at format."""
-    moment = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
+    moment = dt.datetime.fromtimestamp(epoch, dt.UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
