@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from bot.errors import StatementError
 from bot.model import Statement
+from bot.text.pdf import pdf_text
 from bot.text.statement import parse_statement
 
 if TYPE_CHECKING:
@@ -98,31 +99,4 @@ def decode_text(data: bytes, name: str) -> str:
         raise StatementError(name, f"is not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})") from None
     if not text.strip():
         raise StatementError(name, "file is empty")
-    return text
-
-
-def pdf_text(data: bytes, name: str) -> str:
-    """Extract the text of a PDF, pages separated by a blank line like a page break."""
-    if not data.startswith(b"%PDF"):
-        raise StatementError(name, "is not a PDF (no %PDF header)")
-    import logging
-
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf warns on every quirk of real PDFs
-    import io
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise StatementError(name, "PDF is encrypted; export it without a password")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except StatementError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
-        raise StatementError(name, f"not a readable PDF ({type(e).__name__})") from None
-    text = "\n\n".join(p.strip("\n") for p in pages)
-    if not text.strip():
-        raise StatementError(name, "PDF has no extractable text (a scanned image?)")
     return text
