@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.metadata as md
 import importlib.util
+import os
 import re
 import statistics
 import subprocess
@@ -59,6 +60,14 @@ import icu
 def breaks(text, locale):
     it = icu.BreakIterator.createLineInstance(icu.Locale(locale))
     it.setText(text)
+    return _to_code_points(text, list(it))
+'''),
+    Engine("icupy", ("icupy",), "icupy", _UTF16 + '''
+from icupy import icu
+def breaks(text, locale):
+    ustr = icu.UnicodeString(text)  # keep it referenced: the iterator reads it in place
+    it = icu.BreakIterator.create_line_instance(icu.Locale(locale))
+    it.set_text(ustr)
     return _to_code_points(text, list(it))
 '''),
     Engine("uniseg", ("uniseg",), "uniseg", '''
@@ -177,22 +186,28 @@ def score(breaks: Breaks, sample: Sample) -> tuple[int, int, int]:
     return len(found & sample.forbidden), len(sample.required - found), len(sample.required | sample.forbidden)
 
 
+def _env() -> dict[str, str]:
+    """The environment of a user's run: bytecode caches allowed (some sandboxes set PYTHONDONTWRITEBYTECODE)."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def cold(code: str, runs: int) -> float:
     """Median wall time of fresh interpreters running ``code``, in ms."""
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([sys.executable, "-c", code], check=True, stdout=subprocess.DEVNULL, env=_env())
         times.append(time.perf_counter() - start)
     return statistics.median(times) * 1000
 
 
-def first_break(engine: Engine, text: str, locale: str, runs: int) -> float:
-    """Median in-process time from before the import to the first list of breaks, in ms."""
-    code = f"import time\nt0 = time.perf_counter()\n{engine.source}\nbreaks({text!r}, {locale!r})\n" \
-           "print(time.perf_counter() - t0)"
-    out = [float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout)
-           for _ in range(runs)]
+def in_process(engine: Engine, runs: int, text: str | None = None, locale: str = "") -> float:
+    """Median time, inside a fresh interpreter, from before the import to the end of the import or,
+    with ``text``, to the first list of breaks, in ms."""
+    call = f"breaks({text!r}, {locale!r})" if text is not None else ""
+    code = f"import time\nt0 = time.perf_counter()\n{engine.source}\n{call}\nprint(time.perf_counter() - t0)"
+    out = [float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
+                                env=_env()).stdout) for _ in range(runs)]
     return statistics.median(out) * 1000
 
 
@@ -241,7 +256,8 @@ def main() -> None:
     base = cold("pass", runs)
     print(f"empty interpreter: {base:.0f} ms\n")
     zh, th = body("zh"), body("th")
-    head = ["library", "version", "MB", "import ms", "1st zh ms", "1st th ms", "zh breaks/s", "th breaks/s"]
+    head = ["library", "version", "MB", "import ms", "in-process", "1st zh ms", "1st th ms", "zh breaks/s",
+            "th breaks/s"]
     rows, quality = [], []
     for engine in ENGINES:
         meta = installed(engine)
@@ -250,9 +266,10 @@ def main() -> None:
             continue
         breaks = load(engine)
         claims = engine.groups or set(groups)
-        imp = cold(f"{engine.source.split('def breaks')[0]}", runs) - base
-        fz = f"{first_break(engine, '我们要求立即释放所有工人。', 'zh', runs):.0f}" if "zh" in claims else "-"
-        ft = f"{first_break(engine, 'เราเรียกร้องให้ปล่อยตัวนักโทษ', 'th', runs):.0f}" if "th" in claims else "-"
+        imp = cold(engine.source.split("def breaks")[0], runs) - base
+        inside = in_process(engine, runs)
+        fz = f"{in_process(engine, runs, '我们要求立即释放所有工人。', 'zh'):.0f}" if "zh" in claims else "-"
+        ft = f"{in_process(engine, runs, 'เราเรียกร้องให้ปล่อยตัวนักโทษ', 'th'):.0f}" if "th" in claims else "-"
         speed = []
         for text, locale in ((zh, "zh"), (th, "th")):
             if locale in claims:
@@ -260,7 +277,7 @@ def main() -> None:
                 speed.append(f"{rate:,.0f} ({count:,})")
             else:
                 speed.append("-")
-        rows.append([engine.name, meta[0], f"{meta[1]:.1f}", f"{imp:.0f}", fz, ft, *speed])
+        rows.append([engine.name, meta[0], f"{meta[1]:.1f}", f"{imp:.0f}", f"{inside:.0f}", fz, ft, *speed])
         cells = [engine.name]
         for group in groups:
             if group not in claims:
@@ -271,7 +288,8 @@ def main() -> None:
             cells.append(f"{checks - bad - miss}/{checks}" + (f" ({bad}✗ {miss}∅)" if bad or miss else ""))
         quality.append(cells)
     print_table(head, rows)
-    print("\nimport ms: net of the empty interpreter. 1st: import + first breaks of one short sentence.")
+    print("\nimport ms: whole `python -c 'import …'` process, net of the empty interpreter; in-process: the import")
+    print("statements timed inside the interpreter. 1st: import + first breaks of one short sentence, in-process.")
     print("breaks/s on 100 KB of UTF-8 (break count in brackets; a library without a dictionary finds few in Thai).\n")
     print_table(["library", *groups], quality)
     print("\nchecks passed/positions checked; ✗ = break at a forbidden position, ∅ = required break not offered.")
