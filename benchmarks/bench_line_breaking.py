@@ -22,113 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-TEXTS = ROOT / "tests" / "fixtures" / "texts"
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from line_break_engines import ENGINES, Engine  # noqa: E402
+
+TEXTS = HERE.parent / "tests" / "fixtures" / "texts"
 Breaks = Callable[[str, str], list[int]]
-
-# Shared by the ICU bindings: ICU reports UTF-16 offsets, Python indexes code points.
-_UTF16 = '''
-def _to_code_points(text, offsets):
-    if not offsets or max(text, default="a") < "\\U00010000":
-        return offsets
-    where, unit = {}, 0
-    for i, ch in enumerate(text):
-        where[unit] = i
-        unit += 2 if ord(ch) > 0xFFFF else 1
-    where[unit] = len(text)
-    return [where[o] for o in offsets]
-'''
-
-
-@dataclass(frozen=True)
-class Engine:
-    name: str
-    dist: tuple[str, ...]  # distribution names, first installed one is reported
-    module: str  # what `import` must find
-    source: str  # defines breaks(text, locale) -> code-point offsets of break opportunities (end included)
-    groups: frozenset[str] | None = None  # sample groups it claims to handle; None: every script
-
-
-ENGINES = [
-    Engine("icu4py", ("icu4py",), "icu4py", _UTF16 + '''
-from icu4py.breakers import LineBreaker
-def breaks(text, locale):
-    return _to_code_points(text, [end for _, end in LineBreaker(text, locale).segments()])
-'''),
-    Engine("PyICU", ("pyicu-wheels", "PyICU", "pyicu"), "icu", _UTF16 + '''
-import icu
-def breaks(text, locale):
-    it = icu.BreakIterator.createLineInstance(icu.Locale(locale))
-    it.setText(text)
-    return _to_code_points(text, list(it))
-'''),
-    Engine("icupy", ("icupy",), "icupy", _UTF16 + '''
-from icupy import icu
-def breaks(text, locale):
-    ustr = icu.UnicodeString(text)  # keep it referenced: the iterator reads it in place
-    it = icu.BreakIterator.create_line_instance(icu.Locale(locale))
-    it.set_text(ustr)
-    return _to_code_points(text, list(it))
-'''),
-    Engine("uniseg", ("uniseg",), "uniseg", '''
-from uniseg.linebreak import line_break_boundaries
-def breaks(text, locale):
-    return list(line_break_boundaries(text))
-'''),
-    Engine("unicode-segmentation-rs", ("unicode-segmentation-rs",), "unicode_segmentation_rs", '''
-from itertools import accumulate
-from unicode_segmentation_rs import line_break_units
-def breaks(text, locale):
-    return list(accumulate(map(len, line_break_units(text))))
-'''),
-    Engine("thaibreak", ("thaibreak",), "thaibreak", '''
-import re
-from thaibreak import lines
-def breaks(text, locale):
-    # lines() marks breaks where no space is; a break after spaces is implied
-    marked = lines(text, marker="\\uffff")
-    out, pos = set(), 0
-    for ch in marked:
-        if ch == "\\uffff":
-            out.add(pos)
-        else:
-            pos += 1
-    out.update(m.end() for m in re.finditer(r"\\s+(?=\\S)", text))
-    return sorted(out | {len(text)})
-'''),
-    Engine("pythainlp (newmm)", ("pythainlp",), "pythainlp", '''
-from itertools import accumulate
-from pythainlp.tokenize import word_tokenize
-def breaks(text, locale):
-    return list(accumulate(map(len, word_tokenize(text, engine="newmm"))))
-''', frozenset({"th"})),
-    Engine("budoux", ("budoux",), "budoux", '''
-from itertools import accumulate
-import budoux
-_P = {"ja": budoux.load_default_japanese_parser, "zh": budoux.load_default_simplified_chinese_parser,
-      "th": budoux.load_default_thai_parser}
-_CACHE = {}
-def breaks(text, locale):
-    lang = locale[:2]
-    if lang not in _CACHE:
-        _CACHE[lang] = _P[lang]()
-    return list(accumulate(map(len, _CACHE[lang].parse(text))))
-''', frozenset({"ja", "zh", "th"})),
-    Engine("khmer-nltk", ("khmer-nltk",), "khmernltk", '''
-import logging
-logging.disable(logging.INFO)
-from itertools import accumulate
-from khmernltk import word_tokenize
-def breaks(text, locale):
-    return list(accumulate(map(len, word_tokenize(text))))
-''', frozenset({"km"})),
-    Engine("laonlp", ("LaoNLP", "laonlp"), "laonlp", '''
-from itertools import accumulate
-from laonlp import word_tokenize
-def breaks(text, locale):
-    return list(accumulate(map(len, word_tokenize(text))))
-''', frozenset({"lo"})),
-]
 
 
 @dataclass
@@ -176,7 +76,7 @@ def parse_samples(path: Path = TEXTS / "line_break_samples.txt") -> list[Sample]
 
 def load(engine: Engine) -> Breaks:
     namespace: dict[str, object] = {}
-    exec(engine.source, namespace)  # noqa: S102 - our own snippet, also run as-is in the cold subprocesses
+    exec(engine.source, namespace)  # our own snippet, also run as-is in the cold subprocesses
     return namespace["breaks"]  # type: ignore[return-value]
 
 
@@ -206,8 +106,12 @@ def in_process(engine: Engine, runs: int, text: str | None = None, locale: str =
     with ``text``, to the first list of breaks, in ms."""
     call = f"breaks({text!r}, {locale!r})" if text is not None else ""
     code = f"import time\nt0 = time.perf_counter()\n{engine.source}\n{call}\nprint(time.perf_counter() - t0)"
-    out = [float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
-                                env=_env()).stdout) for _ in range(runs)]
+    out = [
+        float(
+            subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=_env()).stdout
+        )
+        for _ in range(runs)
+    ]
     return statistics.median(out) * 1000
 
 
@@ -241,8 +145,11 @@ def installed(engine: Engine) -> tuple[str, float] | None:
             dist = md.distribution(name)
         except md.PackageNotFoundError:
             continue
-        size = sum(Path(str(dist.locate_file(f))).stat().st_size for f in dist.files or []
-                   if Path(str(dist.locate_file(f))).exists())
+        size = sum(
+            Path(str(dist.locate_file(f))).stat().st_size
+            for f in dist.files or []
+            if Path(str(dist.locate_file(f))).exists()
+        )
         return dist.version, size / 1e6
     return None
 
@@ -256,8 +163,17 @@ def main() -> None:
     base = cold("pass", runs)
     print(f"empty interpreter: {base:.0f} ms\n")
     zh, th = body("zh"), body("th")
-    head = ["library", "version", "MB", "import ms", "in-process", "1st zh ms", "1st th ms", "zh breaks/s",
-            "th breaks/s"]
+    head = [
+        "library",
+        "version",
+        "MB",
+        "import ms",
+        "in-process",
+        "1st zh ms",
+        "1st th ms",
+        "zh breaks/s",
+        "th breaks/s",
+    ]
     rows, quality = [], []
     for engine in ENGINES:
         meta = installed(engine)
@@ -309,12 +225,11 @@ def details(samples: list[Sample]) -> None:
             found = set(breaks(s.text, s.locale))
             wrong = sorted(found & s.forbidden)[:3]
             missed = sorted(s.required - found)[:3]
-            show = [f"✗{s.text[max(0, p - 4):p]}|{s.text[p:p + 4]}" for p in wrong]
-            show += [f"∅{s.text[max(0, p - 4):p]}|{s.text[p:p + 4]}" for p in missed]
+            show = [f"✗{s.text[max(0, p - 4) : p]}|{s.text[p : p + 4]}" for p in wrong]
+            show += [f"∅{s.text[max(0, p - 4) : p]}|{s.text[p : p + 4]}" for p in missed]
             if show:
                 lines.append(f"  {s.id}: " + "  ".join(show))
-        print(f"{engine.name}:", "all pass" if not lines else "")
-        print("\n".join(lines)) if lines else None
+        print(f"{engine.name}:", "\n".join(["", *lines]) if lines else "all pass")
 
 
 def print_table(head: list[str], rows: list[list[str]]) -> None:
