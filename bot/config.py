@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.errors import ConfigError
-from bot.model import Account, Organisation
+from bot.model import Account, Organisation, Prices
 from bot.networks.registry import Platform, network_of
 
 DEFAULT_CONFIG = Path("config/bot.yaml")
@@ -43,6 +43,12 @@ class PublishingSettings:
     max_attempts: int = 5
     backoff_base_seconds: float = 2.0
     backoff_max_seconds: float = 300.0
+    # After max_attempts, a transient failure pauses the thread and it is tried again later,
+    # the wait doubling from retry_wait_first_seconds up to retry_wait_max_seconds, until
+    # give_up_after_hours have passed since the first failure; then it is failed.
+    retry_wait_first_seconds: float = 60.0
+    retry_wait_max_seconds: float = 6 * 3600.0
+    give_up_after_hours: float = 72.0
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,22 @@ class SchedulerSettings:
 
     grace_seconds: int = 3600
     settle_seconds: float = 0.5
+    # On the first start (an empty journal), statements older than this are adopted, not posted.
+    backlog_days: float = 2.0
+
+
+NOTIFY_EVENTS = ("failed", "needs_attention", "retrying", "recovered")
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    """Where a person hears that the bot needs them (any of a command, a webhook, a mail)."""
+
+    command: str | None = None  # run with the notice as JSON on stdin and STATEMENT_BOT_* variables
+    webhook: str | None = None  # an http(s) URL that receives the notice as a JSON POST
+    email: str | None = None  # an address; the mail goes through the local sendmail
+    sendmail: str = "/usr/sbin/sendmail"
+    events: tuple[str, ...] = NOTIFY_EVENTS
 
 
 @dataclass(frozen=True)
@@ -66,6 +88,7 @@ class Config:
     anniversary: AnniversarySettings = field(default_factory=AnniversarySettings)
     publishing: PublishingSettings = field(default_factory=PublishingSettings)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+    notify: NotifySettings = field(default_factory=NotifySettings)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -191,6 +214,7 @@ def parse_config(text: str, path: Path) -> Config:
             "anniversary",
             "publishing",
             "scheduler",
+            "notify",
         },
     )
     base = path.parent
@@ -209,6 +233,7 @@ def parse_config(text: str, path: Path) -> Config:
         anniversary=_anniversary(path, top.get("anniversary", dict, {})),
         publishing=_publishing(path, top.get("publishing", dict, {})),
         scheduler=_scheduler(path, top.get("scheduler", dict, {})),
+        notify=_notify(path, top.get("notify", dict, {})),
     )
 
 
@@ -240,13 +265,18 @@ ACCOUNT_KEYS = {
     "visibility",
     "spoiler_text",
     "api_base",
+    "prices",
+    "max_cost_usd",
+    "over_budget",
+    "mode",
+    "link_in_opener",
 }
 
 
 def _accounts(path: Path, data: list) -> tuple[Account, ...]:
     accounts: list[Account] = []
     for i, item in enumerate(data):
-        r = _Reader(path, f"accounts[{i}]", item, ACCOUNT_KEYS)
+        r = _Reader(path, f"accounts[{i}]", item, ACCOUNT_KEYS | _option_keys(item))
         name = r.get("name", str, required=True)
         platform = r.get("platform", str, required=True)
         if platform not in set(Platform):
@@ -266,7 +296,7 @@ def _accounts(path: Path, data: list) -> tuple[Account, ...]:
         for key in network.credentials:
             cr.get(key, str, required=True)
         for key in network.required:
-            r.get(key, str, required=True)
+            r.get(key, network.options.get(key, str), required=True)
         limit = r.positive("limit", int, None)
         if limit is not None and network.hard_limit is not None and limit > network.hard_limit:
             r.fail(r.key("limit"), f"{limit} is over {network.name}'s maximum of {network.hard_limit}")
@@ -288,9 +318,53 @@ def _accounts(path: Path, data: list) -> tuple[Account, ...]:
                 visibility=visibility,
                 spoiler_text=r.get("spoiler_text", str),
                 api_base=r.get("api_base", str),
+                options={key: r.data[key] for key in network.options if r.get(key, network.options[key]) is not None},
+                **_spending(r, network.prices),
             )
         )
+        problem = network.check(accounts[-1])
+        if problem is not None:
+            r.fail(r.key(problem[0]), problem[1])
     return tuple(accounts)
+
+
+def _option_keys(item: Any) -> set[str]:
+    """The account keys of the item's own network (``Network.options``); none while its platform is unknown."""
+    platform = item.get("platform") if isinstance(item, dict) else None
+    return set(network_of(platform).options) if isinstance(platform, str) and platform in set(Platform) else set()
+
+
+def _spending(r: _Reader, default: Prices | None) -> dict[str, Any]:
+    """``prices``, ``max_cost_usd``, ``over_budget``, ``mode`` and ``link_in_opener`` of one account."""
+    prices = default
+    if r.get("prices", dict) is not None:
+        pr = _Reader(r.path, r.key("prices"), r.data["prices"], {"post", "post_with_link", "currency"})
+        post = pr.get("post", (int, float), default.post if default else None, required=default is None)
+        with_link = pr.get("post_with_link", (int, float), default.post_with_link if default else post)
+        for key, value in (("post", post), ("post_with_link", with_link)):
+            if value < 0:
+                pr.fail(pr.key(key), "must not be negative")
+        currency = pr.get("currency", str, default.currency if default else "USD")
+        if not (len(currency) == 3 and currency.isalpha() and currency.isupper()):
+            pr.fail(pr.key("currency"), f"must be a 3-letter code like USD, got {currency!r}")
+        prices = Prices(float(post), float(with_link), currency)
+    max_cost = r.positive("max_cost_usd", (int, float), None)
+    if max_cost is not None and (prices is None or prices.currency != "USD"):
+        what = "no prices" if prices is None else f"prices in {prices.currency}"
+        r.fail(r.key("max_cost_usd"), f"needs prices in USD (this account has {what})")
+    over_budget = r.get("over_budget", str, "cut")
+    if over_budget not in ("cut", "hold"):
+        r.fail(r.key("over_budget"), f"must be cut or hold, got {over_budget!r}")
+    mode = r.get("mode", str, "thread")
+    if mode not in ("thread", "single"):
+        r.fail(r.key("mode"), f"must be thread or single, got {mode!r}")
+    return {
+        "prices": prices,
+        "max_cost": None if max_cost is None else float(max_cost),
+        "over_budget": over_budget,
+        "mode": mode,
+        "link_in_opener": r.get("link_in_opener", bool, False),
+    }
 
 
 def _anniversary(path: Path, data: dict) -> AnniversarySettings:
@@ -307,23 +381,57 @@ def _anniversary(path: Path, data: dict) -> AnniversarySettings:
 
 
 def _publishing(path: Path, data: dict) -> PublishingSettings:
-    r = _Reader(
-        path, "publishing", data, {"timeout_seconds", "max_attempts", "backoff_base_seconds", "backoff_max_seconds"}
-    )
+    keys = {"timeout_seconds", "max_attempts", "backoff_base_seconds", "backoff_max_seconds",
+            "retry_wait_first_seconds", "retry_wait_max_seconds", "give_up_after_hours"}  # fmt: skip
+    r = _Reader(path, "publishing", data, keys)
+    default = PublishingSettings()
     return PublishingSettings(
         timeout_seconds=float(r.positive("timeout_seconds", (int, float), 30.0)),
         max_attempts=r.positive("max_attempts", int, 5),
         backoff_base_seconds=float(r.positive("backoff_base_seconds", (int, float), 2.0)),
         backoff_max_seconds=float(r.positive("backoff_max_seconds", (int, float), 300.0)),
+        retry_wait_first_seconds=float(
+            r.positive("retry_wait_first_seconds", (int, float), default.retry_wait_first_seconds)
+        ),
+        retry_wait_max_seconds=float(
+            r.positive("retry_wait_max_seconds", (int, float), default.retry_wait_max_seconds)
+        ),
+        give_up_after_hours=float(r.positive("give_up_after_hours", (int, float), default.give_up_after_hours)),
     )
 
 
 def _scheduler(path: Path, data: dict) -> SchedulerSettings:
-    r = _Reader(path, "scheduler", data, {"grace_seconds", "settle_seconds"})
+    r = _Reader(path, "scheduler", data, {"grace_seconds", "settle_seconds", "backlog_days"})
+    backlog = r.get("backlog_days", (int, float), SchedulerSettings.backlog_days)
+    if backlog < 0:
+        r.fail("scheduler.backlog_days", "must be 0 or more")
     return SchedulerSettings(
         grace_seconds=r.positive("grace_seconds", int, 3600),
         settle_seconds=float(r.positive("settle_seconds", (int, float), 0.5)),
+        backlog_days=float(backlog),
     )
+
+
+def _notify(path: Path, data: dict) -> NotifySettings:
+    r = _Reader(path, "notify", data, {"command", "webhook", "email", "sendmail", "events"})
+    webhook = r.get("webhook", str)
+    if webhook is not None and not webhook.lower().startswith(("http://", "https://")):
+        r.fail("notify.webhook", "must be an http:// or https:// URL")
+    events = r.strings("events") or NOTIFY_EVENTS
+    unknown = sorted(set(events) - set(NOTIFY_EVENTS))
+    if unknown:
+        r.fail("notify.events", f"unknown event {unknown[0]!r} (use {', '.join(NOTIFY_EVENTS)})")
+    command = r.get("command", str)
+    if command is not None:
+        import shlex
+
+        try:
+            if not shlex.split(command):
+                r.fail("notify.command", "is empty")
+        except ValueError as e:
+            r.fail("notify.command", f"cannot be split into words: {e}")
+    return NotifySettings(command=command, webhook=webhook, email=r.get("email", str),
+                          sendmail=r.get("sendmail", str, NotifySettings.sendmail), events=tuple(events))  # fmt: skip
 
 
 def _hashtag(tag: str) -> str:

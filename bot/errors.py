@@ -11,7 +11,9 @@
        ├─ AuthError       credentials rejected: stop, do not retry
        ├─ RateLimited     wait until ``retry_at`` then retry
        ├─ Rejected        the network refused this post for good
-       │  └─ Duplicate    the network says this exact text was already posted
+       │  ├─ Duplicate    the network says this exact text was already posted
+       │  ├─ MediaGone    a file uploaded earlier is no longer known to the network
+       │  └─ ReplyRefused the network will not take this post as a reply (X's reply rules)
        └─ Unavailable     transient: timeout, connection, 5xx; retry with backoff
 
 Messages are one line and never contain secret values.
@@ -89,6 +91,14 @@ class Rejected(PublishError):
 
 class Duplicate(Rejected):
     """The network says this text was already posted by the account."""
+
+
+class MediaGone(Rejected):
+    """The network no longer knows a file uploaded for this post (it expired): upload it again."""
+
+
+class ReplyRefused(Rejected):
+    """The network refuses this post as a reply in the thread; the message is the network's own."""
 
 
 class Unavailable(PublishError):

@@ -9,16 +9,20 @@ network last reported from the journal (``reported``), without a network call.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.errors import StatementError
-from bot.model import Account, Statement, Thread
+from bot.media.attach import attach
+from bot.model import Account, Cost, Organisation, Post, Prices, Statement, Thread
 from bot.networks.registry import account_rules, network_of, platform_rules
-from bot.text.threads import build_thread
+from bot.text.entities import url_spans
+from bot.text.threads import FULL_STATEMENT, build_thread, statement_url
 
 if TYPE_CHECKING:
     from bot.config import Config
     from bot.networks.base import Limits
+    from bot.text.counting import Rules
 
 
 def select_accounts(statement: Statement, config: Config, names: Sequence[str] | None = None) -> list[Account]:
@@ -39,8 +43,109 @@ def select_accounts(statement: Statement, config: Config, names: Sequence[str] |
 
 
 def plan_thread(statement: Statement, account: Account, config: Config, reported: Limits | None = None) -> Thread:
-    """The thread ``account`` gets, with the limits its network ``reported`` (None: it reports none)."""
-    return build_thread(statement, account, config.organisation, account_rules(account, reported))
+    """The thread ``account`` gets, with the limits its network ``reported`` (None: it reports none).
+
+    Then the statement's image goes on the first post, a link card on the first post
+    carrying the statement's URL where the network makes cards, and the thread is priced
+    and kept within the account's ``max_cost_usd``.
+    """
+    return _plan(statement, account, config.organisation, account_rules(account, reported), reported)
+
+
+def _plan(
+    statement: Statement, account: Account, organisation: Organisation, rules: Rules, reported: Limits | None
+) -> Thread:
+    network = network_of(account.platform)
+    account = replace(account, prices=account.prices or network.prices)
+    if account.mode == "single":
+        thread = single_post(statement, account, organisation, rules)
+    else:
+        thread = build_thread(statement, account, organisation, rules)
+        if account.prices is not None and account.max_cost is not None:
+            thread = _within_budget(thread, statement, account, organisation, rules)
+        else:
+            thread = _priced(thread, account.prices)
+    media_rules = reported.media if reported is not None and reported.media is not None else network.media
+    if media_rules is not None and thread.posts:
+        media = attach(statement, media_rules)
+        thread = replace(thread, posts=(replace(thread.posts[0], media=media), *thread.posts[1:]))
+    url = statement_url(statement, organisation)
+    if network.link_cards and url:
+        # A post with images cannot carry a card too: the images win, the card goes to the next post with the URL.
+        first = next((p for p in thread.posts if url in p.text and not p.media), None)
+        if first is not None:
+            thread = replace(thread, posts=tuple(replace(p, card=url) if p is first else p for p in thread.posts))
+    return thread
+
+
+def thread_cost(texts: Sequence[str], prices: Prices) -> Cost:
+    """What posting ``texts`` costs: each a post, at the link price when it contains a URL."""
+    with_links = sum(1 for text in texts if url_spans(text))
+    amount = (len(texts) - with_links) * prices.post + with_links * prices.post_with_link
+    return Cost(prices.currency, round(amount, 6), len(texts), with_links)
+
+
+def _priced(thread: Thread, prices: Prices | None) -> Thread:
+    return replace(thread, cost=thread_cost([p.text for p in thread.posts], prices)) if prices else thread
+
+
+def _within_budget(
+    thread: Thread, statement: Statement, account: Account, organisation: Organisation, rules: Rules
+) -> Thread:
+    """The thread priced, and cut (``over_budget: cut``) or held (``hold``) when it costs more than ``max_cost``."""
+    assert account.prices is not None and account.max_cost is not None
+    prices, budget = account.prices, account.max_cost
+    thread = _priced(thread, prices)
+    assert thread.cost is not None
+    if thread.cost.amount <= budget + 1e-9:
+        return thread
+    over = (
+        f"thread costs {_money(thread.cost)} ({thread.cost.posts} posts, {thread.cost.posts_with_links} with "
+        f"links), over max_cost_usd {budget:g}"
+    )
+    if account.over_budget == "cut" and statement_url(statement, organisation):
+        # The last post links to the full statement: the rest may cost what is left after it.
+        room = int((budget - prices.post_with_link) / prices.post + 1e-9) + 1 if prices.post else len(thread.posts)
+        for n in range(min(room, len(thread.posts) - 1), 1, -1):
+            cut = _priced(build_thread(statement, replace(account, max_posts=n), organisation, rules), prices)
+            assert cut.cost is not None
+            if cut.cost.amount <= budget + 1e-9:
+                kept = tuple(w for w in cut.warnings if not w.startswith("thread needs"))
+                note = f"{over}: cut to {n} posts ({_money(cut.cost)}), post {n} links to the full statement"
+                return replace(cut, warnings=(*kept, note))
+    why = "over_budget is hold" if account.over_budget == "hold" else "it cannot be cut within it"
+    held = f"{over}; not posted ({why}): raise max_cost_usd, or set over_budget: cut"
+    if account.over_budget == "cut" and not statement_url(statement, organisation):
+        held += " and give the statement a url to link to"
+    return replace(thread, held=held, warnings=(*thread.warnings, held))
+
+
+def _money(cost: Cost) -> str:
+    return f"${cost.amount:.3f}" if cost.currency == "USD" else f"{cost.amount:.3f} {cost.currency}"
+
+
+def single_post(statement: Statement, account: Account, organisation: Organisation, rules: Rules) -> Thread:
+    """``mode: single``: one post, the title (or hook) and the link to the full statement (the image is added after)."""
+    url = statement_url(statement, organisation)
+    warnings = []
+    link = FULL_STATEMENT.get(statement.language, FULL_STATEMENT["en"]).format(url=url) if url else ""
+    if not url:
+        warnings.append("mode single: the statement has no url to link to (set url or statement_url_template)")
+    head = " ".join((statement.hook or statement.title or statement.id).split())
+    text, keep = f"{head}\n\n{link}" if link else head, len(head)
+    while not rules.fits(text) and keep > 1:
+        keep -= max(1, keep // 20)
+        text = head[:keep].rstrip() + "…" + (f"\n\n{link}" if link else "")
+    thread = Thread(
+        account=account.name,
+        platform=account.platform,
+        limit=rules.limit,
+        posts=(Post(1, text, rules.count(text)),),
+        warnings=tuple(warnings),
+        language=statement.language,
+        statement_id=statement.id,
+    )
+    return _priced(thread, account.prices)
 
 
 def plan_threads(
@@ -56,11 +161,8 @@ def plan_threads(
     """
     if platform is not None:
         network_of(platform)  # an unknown platform is a ConfigError, not a KeyError later
-        return [
-            build_thread(
-                statement, Account(name=platform, platform=platform), config.organisation, platform_rules(platform)
-            )
-        ]
+        account = Account(name=platform, platform=platform)
+        return [_plan(statement, account, config.organisation, platform_rules(platform), None)]
     reported = reported or {}
     return [
         plan_thread(statement, account, config, reported.get(account.name))

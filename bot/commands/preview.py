@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from bot.errors import StatementError
     from bot.preview.batch import split_files
-    from bot.preview.render import preview_document, render_text
+    from bot.preview.render import preview_document, preview_images, render_text
     from bot.text.reading import statement_files
 
     config = _config(args)
@@ -57,12 +57,15 @@ def run(args: argparse.Namespace) -> int:
     else:
         paths = [path]
     documents, chunks, failed = [], [], 0
+    images: dict[str, bytes] = {}
     for result in split_files(paths, config, accounts=args.account, platform=args.platform, reported=reported):
         if result.statement is None:
             failed += 1
             print(f"statement-bot: {result.error}", file=sys.stderr)
             continue
         documents.append(preview_document(result.statement, list(result.threads)))
+        if args.format == "html":
+            images.update(preview_images(list(result.threads)))
         if args.format == "text":
             chunks.append(render_text(result.statement, list(result.threads)))
     if args.format == "json":
@@ -73,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "html" and documents:
         from bot.preview.html import render_html
 
-        chunks = [render_html(documents, posted_links(config))]
+        chunks = [render_html(documents, posted_links(config), images=images)]
     _write(args.output, "\n".join(chunks) if args.format == "text" else "".join(chunks))
     return 2 if failed else 0
 

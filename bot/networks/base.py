@@ -10,15 +10,18 @@ subclasses at the boundary (``raise … from e``) and never log or raise secret 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from bot.model import MediaRules
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from bot.model import Account
+    from bot.model import Account, Media, Prices
     from bot.text.counting import Rules
 
 FOREVER = timedelta.max
@@ -34,12 +37,32 @@ class PostRef:
 
 
 @dataclass(frozen=True)
+class Attached:
+    """A file on an outgoing post: the prepared ``media``, and ``remote``, what ``Uploader.upload``
+    returned for it (recorded in the journal), or None for an adapter that sends the bytes itself."""
+
+    media: Media
+    remote: str | None = None
+
+
+@dataclass(frozen=True)
+class Uploaded:
+    """What a network answered an upload: its id for the file (opaque to the core), and until when it keeps
+    it unattached (None: no known end)."""
+
+    id: str
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Outgoing:
     """One post to send, with everything needed to send it exactly once.
 
     ``key`` is deterministic (statement id, account, thread kind, index): Mastodon's
     Idempotency-Key. ``rkey`` is a TID fixed in the journal before the first attempt:
     Bluesky's record key. ``root``/``reply_to`` chain replies; ``quote`` makes a quote post.
+    ``media`` are the files to attach (see ``Uploader``); ``card`` a URL to show as a link
+    card, for networks with ``Network.link_cards``.
     """
 
     text: str
@@ -49,14 +72,18 @@ class Outgoing:
     reply_to: PostRef | None = None
     root: PostRef | None = None
     quote: PostRef | None = None
+    media: tuple[Attached, ...] = ()
+    card: str | None = None
 
 
 @dataclass(frozen=True)
 class Limits:
-    """What a network says about an account's posts: the character limit and what a URL costs."""
+    """What a network says about an account's posts: the character limit, what a URL costs, and its
+    media rules (None: the network's default ``Network.media``)."""
 
     chars: int
     url_cost: int
+    media: MediaRules | None = None
 
 
 class KeyValue(Protocol):
@@ -97,13 +124,21 @@ class CachedLimits:
         raw = store.get_value(key)
         try:
             data = json.loads(raw) if raw else None
-            return cls(Limits(int(data["limit"]), int(data["url"])), float(data["at"])) if data else None
+            if not data:
+                return None
+            media = data.get("media")  # absent in entries cached before media were read
+            rules = MediaRules(**{**media, "types": tuple(media["types"])}) if media else None
+            return cls(Limits(int(data["limit"]), int(data["url"]), rules), float(data["at"]))
         except (ValueError, TypeError, KeyError):
             return None
 
     def save(self, store: KeyValue, key: str) -> None:
         """Store these limits under ``key``."""
-        store.set_value(key, json.dumps({"at": self.at, "limit": self.limits.chars, "url": self.limits.url_cost}))
+        media = self.limits.media
+        data: dict[str, Any] = {"at": self.at, "limit": self.limits.chars, "url": self.limits.url_cost}
+        if media is not None:
+            data["media"] = {f.name: getattr(media, f.name) for f in fields(media)}
+        store.set_value(key, json.dumps(data))
 
 
 @dataclass(frozen=True)
@@ -122,6 +157,18 @@ class Recovery:
     duplicate_proves_sent: bool
     by_hand: bool
     how: str
+
+
+@dataclass(frozen=True)
+class Pace:
+    """At most ``posts`` posts per ``per`` on one account (Telegram: 20 a minute to a channel).
+
+    The publisher waits before a post that would break it, counting the account's posts in
+    the journal, so the pace holds across threads and runs.
+    """
+
+    posts: int
+    per: timedelta
 
 
 class RepostStyle(StrEnum):
@@ -168,10 +215,17 @@ class Network:
     hard_limit: int | None  # a configured limit above this is refused; None: the instance decides
     url_cost: int
     credentials: tuple[str, ...]  # keys of ``accounts[].credentials``; values name environment variables
-    required: tuple[str, ...] = ()  # account keys this network needs (``instance``, ``handle``)
+    required: tuple[str, ...] = ()  # account keys this network needs (``instance``, ``handle``, an option)
+    # Account keys only this network has (Telegram's ``chat``): name -> accepted type(s). The
+    # config validates them and keeps them in ``Account.options``.
+    options: Mapping[str, type | tuple[type, ...]] = MappingProxyType({})
+    pace: Pace | None = None  # how fast posts may follow each other, if the network limits it
     recovery: Recovery
     repost: RepostStyle
     link_display_max = 30  # characters of a link shown (after the scheme), then "…"
+    media: MediaRules | None = None  # images on a post; None: the network takes none
+    prices: Prices | None = None  # what a post costs (X's pay-per-use API); None: nothing
+    link_cards = False  # a post's ``card`` URL is shown as a link card (Bluesky)
     theme = Theme("#444", "#fff", "#111", "#e5e5e5", "#444", "#666", "#111", "#0645ad")
 
     def rules(self, limit: int, url_cost: int) -> Rules:
@@ -181,6 +235,10 @@ class Network:
     def connect(self, account: Account, secrets: Mapping[str, str], timeout: float, store: KeyValue) -> Adapter:
         """The adapter for ``account`` (imports the SDK); ``secrets`` maps credential keys to values."""
         raise NotImplementedError
+
+    def check(self, account: Account) -> tuple[str, str] | None:
+        """A problem with the account's settings as (key, problem), for the config to report; None if fine."""
+        return None
 
     def limits_key(self, account: Account) -> str | None:
         """The key/value key under which the adapter caches limits the network reported, if it reports any."""
@@ -198,6 +256,20 @@ class Network:
     def mention(self, text: str) -> Mention | None:
         """How ``@name`` (or ``@name@host``) is shown, or None when it stays plain text."""
         return Mention(text)
+
+
+@runtime_checkable
+class Uploader(Protocol):
+    """An adapter whose network takes files in a call of their own before the post that uses them.
+
+    The publisher calls ``upload`` for each of a post's files, records the answer in the
+    journal (so a rerun after a crash reuses it until ``Uploaded.expires_at``), and passes
+    it as ``Attached.remote``. An adapter without ``upload`` gets ``Attached.remote`` None
+    and sends ``Attached.media.data`` with the post itself (e.g. a Telegram photo).
+    """
+
+    def upload(self, media: Media) -> Uploaded:
+        """Upload one file with its description. Raises a PublishError subclass on failure."""
 
 
 class Adapter(Protocol):

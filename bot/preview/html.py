@@ -1,13 +1,16 @@
 """Render preview documents as one self-contained HTML page: a column per account.
 
 Input is exactly what ``bot.preview.preview_document`` returns. The page loads nothing
-(no fonts, scripts or images), forbids scripts through its Content-Security-Policy, and
-every piece of statement text goes through ``html.escape``: a statement is only ever text.
+(no fonts, scripts or remote images: an attached image is inlined as a ``data:`` URI, a
+small copy of it), forbids scripts through its Content-Security-Policy, and every piece
+of statement text goes through ``html.escape``: a statement is only ever text.
 """
 
 from __future__ import annotations
 
+import base64
 import re
+from collections.abc import Mapping
 from html import escape
 from typing import Any
 
@@ -19,7 +22,8 @@ from bot.text.entities import Entity, find_entities
 Posted = dict[tuple[str, str, int], str]
 
 RTL_LANGUAGES = frozenset({"fa", "ar", "he", "ur", "ps", "ckb", "yi", "dv", "sd", "ug"})
-CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+THUMB_SIDE, THUMB_BYTES = 560, 60_000  # the page shows a small copy of an attached image
 
 _SCHEME = re.compile(r"^https?://", re.IGNORECASE)
 _WEB = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
@@ -31,16 +35,20 @@ def render_html(
     *,
     errors: list[str] | tuple[str, ...] = (),
     refresh: int | None = None,
+    images: Mapping[str, bytes] | None = None,
 ) -> str:
     """The whole preview page for ``documents``; ``posted`` maps (statement id, account, index) to a live URL.
 
     ``errors`` (statements that could not be read) head the page; ``refresh`` makes the
     browser reload every so many seconds, for the live preview, still without any script.
+    ``images`` maps an attached image's path to its bytes (``render.preview_images``);
+    without it the page names the image and its description only.
     """
     posted = posted or {}
+    shown = _data_uris(images or {})
     titles = [str(d["statement"].get("title") or d["statement"].get("id") or "") for d in documents]
     title = titles[0] if len(titles) == 1 else f"{len(titles)} statements"
-    sections = "\n".join(_statement(doc, posted) for doc in documents)
+    sections = "\n".join(_statement(doc, posted, shown) for doc in documents)
     if errors:
         rows = "".join(f"<li>{escape(e)}</li>" for e in errors)
         sections = f'<div class="banner error" role="alert"><h2>Cannot preview</h2><ul>{rows}</ul></div>\n{sections}'
@@ -72,12 +80,26 @@ def meter_level(length: int, limit: int) -> str:
     return "ok"
 
 
-def _statement(doc: dict[str, Any], posted: Posted) -> str:
+def _data_uris(images: Mapping[str, bytes]) -> dict[str, str]:
+    """Path -> a data: URI of a small copy of the image (Pillow only for one that is large)."""
+    from bot.media.images import ImageProblem, thumbnail
+
+    out = {}
+    for path, data in images.items():
+        try:
+            small, mime = thumbnail(data, THUMB_SIDE, THUMB_BYTES)
+        except ImageProblem:
+            continue
+        out[path] = f"data:{mime};base64,{base64.b64encode(small).decode()}"
+    return out
+
+
+def _statement(doc: dict[str, Any], posted: Posted, shown: Mapping[str, str] | None = None) -> str:
     st = doc["statement"]
     lang = str(st.get("language") or "und")
     direction = "rtl" if is_rtl(lang) else "ltr"
     threads = doc.get("threads") or []
-    columns = "".join(_column(th, st, posted) for th in threads)
+    columns = "".join(_column(th, st, posted, shown or {}) for th in threads)
     # The page's own labels are English (left to right); only the threads take the statement's direction.
     return (
         f'<article class="statement" data-statement="{escape(str(st.get("id", "")))}" dir="ltr">\n'
@@ -142,20 +164,28 @@ def _anniversary(value: Any) -> Any:
     return value
 
 
-def _column(th: dict[str, Any], st: dict[str, Any], posted: Posted) -> str:
+def _column(th: dict[str, Any], st: dict[str, Any], posted: Posted, shown: Mapping[str, str]) -> str:
     platform = str(th["platform"])
     account = str(th["account"])
     posts = th.get("posts") or []
     live = sum(1 for p in posts if (str(st.get("id")), account, int(p["index"])) in posted)
     network = network_of(platform).name
-    cards = "".join(_card(p, len(posts), th, st, posted) for p in posts)
+    cards = "".join(_card(p, len(posts), th, st, posted, shown) for p in posts)
+    cost = th.get("cost")
+    price = f" · {_money(cost)}" if cost else ""
     return (
         f'<section class="column net-{escape(platform)}" data-account="{escape(account)}" '
         f'data-platform="{escape(platform)}"><h2><bdi>{escape(network)} · {escape(account)}</bdi>'
         f'<bdi class="sub">{len(posts)} post{"" if len(posts) == 1 else "s"} · limit {th["limit"]} · '
-        f"{live} posted{_flag(th)}</bdi></h2>"
+        f"{live} posted{escape(price)}{_flag(th)}</bdi></h2>"
         f'<ol class="cards">{cards}</ol></section>'
     )
+
+
+def _money(cost: dict[str, Any]) -> str:
+    amount = float(cost["amount"])
+    shown = f"${amount:.3f}" if cost["currency"] == "USD" else f"{amount:.3f} {cost['currency']}"
+    return f"cost {shown} ({cost['posts_with_links']} of {cost['posts']} posts with links)"
 
 
 def _flag(th: dict[str, Any]) -> str:
@@ -164,7 +194,9 @@ def _flag(th: dict[str, Any]) -> str:
     return f" · ⚠ {n} warning{'' if n == 1 else 's'}" if n else ""
 
 
-def _card(post: dict[str, Any], total: int, th: dict[str, Any], st: dict[str, Any], posted: Posted) -> str:
+def _card(
+    post: dict[str, Any], total: int, th: dict[str, Any], st: dict[str, Any], posted: Posted, shown: Mapping[str, str]
+) -> str:
     platform, account, limit = str(th["platform"]), str(th["account"]), int(th["limit"])
     index, length = int(post["index"]), int(post["length"])
     level = meter_level(length, limit)
@@ -181,11 +213,24 @@ def _card(post: dict[str, Any], total: int, th: dict[str, Any], st: dict[str, An
         f'<span class="num" title="post {index} of {total}"><bdi dir="ltr">{index}/{total}</bdi></span></div>'
         f'<div class="text" lang="{lang}" dir="{"rtl" if rtl else "auto"}">'
         f"{rich_text(str(post['text']), platform)}</div>"
+        f"{''.join(_media(m, shown) for m in post.get('media') or ())}"
         f'<div class="foot"><span class="meter m-{level}" role="meter" aria-valuemin="0" '
         f'aria-valuemax="{limit}" aria-valuenow="{length}" aria-label="length">'
         f'<span class="bar"><span class="fill" style="width:{fill:.1f}%"></span></span>'
         f'<bdi class="count" dir="ltr">{length} / {limit}</bdi></span>{_status(url)}</div>'
         "</div></li>"
+    )
+
+
+def _media(media: dict[str, Any], shown: Mapping[str, str]) -> str:
+    """An attached image: the picture (when given) and its description, size and dimensions."""
+    alt, path = str(media.get("alt") or ""), str(media.get("path") or "")
+    uri = shown.get(path)
+    picture = f'<img src="{escape(uri)}" alt="{escape(alt)}">' if uri else ""
+    facts = f"{int(media['bytes']):,} bytes · {int(media['width'])}×{int(media['height'])} · {path}"
+    return (
+        f'<figure class="media">{picture}<figcaption><span class="alt" dir="auto"><b>Alt:</b> {escape(alt)}</span>'
+        f'<span class="facts" dir="ltr">{escape(facts)}</span></figcaption></figure>'
     )
 
 

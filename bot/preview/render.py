@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from bot.model import Statement, Thread
+from bot.model import Cost, Media, Statement, Thread
 
 RULE = "─" * 60
 
@@ -35,7 +35,11 @@ def statement_fields(statement: Statement) -> dict[str, Any]:
 
 
 def preview_document(statement: Statement, threads: list[Thread]) -> dict[str, Any]:
-    """The JSON preview: ``{"statement": {...}, "threads": [{account, platform, limit, posts, warnings}]}``."""
+    """The JSON preview: ``{"statement": {...}, "threads": [{account, platform, limit, cost, posts, warnings}]}``.
+
+    Each post carries its ``media`` (path, alt, and bytes, width and height as uploaded,
+    after any resizing); ``cost`` is null where the network charges nothing.
+    """
     return {
         "statement": statement_fields(statement),
         "threads": [
@@ -43,12 +47,44 @@ def preview_document(statement: Statement, threads: list[Thread]) -> dict[str, A
                 "account": t.account,
                 "platform": t.platform,
                 "limit": t.limit,
-                "posts": [{"index": p.index, "text": p.text, "length": p.length} for p in t.posts],
+                "cost": cost_fields(t.cost),
+                "posts": [
+                    {"index": p.index, "text": p.text, "length": p.length, "media": [media_fields(m) for m in p.media]}
+                    for p in t.posts
+                ],
                 "warnings": list(t.warnings),
             }
             for t in threads
         ],
     }
+
+
+def cost_fields(cost: Cost | None) -> dict[str, Any] | None:
+    """A thread's cost, JSON-ready."""
+    if cost is None:
+        return None
+    return {
+        "currency": cost.currency,
+        "amount": cost.amount,
+        "posts": cost.posts,
+        "posts_with_links": cost.posts_with_links,
+    }
+
+
+def media_fields(media: Media) -> dict[str, Any]:
+    """One attached image, JSON-ready (no bytes: the preview never carries the file)."""
+    return {"path": media.path, "alt": media.alt, "bytes": media.size, "width": media.width, "height": media.height}
+
+
+def money(cost: Cost) -> str:
+    """``$0.545`` (or ``0.545 EUR``) and what it is made of, for people."""
+    amount = f"${cost.amount:.3f}" if cost.currency == "USD" else f"{cost.amount:.3f} {cost.currency}"
+    return f"{amount} ({cost.posts} posts, {cost.posts_with_links} with links)"
+
+
+def preview_images(threads: list[Thread]) -> dict[str, bytes]:
+    """Image path -> the bytes first attached from it, for the HTML page to show."""
+    return {m.path: m.data for t in threads for p in t.posts for m in p.media}
 
 
 def render_text(statement: Statement, threads: list[Thread]) -> str:
@@ -58,12 +94,20 @@ def render_text(statement: Statement, threads: list[Thread]) -> str:
     out = [f"{head}\n({meta})"]
     warnings: list[str] = []
     for thread in threads:
+        cost = f" · cost {money(thread.cost)}" if thread.cost else ""
         out.append(
             f"\n{'═' * 60}\n{thread.account} · {thread.platform} · limit {thread.limit} · {len(thread.posts)} posts"
+            f"{cost}"
         )
+        if thread.held:
+            out.append(f"HELD: {thread.held}")
         for post in thread.posts:
             over = "  OVER THE LIMIT" if post.length > thread.limit else ""
             out.append(f"{RULE}\n[{post.index}/{len(thread.posts)}] {post.length}/{thread.limit}{over}\n{post.text}")
+            for m in post.media:
+                out.append(f"[image: {m.path}, {m.size:,} bytes, {m.width}x{m.height}; alt: {m.alt}]")
+            if post.card:
+                out.append(f"[link card: {post.card}]")
         warnings.extend(f"{thread.account}: {w}" for w in thread.warnings)
     if warnings:
         out.append(f"\n{'═' * 60}\nWarnings:\n" + "\n".join(f"  ! {w}" for w in warnings))

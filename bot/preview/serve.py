@@ -38,6 +38,7 @@ class LivePreview:
         self._stamp: tuple[Any, ...] | None = None
         self._documents: list[dict[str, Any]] = []
         self._errors: list[str] = []
+        self._images: dict[str, bytes] = {}
 
     def stamp(self) -> tuple[Any, ...]:
         """What changes when any statement file is edited, added or removed."""
@@ -52,16 +53,19 @@ class LivePreview:
                 self._documents, self._errors = self._build()
                 self._stamp = stamp
             posted = self.posted() if self.posted else None
-            return render_html(self._documents, posted, errors=self._errors, refresh=REFRESH_SECONDS)
+            return render_html(
+                self._documents, posted, errors=self._errors, refresh=REFRESH_SECONDS, images=self._images
+            )
 
     def _build(self) -> tuple[list[dict[str, Any]], list[str]]:
         from bot.errors import BotError
         from bot.preview.batch import split_files
-        from bot.preview.render import preview_document
+        from bot.preview.render import preview_document, preview_images
         from bot.text.reading import statement_files
 
         documents: list[dict[str, Any]] = []
         errors: list[str] = []
+        self._images = {}
         try:
             paths = statement_files(self.path) if self.path.is_dir() else [self.path]
             for result in split_files(paths, self.config, reported=self.reported):
@@ -69,6 +73,7 @@ class LivePreview:
                     errors.append(str(result.error))
                 else:
                     documents.append(preview_document(result.statement, list(result.threads)))
+                    self._images.update(preview_images(list(result.threads)))
         except BotError as e:  # a half-saved or deleted file: show why, keep serving
             errors.append(str(e))
         return documents, errors

@@ -60,6 +60,10 @@ a.ent:hover{text-decoration:underline}
 .status.pending{opacity:.7;font-style:italic}
 .status.live{font-weight:700}
 [dir=rtl] .card:not(:last-child) .avatar::after{left:auto;right:19px}
+.media{margin:0 0 8px;border:1px solid rgba(128,128,128,.35);border-radius:12px;overflow:hidden}
+.media img{display:block;width:100%;height:auto}
+.media figcaption{display:flex;flex-direction:column;gap:2px;padding:6px 10px;font-size:13px}
+.media .facts{opacity:.7;overflow-wrap:anywhere}
 
 """.replace("FONTS", FONTS)
 

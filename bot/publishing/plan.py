@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.model import Statement, Thread
@@ -68,7 +68,11 @@ def plan_posts(
             (Action.QUOTE if quote and p.index == 1 else Action.POST, p.text, quote if p.index == 1 else None)
             for p in thread.posts
         ]
-    return new_posts(thread.statement_id, thread.account, kind, occasion, now, clock_id, steps)
+    rows = new_posts(thread.statement_id, thread.account, kind, occasion, now, clock_id, steps)
+    if boost is not None:
+        return rows
+    extras = {p.index: p for p in thread.posts}  # the image on the first post, a link card
+    return [replace(r, media=extras[r.index].media, card=extras[r.index].card) for r in rows]
 
 
 def freeze(

@@ -41,6 +41,9 @@ def publish_statement(
             adapter = adapter_for(account)
             fresh = replan or journal.thread(statement.id, account.name) is None
             thread = plan_thread(statement, account, config, adapter.limits() if fresh else None)
+            if fresh and thread.held:  # over budget: never frozen, never sent, until the config or file changes
+                results.append(ThreadResult(account.name, Outcome.HELD, thread.held, 0, len(thread.posts)))
+                continue
             results.append(
                 publish_thread(
                     journal,

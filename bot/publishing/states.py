@@ -59,3 +59,4 @@ class Outcome(StrEnum):
     NEEDS_ATTENTION = "needs_attention"
     RETRACTED = "retracted"
     BUSY = "busy"  # another process is posting this thread right now; nothing was done
+    HELD = "held"  # over the account's max_cost_usd with over_budget: hold; nothing was sent

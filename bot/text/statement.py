@@ -14,6 +14,8 @@ from typing import Any
 from bot.errors import StatementError
 from bot.model import Statement
 from bot.text.cleaning import clean
+from bot.text.controls import clean_controls
+from bot.text.frontmatter import parse_front_matter, validate_front_matter
 from bot.text.language import detect_language
 
 FRONT_MATTER_KEYS = {
@@ -31,7 +33,10 @@ FRONT_MATTER_KEYS = {
     "publish_at": datetime,
     "anniversary": (str, list),
     "translation_of": str,
+    "image": str,
+    "alt": str,
 }
+NO_IMAGE = "none"  # ``image: none``: no image, not even a PDF's first page
 _FENCE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 
 
@@ -40,24 +45,12 @@ def split_front_matter(text: str, name: str) -> tuple[dict[str, Any], str]:
     m = _FENCE.match(text)
     if not m:
         return {}, text
-    import yaml
-
-    try:
-        data = yaml.load(m.group(1) or "", Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" at line {mark.line + 2}" if mark else ""
-        problem = f": {getattr(e, 'problem', '')}" if getattr(e, "problem", None) else ""
-        raise StatementError(name, f"front matter is not valid YAML{where}{problem}") from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise StatementError(name, "front matter must be a mapping of keys to values")
-    return data, text[m.end() :]
+    return parse_front_matter(m.group(1) or "", name), text[m.end() :]
 
 
 def parse_statement(text: str, *, name: str, fmt: str = "txt", digest: str | None = None) -> Statement:
     """Build a Statement from decoded text; ``name`` is the file path used in errors and the id."""
+    text = clean_controls(text)  # before anything else: no control character reaches a post or the terminal
     meta, body = split_front_matter(text, name) if fmt in ("md", "txt") else ({}, text)
     fields = _validate(meta, name)
     cleaned = clean(body, find_title="title" not in fields)
@@ -87,7 +80,18 @@ def parse_statement(text: str, *, name: str, fmt: str = "txt", digest: str | Non
         anniversary=fields.get("anniversary"),
         translation_of=fields.get("translation_of"),
         source_format=fmt,
+        image=_image_path(fields.get("image"), name),
+        alt=fields.get("alt"),
     )
+
+
+def _image_path(image: str | None, name: str) -> str | None:
+    """The front matter ``image`` relative to the statement file's folder (``none`` stays ``none``)."""
+    if image is None or image.lower() == NO_IMAGE:
+        return NO_IMAGE if image else None
+    import os.path
+
+    return os.path.normpath(os.path.join(os.path.dirname(name), image))
 
 
 def statement_id(name: str) -> str:
@@ -97,56 +101,4 @@ def statement_id(name: str) -> str:
 
 
 def _validate(meta: dict[str, Any], name: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in meta.items():
-        kind = FRONT_MATTER_KEYS.get(str(key))
-        if kind is None:
-            allowed = ", ".join(sorted(FRONT_MATTER_KEYS))
-            raise StatementError(name, f"front matter: unknown key {key!r} (allowed: {allowed})")
-        if value is None:
-            continue
-        out[key] = _coerce(key, value, kind, name)
-    return out
-
-
-def _coerce(key: str, value: Any, kind: Any, name: str) -> Any:
-    def bad(expected: str) -> StatementError:
-        return StatementError(
-            name, f"front matter: {key} must be {expected}, got {type(value).__name__} {value!r}"[:200]
-        )
-
-    if kind is date:
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        raise bad("a date like 2020-01-04")
-    if kind is datetime:
-        if isinstance(value, datetime):
-            return value
-        if isinstance(value, date):
-            return datetime(value.year, value.month, value.day)
-        if isinstance(value, str):
-            try:
-                return datetime.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        raise bad("an ISO 8601 time like 2026-01-04T09:00 or 2026-01-04T09:00+01:00")
-    if key == "anniversary":
-        if isinstance(value, str):
-            if value not in ("yearly", "none"):
-                raise bad("yearly, none or a list of dates")
-            return value
-        return tuple(_coerce("anniversary", v, date, name) for v in value)
-    if kind is list:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise bad("a list of strings")
-        return value
-    if not isinstance(value, kind) or isinstance(value, bool):
-        raise bad("a string")
-    return value.strip()
+    return validate_front_matter(meta, name, FRONT_MATTER_KEYS)

@@ -59,6 +59,9 @@ def _pieces(
 ) -> list[Piece]:
     groups: list[list[Piece]] = []
     opener = statement.hook or statement.title
+    url = statement_url(statement, organisation) if account.link_in_opener else None
+    if url:  # asked for: the full statement's link right under the title
+        opener = f"{opener}\n{url}" if opener else url
     if opener:
         head = paragraph_pieces(opener, glue=True)
         tags = _hashtags(statement, account, organisation, opener, rules, warnings)
@@ -74,7 +77,9 @@ def _pieces(
         groups.append(_lines(sign))
     links = statement.links or organisation.links
     if links:
-        groups.append(_join([[Piece(link, "", GLUE)] for link in links], "\n", LINE))
+        # Where a post with a link costs more (X), the links are glued: all in the closing post if they fit.
+        priced = account.prices is not None and account.prices.post_with_link > account.prices.post
+        groups.append(_join([[Piece(link, "", GLUE)] for link in links], "\n", GLUE if priced else LINE))
     return _join(groups, "\n\n", PARAGRAPH)
 
 

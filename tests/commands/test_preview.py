@@ -24,11 +24,22 @@ def test_json_preview_has_the_documented_shape(seed_path, capsys):
     assert doc["statement"]["date"] == "2020-01-04"
     assert [t["account"] for t in doc["threads"]] == ["iaswi-x", "iaswi-mastodon", "iaswi-bluesky"]
     for thread in doc["threads"]:
-        assert set(thread) == {"account", "platform", "limit", "posts", "warnings"}
+        assert set(thread) == {"account", "platform", "limit", "cost", "posts", "warnings"}
         rules = rules_for(thread["platform"], limit=thread["limit"])
         for i, post in enumerate(thread["posts"], 1):
-            assert set(post) == {"index", "text", "length"} and post["index"] == i
+            assert set(post) == {"index", "text", "length", "media"} and post["index"] == i
+            assert post["media"] == []  # the seed is a text statement without an image
             assert post["length"] == rules.count(post["text"]) <= thread["limit"]
+
+    x, mastodon, bluesky = doc["threads"]
+    assert mastodon["cost"] is None and bluesky["cost"] is None  # they charge nothing
+    posts, with_links = len(x["posts"]), sum(1 for p in x["posts"] if "http" in p["text"] or "www." in p["text"])
+    assert x["cost"] == {
+        "currency": "USD",
+        "amount": round((posts - with_links) * 0.015 + with_links * 0.20, 6),
+        "posts": posts,
+        "posts_with_links": with_links,
+    }
 
 
 def test_text_preview_shows_numbers_lengths_and_limits(seed_path, capsys):

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from bot.errors import AuthError, RateLimited, Rejected, Unavailable
-from bot.model import Account
+from bot.model import Account, MediaRules
 from bot.networks.base import Limits, MemoryStore, Outgoing
 from bot.networks.mastodon.adapter import MastodonAdapter
 from bot.networks.registry import account_rules
@@ -136,13 +136,16 @@ def test_limits_come_from_the_instance_and_are_cached_for_a_day(mastodon_server,
     mastodon_server.configure(limit=640, url_length=30)
     store, now = MemoryStore(), [1_000_000.0]
     first = adapter_for(mastodon_server, alice[2], store=store, clock=lambda: now[0])
-    assert first.limits() == Limits(640, 30)
+    media = MediaRules(
+        4, 10_485_760, 1500, max_pixels=16_777_216, types=("image/jpeg", "image/png", "image/gif", "image/webp")
+    )
+    assert first.limits() == Limits(640, 30, media)  # mastodon-mock's media_attachments, Mastodon's description limit
     mastodon_server.configure(limit=1000)
     asked = len(mastodon_server.faults.requests)
-    assert adapter_for(mastodon_server, alice[2], store=store, clock=lambda: now[0]).limits() == Limits(640, 30)
+    assert adapter_for(mastodon_server, alice[2], store=store, clock=lambda: now[0]).limits() == Limits(640, 30, media)
     assert len(mastodon_server.faults.requests) == asked  # served from the cache
     now[0] += 24 * 3600 + 1
-    assert first.limits() == Limits(1000, 30)
+    assert first.limits() == Limits(1000, 30, media)
     # A configured limit may only lower the instance's; URLs still cost what the instance says.
     rules = account_rules(Account(name="m", platform="mastodon", limit=400), first.limits())
     assert rules.limits == (400,) and rules.count("https://a.org") == 30

@@ -16,7 +16,7 @@ import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tests.servers import counter, x_oauth
+from tests.servers import counter, x_media, x_oauth
 from tests.servers.faults import FaultingHandler, Faults, Reply, X
 from tests.servers.serving import start
 from tests.servers.x_state import XState, XUser, iso
@@ -27,6 +27,11 @@ TOO_LONG = (
 )
 DUPLICATE = "You are not allowed to create a Tweet with duplicate content."
 REPLY_GONE = "You attempted to reply to a Tweet that is deleted or not visible to you."
+# X's answer to an API reply it does not allow (403), as reported from live use in 2026.
+REPLY_NOT_ALLOWED = (
+    "Reply to this conversation is not allowed because you have not been mentioned or otherwise engaged by the "
+    "author of the post you are replying to."
+)
 NOT_ENROLLED = (
     "When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens from a "
     "Twitter developer App that is attached to a Project. You can create a project via the developer "
@@ -89,6 +94,8 @@ def x_length(text: str) -> int:
 
 
 ROUTES = [
+    ("POST", re.compile(r"/2/media/upload"), "upload"),
+    ("POST", re.compile(r"/2/media/metadata"), "metadata"),
     ("POST", re.compile(r"/2/tweets"), "create"),
     ("DELETE", re.compile(r"/2/tweets/(\d+)"), "delete"),
     ("GET", re.compile(r"/2/users/me"), "me"),
@@ -184,16 +191,42 @@ class XHandler(FaultingHandler):
             parent = self.state.visible(reply_id) if reply_id else None
             if reply_id and parent is None:
                 return problem(403, "Forbidden", REPLY_GONE)
+            if parent is not None and not self.replies_allowed(user, parent):
+                return problem(403, "Forbidden", REPLY_NOT_ALLOWED)
+            media, refused = x_media.attach(self.state, user, request, invalid)
+            if refused is not None:
+                return refused
             if quote_id and self.state.visible(quote_id) is None:
                 return invalid("quote_tweet_id", str(quote_id), f"Could not find tweet with id: [{quote_id}].")
             if self.state.recent_duplicate(user, text):
                 return problem(403, "Forbidden", DUPLICATE)
             tweet = self.state.store(user, text, parent, quote_id)
+            tweet.media = [m.as_dict() for m in media]
+            for m in media:
+                m.attached_to.append(tweet.id)
         return (
             201,
             {},
             {"data": {"id": tweet.id, "text": as_x_returns(tweet.text), "edit_history_tweet_ids": [tweet.id]}},
         )
+
+    def do_upload(self, user: XUser, body: bytes) -> Reply:
+        """POST /2/media/upload"""
+        return x_media.upload(self.state, user, self.headers.get("Content-Type"), body, invalid)
+
+    def do_metadata(self, user: XUser, body: bytes) -> Reply:
+        """POST /2/media/metadata"""
+        return x_media.metadata(self.state, user, body, invalid)
+
+    def replies_allowed(self, user: XUser, parent: Any) -> bool:
+        """X's API reply rule: the parent's author is the replier, or mentioned them (``reply_rule``)."""
+        rule = self.state.limits.reply_rule
+        if rule == "open":
+            return True
+        if rule == "closed":
+            return False
+        mentioned = re.search(rf"@{re.escape(user.username)}\b", parent.text, re.IGNORECASE)
+        return parent.author_id == user.id or mentioned is not None
 
     def do_delete(self, user: XUser, body: bytes, tweet_id: str) -> Reply:
         """DELETE /2/tweets/:id"""
@@ -311,8 +344,11 @@ class XServer:
         limits: dict[str, Any] | None = None,
         max_weight: int | None = None,
         duplicate_window: float | None = None,
+        reply_rule: str | None = None,
+        media_ttl: float | None = None,
+        max_image_bytes: int | None = None,
     ) -> None:
-        """Change the access tier, per-endpoint windows, weighted limit or duplicate window."""
+        """Change the access tier, per-endpoint windows, weighted limit, duplicate window, reply rule or media rules."""
         with self.state.lock:
             settings = self.state.limits
             if tier is not None:
@@ -321,6 +357,9 @@ class XServer:
             settings.max_weight = max_weight if max_weight is not None else settings.max_weight
             if duplicate_window is not None:
                 settings.duplicate_window = duplicate_window
+            settings.reply_rule = reply_rule or settings.reply_rule
+            settings.media_ttl = media_ttl if media_ttl is not None else settings.media_ttl
+            settings.max_image_bytes = max_image_bytes or settings.max_image_bytes
 
     def advance(self, seconds: float) -> None:
         """Move the server clock forward (rate-limit windows, duplicate window, timestamps)."""

@@ -8,6 +8,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 DAY, QUARTER = 86400, 900
 TWEPOCH_MS = 1288834974657  # X's snowflake epoch
@@ -21,6 +22,8 @@ TIERS: dict[str, dict[str, list[tuple[int, int]] | None]] = {
         "me": [(25, DAY)],
         "tweet": [(1, QUARTER)],
         "timeline": None,
+        "upload": [(500, QUARTER)],
+        "metadata": [(500, QUARTER)],
     },
     "basic": {
         "create": [(100, DAY)],
@@ -28,6 +31,8 @@ TIERS: dict[str, dict[str, list[tuple[int, int]] | None]] = {
         "me": [(250, DAY)],
         "tweet": [(15, QUARTER)],
         "timeline": [(5, QUARTER)],
+        "upload": [(500, QUARTER)],
+        "metadata": [(500, QUARTER)],
     },
 }
 
@@ -54,6 +59,7 @@ class Tweet:
     quote_of: str | None = None
     conversation_id: str = ""
     deleted: bool = False
+    media: list[dict[str, object]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         """Read-back form for tests."""
@@ -66,6 +72,7 @@ class Tweet:
             "conversation_id": self.conversation_id,
             "deleted": self.deleted,
             "created_at": self.created_at,
+            "media": self.media,
         }
 
 
@@ -77,6 +84,11 @@ class Limits:
     overrides: dict[str, list[tuple[int, int]] | None] = field(default_factory=dict)
     max_weight: int = 280
     duplicate_window: float = DAY
+    max_image_bytes: int = 5 * 1024 * 1024
+    media_ttl: float = DAY  # expires_after_secs of an upload
+    # Who may reply through the API: "engaged" (the parent's author is the replier, or mentioned them:
+    # X's 2026 rule), "open" (anyone), "closed" (nobody: X refusing even a thread's own replies).
+    reply_rule: str = "engaged"
 
     def windows(self, endpoint: str) -> list[tuple[int, int]] | None:
         """The windows for ``endpoint`` at this tier, overrides first."""
@@ -97,6 +109,7 @@ class XState:
         self._user_ids = itertools.count(1_000_000_000_000_000_001)
         self.limits = Limits()
         self.tweets: dict[str, Tweet] = {}
+        self.media: dict[str, Any] = {}
         self.order: list[str] = []
         self.windows: dict[tuple[str, str, int], list[float]] = {}
         self.nonces: set[tuple[str, str]] = set()
@@ -110,6 +123,7 @@ class XState:
         """Forget tweets, windows, nonces and settings; users stay."""
         with self.lock:
             self.tweets.clear()
+            self.media.clear()
             self.order.clear()
             self.windows.clear()
             self.nonces.clear()

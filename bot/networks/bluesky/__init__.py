@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot.model import MediaRules
 from bot.networks.base import Mention, Network, Recovery, RepostStyle, Theme
 from bot.text.entities import DISPLAY_URL_MAX, display_url
 
@@ -30,6 +31,16 @@ class BlueskyNetwork(Network):
         timedelta(0), duplicate_proves_sent=False, by_hand=False, how="the record key fixed before the first attempt"
     )
     repost = RepostStyle.QUOTE
+    # app.bsky.embed.images: at most 4 images, each a blob of at most 2,000,000 bytes, ``alt`` required
+    # (the lexicon sets no length; the Bluesky app stops at 2,000 characters, MAX_ALT_TEXT).
+    media = MediaRules(
+        max_items=4,
+        max_bytes=2_000_000,
+        alt_limit=2000,
+        alt_required=True,
+        types=("image/jpeg", "image/png", "image/webp"),
+    )
+    link_cards = True  # app.bsky.embed.external, from the page's Open Graph tags
     theme = Theme("#0085ff", "#fff", "#0b0f14", "#d4dbe2", "#0085ff", "#6f869f", "#0b0f14", "#1083fe")  # sky blue
 
     def rules(self, limit: int, url_cost: int) -> Rules:

@@ -8,6 +8,7 @@ Bluesky allows only 30 logins per 5 minutes and 300 per day.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -21,13 +22,16 @@ from atproto_client.client.session import SessionEvent
 from atproto_client.request import Request
 from atproto_core.exceptions import AtProtocolError
 
-from bot.errors import AuthError, PublishError, RateLimited, Rejected, Unavailable
-from bot.model import Account
-from bot.networks.base import KeyValue, Limits, Outgoing, PostRef
+from bot.errors import AuthError, MediaGone, PublishError, RateLimited, Rejected, Unavailable
+from bot.model import Account, Media
+from bot.networks.base import Attached, KeyValue, Limits, Outgoing, PostRef, Uploaded
+from bot.networks.bluesky.card import Card, fetch_card
 from bot.networks.bluesky.facets import build_facets, mention_handles
 
 POST, REPOST = "app.bsky.feed.post", "app.bsky.feed.repost"
 TOKEN_ERRORS = {"ExpiredToken", "InvalidToken"}
+# atproto's guidance: a PDS keeps a blob no record references for at least an hour.
+UNREFERENCED_BLOB_KEPT = 3600.0
 T = TypeVar("T")
 
 
@@ -54,6 +58,7 @@ class BlueskyAdapter:
         self._session_key = f"bluesky.session:{self.base}:{account.handle}"
         self._did: str | None = None
         self._dids: dict[str, str | None] = {}
+        self._cards: dict[str, dict[str, Any] | None] = {}
 
     def limits(self) -> Limits | None:
         """Bluesky's limits are fixed by the record's lexicon: nothing to ask."""
@@ -71,8 +76,9 @@ class BlueskyAdapter:
         if out.reply_to:
             root = out.root or out.reply_to
             record["reply"] = {"root": _strong(root), "parent": _strong(out.reply_to)}
-        if out.quote:
-            record["embed"] = {"$type": "app.bsky.embed.record", "record": _strong(out.quote)}
+        embed = self._embed(out)
+        if embed:
+            record["embed"] = embed
         try:
             made = self._call(
                 "post",
@@ -81,6 +87,8 @@ class BlueskyAdapter:
                 ),
             )
         except (Rejected, Unavailable) as e:
+            if _xrpc_error(e.__cause__) == "BlobNotFound":
+                raise MediaGone(str(e), self.account.name) from e
             if getattr(e.__cause__, "response", None) is None:
                 raise  # no answer at all (timeout, dropped connection): the publisher will ``find``
             existing = self._get(out.rkey)  # the PDS answers a taken rkey with a 500
@@ -88,6 +96,43 @@ class BlueskyAdapter:
                 raise
             return existing[0]
         return self._ref(made.uri, made.cid)
+
+    def upload(self, media: Media) -> Uploaded:
+        """``com.atproto.repo.uploadBlob``; the blob reference (JSON) is what a record embeds."""
+        self._login()
+        blob = self._call("upload", lambda: self.client.upload_blob(media.data)).blob
+        expires = datetime.fromtimestamp(self.clock() + UNREFERENCED_BLOB_KEPT, UTC)
+        return Uploaded(json.dumps(_blob(blob)), expires)
+
+    def _embed(self, out: Outgoing) -> dict[str, Any] | None:
+        """Images (with their alt text), else a quote, else a link card; images and a quote go together."""
+        images = [_image(a) for a in out.media if a.remote]
+        gallery = {"$type": "app.bsky.embed.images", "images": images} if images else None
+        if out.quote:
+            quoted = {"$type": "app.bsky.embed.record", "record": _strong(out.quote)}
+            if gallery:
+                return {"$type": "app.bsky.embed.recordWithMedia", "record": quoted, "media": gallery}
+            return quoted
+        if gallery:
+            return gallery  # a post has one embed: the statement's image wins over a link card
+        return self._card(out.card) if out.card else None
+
+    def _card(self, url: str) -> dict[str, Any] | None:
+        """The ``app.bsky.embed.external`` card for ``url`` (fetched once per run), or None: a plain link."""
+        if url not in self._cards:
+            card = fetch_card(url)
+            self._cards[url] = self._external(card) if card else None
+        return self._cards[url]
+
+    def _external(self, card: Card) -> dict[str, Any]:
+        external: dict[str, Any] = {"uri": card.url, "title": card.title, "description": card.description}
+        thumb = card.thumb
+        if thumb is not None:
+            try:
+                external["thumb"] = _blob(self._call("upload", lambda: self.client.upload_blob(thumb.data)).blob)
+            except (Rejected, Unavailable, RateLimited):
+                pass  # the card goes without its picture
+        return {"$type": "app.bsky.embed.external", "external": external}
 
     def find(self, out: Outgoing) -> PostRef | None:
         """The record written under ``out.rkey``, if any."""
@@ -227,6 +272,22 @@ class BlueskyAdapter:
 
     def _now(self) -> str:
         return datetime.fromtimestamp(self.clock(), UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _blob(blob: Any) -> dict[str, Any]:
+    """A blob reference as a record embeds it."""
+    ref = blob.ref
+    link = getattr(ref, "link", None) or (ref.get("$link") if isinstance(ref, dict) else str(ref))
+    return {"$type": "blob", "ref": {"$link": link}, "mimeType": blob.mime_type, "size": blob.size}
+
+
+def _image(attached: Attached) -> dict[str, Any]:
+    media = attached.media
+    return {
+        "image": json.loads(attached.remote or "{}"),
+        "alt": media.alt,
+        "aspectRatio": {"width": media.width, "height": media.height},
+    }
 
 
 def _strong(ref: PostRef) -> dict[str, str]:

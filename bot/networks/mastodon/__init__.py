@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot.model import MediaRules
 from bot.networks.base import Mention, Network, Recovery, RepostStyle, Theme
 
 if TYPE_CHECKING:
@@ -39,6 +40,9 @@ class MastodonNetwork(Network):
         how="the Idempotency-Key for 50 minutes, then the account's recent posts",
     )
     repost = RepostStyle.BOOST_AND_LINK
+    # Mastodon's defaults (MediaAttachment: 16 MB images, 33,177,600 pixels, descriptions of 1,500,
+    # Status::MEDIA_ATTACHMENTS_LIMIT 4); the instance's own, from /api/v2/instance, win (``Limits.media``).
+    media = MediaRules(max_items=4, max_bytes=16 * 1024 * 1024, alt_limit=1500, max_pixels=33_177_600)
     theme = Theme(
         "#563acc", "#282c37", "#ffffff", "#393f4f", "#6364ff", "#9baec8", "#d9e1e8", "#8c8dff", square_avatars=True
     )  # dark columns, violet accents

@@ -10,22 +10,25 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
 import re
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import mastodon
 
-from bot.errors import AuthError, PublishError, RateLimited, Rejected, Unavailable
-from bot.model import Account
-from bot.networks.base import CachedLimits, KeyValue, Limits, Outgoing, PostRef
+from bot.errors import AuthError, MediaGone, PublishError, RateLimited, Rejected, Unavailable
+from bot.model import Account, Media, MediaRules
+from bot.networks.base import CachedLimits, KeyValue, Limits, Outgoing, PostRef, Uploaded
 from bot.networks.mastodon import NETWORK, instance_url
 from bot.text.entities import find_entities
 
 LIMITS_TTL = 24 * 3600  # seconds an instance's limits are trusted
 RECENT = 40  # the most statuses Mastodon returns per page
+# Scheduler::MediaCleanupScheduler deletes media not attached to a status after a day.
+UNATTACHED_KEPT = timedelta(days=1)
 T = TypeVar("T")
 
 
@@ -66,23 +69,38 @@ class MastodonAdapter:
                 if cached is None:
                     raise
             else:
-                statuses = (instance.get("configuration") or {}).get("statuses") or {}
+                configuration = instance.get("configuration") or {}
+                statuses = configuration.get("statuses") or {}
                 cached = CachedLimits(
                     Limits(
                         int(statuses.get("max_characters") or NETWORK.default_limit),
                         int(statuses.get("characters_reserved_per_url") or NETWORK.url_cost),
+                        _media_rules(statuses, configuration.get("media_attachments") or {}),
                     ),
                     self.clock(),
                 )
                 cached.save(self.store, key)
         return cached.limits
 
+    def upload(self, media: Media) -> Uploaded:
+        """``POST /api/v2/media`` with the description; the instance deletes it if unattached after a day."""
+        name = "image." + media.mime.split("/")[-1]
+        made = self._call(
+            "upload",
+            lambda: self.client.media_post(
+                io.BytesIO(media.data), mime_type=media.mime, description=media.alt or None, file_name=name
+            ),
+        )
+        return Uploaded(str(made["id"]), datetime.fromtimestamp(self.clock(), UTC) + UNATTACHED_KEPT)
+
     def post(self, out: Outgoing) -> PostRef:
         """Send one status; the same ``out.key`` never makes a second one."""
+        media_ids = [a.remote for a in out.media if a.remote]
         status = self._call(
             "post",
             lambda: self.client.status_post(
                 out.text,
+                media_ids=media_ids or None,
                 in_reply_to_id=out.reply_to.id if out.reply_to else None,
                 visibility=self.account.visibility,
                 language=out.language or None,
@@ -163,7 +181,25 @@ class MastodonAdapter:
             return Unavailable(where, name)
         if status is None or status in (408, 409, 425):
             return Unavailable(where, name)  # no status: an unreadable answer, outcome unknown
+        if status == 422 and "finished processing" in said:
+            return Unavailable(where, name)  # an upload still being processed: try again in a moment
+        if status == 422 and action == "post" and re.search(r"Media [\d, ]+ not found", said):
+            return MediaGone(where, name)
         return Rejected(where, name)
+
+
+def _media_rules(statuses: dict[str, Any], media: dict[str, Any]) -> MediaRules:
+    """The instance's image rules (``configuration.media_attachments``), Mastodon's defaults where it says nothing."""
+    default = NETWORK.media
+    assert default is not None
+    images = tuple(t for t in media.get("supported_mime_types") or () if str(t).startswith("image/"))
+    return MediaRules(
+        max_items=int(statuses.get("max_media_attachments") or default.max_items),
+        max_bytes=int(media.get("image_size_limit") or default.max_bytes),
+        alt_limit=int(media.get("description_limit") or default.alt_limit),
+        max_pixels=int(media.get("image_matrix_limit") or default.max_pixels or 0) or None,
+        types=images or default.types,
+    )
 
 
 def _reset_time(value: str | None) -> datetime | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from bot.model import MediaRules, Prices
 from bot.networks.base import FOREVER, Mention, Network, Recovery, RepostStyle, Theme
 
 if TYPE_CHECKING:
@@ -37,6 +38,11 @@ class XNetwork(Network):
         how="X refuses a resent text as a duplicate, then the post is looked up",
     )
     repost = RepostStyle.QUOTE
+    # POST /2/media/upload: up to 4 images of at most 5 MB; alt text (POST /2/media/metadata) up to 1,000 characters.
+    media = MediaRules(max_items=4, max_bytes=5 * 1024 * 1024, alt_limit=1000)
+    # Pay-per-use since February 2026 (docs.x.com/x-api/getting-started/pricing): "Content: Create"
+    # $0.015 a request, "Content: Create (with URL)" $0.200. Accounts may set their own (``prices``).
+    prices = Prices(post=0.015, post_with_link=0.20, currency="USD")
     theme = Theme("#0f1419", "#fff", "#0f1419", "#eff3f4", "#0f1419", "#536471", "#0f1419", "#1d9bf0")  # X's own
 
     def rules(self, limit: int, url_cost: int) -> Rules:

@@ -7,20 +7,22 @@ account's recent posts where the access level allows it.
 
 from __future__ import annotations
 
+import base64
 import html
 import logging
+import time
 import unicodedata
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
 import tweepy
 from requests.adapters import HTTPAdapter
 
-from bot.errors import AuthError, Duplicate, PublishError, RateLimited, Rejected, Unavailable
-from bot.model import Account
-from bot.networks.base import Limits, Outgoing, PostRef
+from bot.errors import AuthError, Duplicate, MediaGone, PublishError, RateLimited, Rejected, ReplyRefused, Unavailable
+from bot.model import Account, Media
+from bot.networks.base import Limits, Outgoing, PostRef, Uploaded
 from bot.networks.x import NETWORK
 from bot.text.entities import find_entities
 
@@ -83,12 +85,14 @@ class XAdapter:
 
     def post(self, out: Outgoing) -> PostRef:
         """Create one post, replying to ``out.reply_to`` or quoting ``out.quote``."""
+        media_ids = [a.remote for a in out.media if a.remote]
         body = self._call(
             "post",
             lambda: self.client.create_tweet(
                 text=out.text,
                 in_reply_to_tweet_id=out.reply_to.id if out.reply_to else None,
                 quote_tweet_id=out.quote.id if out.quote else None,
+                media_ids=media_ids or None,
                 user_auth=True,
             ),
         )
@@ -96,6 +100,27 @@ class XAdapter:
         if not data.get("id"):
             raise Unavailable(f"account {self.account.name!r}: X answered the post without an id", self.account.name)
         return self._ref(str(data["id"]))
+
+    def upload(self, media: Media) -> Uploaded:
+        """``POST /2/media/upload`` (one request, base64 in JSON), then its alt text (``POST /2/media/metadata``)."""
+        payload = {
+            "media": base64.b64encode(media.data).decode("ascii"),
+            "media_category": "tweet_image",
+            "media_type": media.mime,
+        }
+        body = self._call(
+            "upload", lambda: self.client.request("POST", "/2/media/upload", json=payload, user_auth=True)
+        )
+        data = body.get("data") or {}
+        media_id = str(data.get("id") or "")
+        if not media_id:
+            raise Unavailable(f"account {self.account.name!r}: X answered the upload without an id", self.account.name)
+        if media.alt:
+            alt = {"id": media_id, "metadata": {"alt_text": {"text": media.alt}}}
+            self._call("upload", lambda: self.client.request("POST", "/2/media/metadata", json=alt, user_auth=True))
+        seconds = data.get("expires_after_secs")
+        expires = datetime.fromtimestamp(time.time(), UTC) + timedelta(seconds=int(seconds)) if seconds else None
+        return Uploaded(media_id, expires)
 
     def find(self, out: Outgoing) -> PostRef | None:
         """The account's recent post with this text (and reply target), if any.
@@ -188,6 +213,10 @@ class XAdapter:
             return Unavailable(where, name)
         if isinstance(e, tweepy.Forbidden) and "duplicate" in said.lower():
             return Duplicate(where, name)
+        if isinstance(e, tweepy.Forbidden) and "reply to this conversation is not allowed" in said.lower():
+            return ReplyRefused(f"X refused the reply ({status} {said})", name)
+        if isinstance(e, tweepy.BadRequest) and action == "post" and "media ids are invalid" in said.lower():
+            return MediaGone(where, name)
         if isinstance(e, tweepy.Forbidden) and action == "find":
             return Rejected(
                 f"account {name!r}: X does not let this account's access level read its own posts "
