@@ -6,6 +6,7 @@ file are relative to the file's own folder, so the bot behaves the same from any
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -13,11 +14,19 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot import redact
+from bot.configchecks import format_problem, number_problem, state_problem, statements_dir_problem
 from bot.errors import ConfigError
 from bot.model import Account, Organisation, Prices
 from bot.networks.registry import Platform, network_of
+from bot.text.frontmatter import Invalid, YamlProblem, describe, load_yaml, shown
 
 DEFAULT_CONFIG = Path("config/bot.yaml")
+MAX_CONFIG_BYTES = 1 << 20
+HOUR, DAY = 3600, 86400
+NUMBERING_FIELDS = {"i": 1, "n": 2}
+URL_FIELDS = {"id": "2020-01-04-statement"}
+TEMPLATE_FIELDS = {"years": "five", "years_ago": "five years", "title": "A title", "url": "https://example.org/"}
 
 DEFAULT_TEMPLATES = (
     "{years_ago} ago today, we said: {title}",
@@ -102,6 +111,13 @@ class Config:
         known = ", ".join(a.name for a in self.accounts) or "none"
         raise ConfigError(f"{self.path}: no account named {name!r} (configured: {known})")
 
+    def require_statements_dir(self) -> Path:
+        """``statements_dir``, which must be an existing folder (never created behind the user's back)."""
+        problem = statements_dir_problem(self.statements_dir, must_exist=True)
+        if problem:
+            raise ConfigError(f"{self.path}: statements_dir: {problem}")
+        return self.statements_dir
+
 
 def secrets(account: Account, environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """Every secret the account's network needs, read from the environment variables the config names."""
@@ -117,6 +133,7 @@ def credential(account: Account, key: str, environ: Mapping[str, str] | None = N
     value = env.get(var, "")
     if not value:
         raise ConfigError(f"account {account.name!r}: environment variable {var} is not set")
+    redact.remember(value)  # from now on it is scrubbed from every message, log line and journal row
     return value
 
 
@@ -127,9 +144,9 @@ class _Reader:
         self.path, self.where = path, where
         if not isinstance(data, dict):
             self.fail(where or "top level", "must be a mapping")
-        unknown = sorted(set(data) - allowed)
+        unknown = sorted((str(k) for k in set(data) - allowed), key=str)
         if unknown:
-            self.fail(self.key(str(unknown[0])), f"unknown key (allowed: {', '.join(sorted(allowed))})")
+            self.fail(self.key(shown(unknown[0])[1:-1]), f"unknown key (allowed: {', '.join(sorted(allowed))})")
         self.data = data
 
     def key(self, name: str) -> str:
@@ -144,23 +161,35 @@ class _Reader:
                 self.fail(self.key(name), "is required")
             return default
         value = self.data[name]
+        if isinstance(value, Invalid):
+            self.fail(self.key(name), value.describe())
         if isinstance(value, bool) and kind in (int, float, (int, float)):
             self.fail(self.key(name), f"must be {_kind_name(kind)}, not a boolean")
+        if isinstance(value, float) and not math.isfinite(value):
+            self.fail(self.key(name), f"must be a finite number, not {value}")
         if not isinstance(value, kind):
-            self.fail(self.key(name), f"must be {_kind_name(kind)}, got {type(value).__name__}")
+            self.fail(self.key(name), f"must be {_kind_name(kind)}, got {type(value).__name__} {shown(value)}")
         return value
 
     def strings(self, name: str) -> tuple[str, ...]:
         values = self.get(name, list, [])
         for i, v in enumerate(values):
             if not isinstance(v, str):
-                self.fail(f"{self.key(name)}[{i}]", "must be a string")
+                self.fail(f"{self.key(name)}[{i}]", f"must be a string, got {describe(v)}")
         return tuple(values)
 
-    def positive(self, name: str, kind: type | tuple[type, ...], default: Any) -> Any:
+    def positive(self, name: str, kind: type | tuple[type, ...], default: Any, maximum: float = 1e9) -> Any:
+        """A number above 0 and at most ``maximum`` (by default a bound that keeps any time arithmetic in range)."""
         value = self.get(name, kind, default)
-        if value is not None and value <= 0:
-            self.fail(self.key(name), "must be greater than 0")
+        problem = None if value is None else number_problem(value, maximum)
+        if problem:
+            self.fail(self.key(name), problem)
+        return value
+
+    def template(self, name: str, value: str, fields: dict[str, Any]) -> str:
+        problem = format_problem(value, fields)
+        if problem:
+            self.fail(self.key(name), f"{shown(value)} {problem}")
         return value
 
 
@@ -180,27 +209,33 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
 
 def load_config(path: str | Path | None = None) -> Config:
     """Read, validate and resolve the config file at ``path`` (default ``config/bot.yaml``)."""
+    from bot.text.reading import Unreadable, read_bounded
+
     path = Path(path or DEFAULT_CONFIG)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(f"{path}: cannot read config: {e}") from None
-    return parse_config(text, path)
+        # Bounded like a statement (no FIFO, no device, no endless file); the config may be a link.
+        text = read_bounded(path, MAX_CONFIG_BYTES, follow_links=True).decode("utf-8-sig")
+    except Unreadable as e:
+        problem = "config file not found" if e.problem == "file not found" else f"cannot read config: {e.problem}"
+        raise ConfigError(f"{path}: {problem}") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: cannot read config: not valid UTF-8 (at byte {e.start})") from None
+    config = parse_config(text, path)
+    for key, wrong in (
+        ("state", state_problem(config.state)),
+        ("statements_dir", statements_dir_problem(config.statements_dir, must_exist=False)),
+    ):
+        if wrong:
+            raise ConfigError(f"{path}: {key}: {wrong}")
+    return config
 
 
 def parse_config(text: str, path: Path) -> Config:
     """Validate config text; ``path`` names it in errors and anchors relative paths."""
-    import yaml
-
     try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark else ""
-        problem = f": {getattr(e, 'problem', '')}" if getattr(e, "problem", None) else ""
-        raise ConfigError(f"{path}: not valid YAML{where}{problem}") from None
+        data = load_yaml(text, MAX_CONFIG_BYTES)
+    except YamlProblem as e:
+        raise ConfigError(f"{path}: not valid YAML{f' (line {e.line})' if e.line else ''}: {e.problem}") from None
     top = _Reader(
         path,
         "",
@@ -242,6 +277,8 @@ def _organisation(path: Path, data: dict) -> Organisation:
     template = r.get("statement_url_template", str)
     if template is not None and "{id}" not in template:
         r.fail("organisation.statement_url_template", "must contain {id}")
+    if template is not None:
+        r.template("statement_url_template", template, URL_FIELDS)
     return Organisation(
         name=r.get("name", str, ""),
         slogans=r.strings("slogans"),
@@ -291,6 +328,8 @@ def _accounts(path: Path, data: list) -> tuple[Account, ...]:
             numbering = None
         elif "{i}" not in numbering:
             r.fail(r.key("numbering"), "must contain {i} (and usually {n}), or be false")
+        else:
+            r.template("numbering", numbering, NUMBERING_FIELDS)
         credentials = r.get("credentials", dict, {})
         cr = _Reader(path, r.key("credentials"), credentials, set(network.credentials))
         for key in network.credentials:
@@ -377,6 +416,8 @@ def _anniversary(path: Path, data: dict) -> AnniversarySettings:
     if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60):
         r.fail("anniversary.time", f"must be HH:MM, got {time!r}")
     templates = r.strings("templates") or DEFAULT_TEMPLATES
+    for i, template in enumerate(templates):
+        r.template(f"templates[{i}]", template, TEMPLATE_FIELDS)
     return AnniversarySettings(default=default, time=time, templates=templates)
 
 
@@ -386,10 +427,10 @@ def _publishing(path: Path, data: dict) -> PublishingSettings:
     r = _Reader(path, "publishing", data, keys)
     default = PublishingSettings()
     return PublishingSettings(
-        timeout_seconds=float(r.positive("timeout_seconds", (int, float), 30.0)),
-        max_attempts=r.positive("max_attempts", int, 5),
-        backoff_base_seconds=float(r.positive("backoff_base_seconds", (int, float), 2.0)),
-        backoff_max_seconds=float(r.positive("backoff_max_seconds", (int, float), 300.0)),
+        timeout_seconds=float(r.positive("timeout_seconds", (int, float), 30.0, HOUR)),
+        max_attempts=r.positive("max_attempts", int, 5, 100),
+        backoff_base_seconds=float(r.positive("backoff_base_seconds", (int, float), 2.0, DAY)),
+        backoff_max_seconds=float(r.positive("backoff_max_seconds", (int, float), 300.0, DAY)),
         retry_wait_first_seconds=float(
             r.positive("retry_wait_first_seconds", (int, float), default.retry_wait_first_seconds)
         ),
@@ -406,8 +447,8 @@ def _scheduler(path: Path, data: dict) -> SchedulerSettings:
     if backlog < 0:
         r.fail("scheduler.backlog_days", "must be 0 or more")
     return SchedulerSettings(
-        grace_seconds=r.positive("grace_seconds", int, 3600),
-        settle_seconds=float(r.positive("settle_seconds", (int, float), 0.5)),
+        grace_seconds=r.positive("grace_seconds", int, 3600, 366 * DAY),
+        settle_seconds=float(r.positive("settle_seconds", (int, float), 0.5, HOUR)),
         backlog_days=float(backlog),
     )
 

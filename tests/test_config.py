@@ -58,7 +58,7 @@ def test_relative_paths_are_relative_to_the_config_file(tmp_path):
         (f"accounts:\n  - {X[:-1]}, numbering: '#'}}\n", "accounts[0].numbering: must contain {i}"),
         ("organisation: {statement_url_template: 'https://x.org/s'}\n", "must contain {id}"),
         ("anniversary: {time: '25:00'}\n", "anniversary.time: must be HH:MM"),
-        ("timezone: [unclosed\n", "not valid YAML (line 2): did not find expected ',' or ']'"),
+        ("timezone: [unclosed\n", "not valid YAML (line 2): expected ',' or ']'"),
         ("- just\n- a list\n", "top level: must be a mapping"),
     ],
 )
