@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import json
-import logging
-import sys
-import time
-
-FIELDS = ("statement", "account", "index")
+from pathlib import Path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,53 +18,23 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="do everything but the network calls: log each post when it would be sent",
     )
-    p.add_argument("--log-format", choices=("text", "json"), default="text", help="stderr log lines (default: text)")
+    p.add_argument(
+        "--post-backlog",
+        action="store_true",
+        help="on a first start (empty journal), post every statement already in the folder, old ones too "
+        "(by default those older than scheduler.backlog_days are adopted as published elsewhere)",
+    )
+    p.add_argument("--log-format", choices=("text", "json"), default="text", help="log lines (default: text)")
+    p.add_argument("--log-file", metavar="FILE", type=Path, help="append log lines to FILE instead of stderr")
     p.add_argument("--config", metavar="FILE", default=None, help="config file (default: config/bot.yaml)")
     p.set_defaults(handler=run)
 
 
-class TextFormatter(logging.Formatter):
-    """`2026-01-04T09:00:00Z INFO message statement=… account=… index=…`, one line per event."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created))
-        extra = "".join(f" {k}={getattr(record, k)}" for k in FIELDS if getattr(record, k, None) is not None)
-        line = f"{stamp} {record.levelname} {record.getMessage()}{extra}"
-        if record.exc_info:
-            line += " | " + self.formatException(record.exc_info).replace("\n", " | ")
-        return line
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, message, and statement/account/index when known."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        doc = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created)),
-            "level": record.levelname.lower(),
-            "message": record.getMessage(),
-        }
-        doc.update({k: getattr(record, k) for k in FIELDS if getattr(record, k, None) is not None})
-        if record.exc_info:
-            doc["error"] = self.formatException(record.exc_info)
-        return json.dumps(doc, ensure_ascii=False)
-
-
-def setup_logging(fmt: str) -> None:
-    """Send the bot's log lines to stderr in ``fmt``; libraries only say warnings."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.WARNING)
-    logging.getLogger("statement-bot").setLevel(logging.INFO)
-    logging.getLogger("apscheduler").setLevel(logging.ERROR)  # the bot logs missed and failed jobs itself
-
-
 def run(args: argparse.Namespace) -> int:
     from bot.config import load_config
+    from bot.daemon.logs import setup_logging
     from bot.daemon.service import Daemon
 
-    setup_logging(args.log_format)
+    setup_logging(args.log_format, args.log_file)
     config = load_config(args.config)
-    return Daemon(config, dry_run=args.dry_run).run()
+    return Daemon(config, dry_run=args.dry_run, post_backlog=args.post_backlog).run()

@@ -83,7 +83,7 @@ def _change(config: Config, path: str, at: str | None, cancel: bool) -> int:
     import os
     import signal
 
-    from bot.daemon.planner import AT, CANCELLED
+    from bot.daemon.planner import ADOPTED, AT, CANCELLED
     from bot.daemon.scheduler import Schedule
     from bot.publishing.journal import Journal
     from bot.publishing.locks import running_pid
@@ -104,6 +104,7 @@ def _change(config: Config, path: str, at: str | None, cancel: bool) -> int:
             else:
                 assert when is not None
                 journal.delete_value(CANCELLED + statement.id)
+                journal.delete_value(ADOPTED + statement.id)  # a person asks for it to go out after all
                 journal.set_value(AT + statement.id, json.dumps({"at": when.isoformat()}), now)
                 for account in _accounts(statement, config):
                     _queue(journal, schedule, statement, account, when, config)

@@ -175,7 +175,7 @@ def without_numbering(text: str, numbering: str | None, total: int) -> str:
 
 def repost(
     style: RepostStyle,
-    original: PostRef,
+    original: PostRef | None,
     exists: bool,
     first_text: str,
     words: Callable[[str], str],
@@ -188,7 +188,7 @@ def repost(
     linking to it. When the original is gone, its text is posted again with a link to
     the statement. ``words(suffix)`` is the anniversary wording made to fit before ``suffix``.
     """
-    if not exists:
+    if not exists or original is None:
         return [(Action.POST, shorten(first_text, f"\n\n{statement_url}" if statement_url else "", fits), None)]
     if style == RepostStyle.BOOST_AND_LINK:
         link = f"\n\n{original.url}" if original.url else ""

@@ -8,15 +8,17 @@ journal connection, and see the daemon only through ``Context``.
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from bot.config import Config
 from bot.daemon.anniversary import repost, without_numbering, wording
-from bot.daemon.planner import where
+from bot.daemon.notify import Event, Notice
+from bot.daemon.planner import ADOPTED, where
 from bot.daemon.scheduler import JobKey, Schedule
 from bot.model import Account, Post, Statement, Thread
 from bot.networks.base import Adapter
@@ -52,11 +54,15 @@ class Context(Protocol):
     def plan_anniversary(self, statement: Statement, account: str, journal: Journal) -> None:
         """Queue the next anniversary of a sent thread."""
 
+    def notify(self, notice: Notice) -> None:
+        """Tell a person (the configured channels)."""
+
 
 def post_thread(ctx: Context, journal: Journal, statement: Statement, key: JobKey) -> None:
     """Post (or resume) the statement's thread for one account, then queue its anniversary."""
     account = ctx.config.account(key.account)
     row = journal.thread(statement.id, account.name)
+    failing = row is not None and (row.retries > 0 or row.status == ThreadStatus.FAILED)
     started = row is not None and any(
         p.status not in (PostStatus.PLANNED, PostStatus.FAILED) for p in journal.posts(row.id)
     )
@@ -79,7 +85,7 @@ def post_thread(ctx: Context, journal: Journal, statement: Statement, key: JobKe
         )
     finally:
         adapter.close()
-    report(ctx, journal, key, result, since)
+    report(ctx, journal, key, result, since, statement, failing)
     if result.status == Outcome.SENT:
         ctx.plan_anniversary(statement, account.name, journal)
 
@@ -88,14 +94,17 @@ def post_anniversary(ctx: Context, journal: Journal, statement: Statement, key: 
     """Repost a sent thread natively on its anniversary (once per account and year), then queue the next."""
     account = ctx.config.account(key.account)
     original = journal.thread(statement.id, account.name)
-    if original is None or original.status != ThreadStatus.SENT:
+    adopted = journal.get_value(ADOPTED + statement.id) if original is None else None
+    if adopted is None and (original is None or original.status != ThreadStatus.SENT):
         log.warning("anniversary skipped: the thread was never fully posted", extra=where(key))
         return
     adapter = ctx.adapter_for(account, journal)
+    failing = False
     try:
         row = journal.thread(statement.id, account.name, Kind.ANNIVERSARY, key.occasion)
+        failing = row is not None and (row.retries > 0 or row.status == ThreadStatus.FAILED)
         if row is None:
-            row = _freeze(ctx, journal, statement, account, adapter, original, int(key.occasion))
+            row = _freeze(ctx, journal, statement, account, adapter, original, int(key.occasion), adopted)
         posts = journal.posts(row.id)
         thread = Thread(
             account.name,
@@ -120,7 +129,7 @@ def post_anniversary(ctx: Context, journal: Journal, statement: Statement, key: 
         )
     finally:
         adapter.close()
-    report(ctx, journal, key, result, since)
+    report(ctx, journal, key, result, since, statement, failing)
     if result.status != Outcome.PAUSED:
         ctx.plan_anniversary(statement, account.name, journal)
 
@@ -131,34 +140,46 @@ def _freeze(
     statement: Statement,
     account: Account,
     adapter: Adapter,
-    original: ThreadRow,
+    original: ThreadRow | None,
     year: int,
+    adopted: str | None = None,
 ) -> ThreadRow:
-    """Decide the repost once and freeze it, so a crash never changes what goes out."""
-    posts = journal.posts(original.id)
-    first = posts[0]
-    assert first.ref is not None and first.sent_at is not None
-    rules = account_rules(account, adapter.limits())
+    """Decide the repost once and freeze it, so a crash never changes what goes out.
+
+    A statement published elsewhere (``adopted``: its journal record) has no post to point
+    at: its first post, as the thread would have had it, goes out again with a link.
+    """
+    limits = adapter.limits()
+    rules = account_rules(account, limits)
     settings = ctx.config.anniversary
-    origin = statement.date or first.sent_at.astimezone(ctx.config.tz).date()
     url = statement_url(statement, ctx.config.organisation)
+    if original is not None:
+        posts = journal.posts(original.id)
+        first, total = posts[0], len(posts)
+        assert first.ref is not None and first.sent_at is not None
+        ref, text = first.ref, first.text
+        origin = statement.date or first.sent_at.astimezone(ctx.config.tz).date()
+        exists = adapter.exists(first.ref)
+    else:
+        planned = plan_thread(statement, account, ctx.config, limits)
+        ref, text, total, exists = None, planned.posts[0].text, len(planned.posts), False
+        origin = statement.date or date.fromisoformat(json.loads(adopted or "{}")["published"])
 
     def words(suffix: str) -> str:
         return wording(
             settings.templates, year - origin.year, year, statement.title, url, fits=lambda t: rules.fits(t + suffix)
         )
 
-    exists = adapter.exists(first.ref)
     steps = repost(
         network_of(account.platform).repost,
-        first.ref,
+        ref,
         exists,
-        without_numbering(first.text, account.numbering, len(posts)),
+        without_numbering(text, account.numbering, total),
         words,
         url,
         rules.fits,
     )
-    if not exists:
+    if not exists and original is not None:
         log.warning(
             "anniversary: the original first post is gone; posting its text again with a link",
             extra={"statement": statement.id, "account": account.name},
@@ -178,8 +199,20 @@ def _freeze(
     )
 
 
-def report(ctx: Context, journal: Journal, key: JobKey, result: ThreadResult, since: datetime) -> None:
-    """One log line per post sent in this run, then the thread's outcome; paused threads are re-queued."""
+def report(
+    ctx: Context,
+    journal: Journal,
+    key: JobKey,
+    result: ThreadResult,
+    since: datetime,
+    statement: Statement,
+    was_failing: bool = False,
+) -> None:
+    """One log line per post sent in this run, then the thread's outcome; paused threads are re-queued.
+
+    A person hears of a thread that failed or needs attention, of the first pause of a
+    failure streak (the bot retries by itself), and of a thread that went out after failing.
+    """
     row = journal.thread(key.statement_id, key.account, key.kind, key.occasion)
     for post in journal.posts(row.id) if row else []:
         if post.status == PostStatus.SENT and post.sent_at and post.sent_at >= since:
@@ -191,16 +224,24 @@ def report(ctx: Context, journal: Journal, key: JobKey, result: ThreadResult, si
                 post.ref.url if post.ref else "",
                 extra={**where(key), "index": post.index},
             )
+    event = None
     if result.status == Outcome.SENT:
         log.info("%s complete: %s", key.kind, result.message, extra=where(key))
+        event = Event.RECOVERED if was_failing else None
     elif result.status == Outcome.PAUSED and result.not_before is not None:
         ctx.schedule.add(key, result.not_before)
         log.warning("%s paused: %s", key.kind, result.message, extra=where(key))
+        event = Event.RETRYING if row is not None and row.retries == 1 else None
     elif result.status == Outcome.BUSY:  # `statement-bot post` has it; look again so its anniversary gets queued
         ctx.schedule.add(key, ctx.clock() + BUSY_RETRY)
         log.warning("%s: %s; looking again in %s", key.kind, result.message, BUSY_RETRY, extra=where(key))
+    elif result.status == Outcome.RETRACTED:
+        log.info("%s was retracted: not posting it", key.kind, extra=where(key))
     else:
         log.error("%s %s: %s", key.kind, result.status, result.message, extra=where(key))
+        event = Event.NEEDS_ATTENTION if result.status == Outcome.NEEDS_ATTENTION else Event.FAILED
+    if event is not None:
+        ctx.notify(Notice(event, key.account, key.statement_id, result.message, statement.path))
 
 
 # The type of the job functions above, for the daemon's dispatch table.

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot.config import Config
 from bot.daemon.anniversary import next_occasion, parse_hhmm, spec_for
@@ -22,6 +22,8 @@ log = logging.getLogger("statement-bot")
 
 # kv keys the daemon owns; values are JSON.
 MISSED, CANCELLED, AT, EDITED = "daemon.missed:", "daemon.cancelled:", "daemon.at:", "daemon.edited:"
+FAILING = "daemon.failing:"  # a job that failed before its thread could be planned (network unreachable)
+ADOPTED = "daemon.adopted:"  # published elsewhere: no thread is posted, anniversaries still come
 DONE = (ThreadStatus.SENT, ThreadStatus.RETRACTED)
 STOPPED = (ThreadStatus.FAILED, ThreadStatus.NEEDS_ATTENTION)
 
@@ -54,8 +56,30 @@ class Planner:
         if self.journal.get_value(CANCELLED + statement.id) is not None:
             self.schedule.cancel(statement.id)
             return
+        adopted = self.journal.get_value(ADOPTED + statement.id) is not None
         for account in accounts:
-            self._plan_account(statement, account)
+            if adopted and self.journal.thread(statement.id, account) is None:
+                self.schedule.remove(JobKey(Kind.THREAD, account, "", statement.id))
+                self.plan_anniversary(statement, account)
+            else:
+                self._plan_account(statement, account)
+
+    def adopt(self, statement: Statement, published: date, why: str) -> None:
+        """Mark a statement as published elsewhere on ``published`` (its date, else its file's): no thread is
+        posted, its anniversaries are kept."""
+        if not self.dry_run:
+            record = {
+                "at": self.clock().isoformat(),
+                "published": (statement.date or published).isoformat(),
+                "why": why,
+            }
+            self.journal.set_value(ADOPTED + statement.id, json.dumps(record))
+        self.plan(statement)
+
+    def is_recent(self, statement: Statement, modified: datetime) -> bool:
+        """Whether a statement is new enough to post on a first start: its date (else its file's) within the backlog."""
+        day = statement.date or modified.astimezone(self.config.tz).date()
+        return (self.clock().astimezone(self.config.tz).date() - day).days <= self.config.scheduler.backlog_days
 
     def _plan_account(self, statement: Statement, account: str) -> None:
         now, key = self.clock(), JobKey(Kind.THREAD, account, "", statement.id)
@@ -116,9 +140,13 @@ class Planner:
         journal = journal or self.journal
         row = journal.thread(statement.id, account)
         sent = [p.sent_at for p in journal.posts(row.id) if p.sent_at] if row else []
-        if row is None or row.status != ThreadStatus.SENT or not sent:
+        adopted = journal.get_value(ADOPTED + statement.id) if row is None else None
+        if adopted is None and (row is None or row.status != ThreadStatus.SENT or not sent):
             return
-        origin = statement.date or min(sent).astimezone(self.config.tz).date()
+        if sent:
+            origin = statement.date or min(sent).astimezone(self.config.tz).date()
+        else:  # published elsewhere, on the day the adoption recorded
+            origin = statement.date or date.fromisoformat(json.loads(adopted or "{}")["published"])
         spec = spec_for(statement, self.config.anniversary.default)
         at, after = parse_hhmm(self.config.anniversary.time), self.clock() - self.grace
         occasion = next_occasion(origin, spec, at, self.config.tz, after)

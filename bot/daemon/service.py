@@ -8,12 +8,13 @@ journal decides what was sent: jobs and events may repeat, posts never do.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import queue
+import random
 import signal
 import threading
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,10 +22,12 @@ from typing import Any
 
 from bot.config import Config
 from bot.daemon.jobs import JOBS
-from bot.daemon.planner import Planner, where
+from bot.daemon.notify import Event, Notice, Notifier
+from bot.daemon.planner import FAILING, Planner, where
 from bot.daemon.scheduler import JobKey, Schedule
 from bot.daemon.watch import FileEvent, Watcher
-from bot.errors import BotError, PublishError, StatementError
+from bot.daemon.workers import AccountWorkers
+from bot.errors import BotError, PublishError, RateLimited, StatementError, Unavailable
 from bot.model import Account, Statement
 from bot.networks.base import Adapter
 from bot.planning import plan_thread
@@ -35,7 +38,7 @@ from bot.publishing.states import Kind
 
 log = logging.getLogger("statement-bot")
 
-RETRY_AFTER = timedelta(minutes=5)  # when a network could not even be asked for its limits
+STOP_TIMEOUT = 8.0  # seconds a stop waits for posts in flight; SIGTERM ends the bot within 10 s
 
 
 class Stopping(BaseException):
@@ -52,19 +55,20 @@ class Daemon:
         dry_run: bool = False,
         adapter_for: Callable[[Account, Journal], Adapter] | None = None,
         clock: Callable[[], datetime] | None = None,
+        post_backlog: bool = False,
     ):
-        self.config, self.dry_run = config, dry_run
+        self.config, self.dry_run, self.post_backlog = config, dry_run, post_backlog
+        self.first_start = False  # an empty journal and job store: the folder may hold an archive
         self._adapter_for = adapter_for or (lambda account, journal: connect(account, config, journal))
         self._clock = clock or (lambda: datetime.now(UTC))
         self.events: queue.SimpleQueue[Any] = queue.SimpleQueue()  # put() is safe in signal handlers
         self.stopping = threading.Event()
-        self.busy = threading.Condition()
-        self.in_flight = 0
+        self.workers = AccountWorkers(self._run_job)
+        self.notifier = Notifier(config.notify)
         self.handling = False  # the main thread is handling an event
         self.started = threading.Event()
         self.paths: dict[str, Path] = {}
         self.ids: dict[Path, str] = {}
-        self.account_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         self.schedule = Schedule(
             None if dry_run else config.state,
             config.scheduler.grace_seconds,
@@ -83,6 +87,10 @@ class Daemon:
         """The account's adapter, keeping its state in ``journal``."""
         return self._adapter_for(account, journal)
 
+    def notify(self, notice: Notice) -> None:
+        """Tell a person (through the configured channels), in the background."""
+        self.notifier.notify(notice)
+
     def plan_anniversary(self, statement: Statement, account: str, journal: Journal) -> None:
         """Queue the next anniversary of a sent thread (jobs call this from their worker thread)."""
         self.planner.plan_anniversary(statement, account, journal)
@@ -97,8 +105,10 @@ class Daemon:
         try:
             self._signals()  # from here on a stop request waits for a clean moment
             self.schedule.start(paused=True)
+            self.first_start = not self.journal.statement_rows() and not self.schedule.planned()
             watcher.start()
             self.reconcile()
+            self.first_start = False
             self.schedule.resume()
             log.info(
                 "started%s: watching %s",
@@ -125,9 +135,11 @@ class Daemon:
             self.stopping.set()
             watcher.stop()
             # Jobs may still add follow-up jobs (next anniversary), so the scheduler stays up until they end.
-            with self.busy:
-                self.busy.wait_for(lambda: self.in_flight == 0)
-            self.schedule.shutdown(wait=True)
+            self.workers.close(timeout=STOP_TIMEOUT)
+            if self.workers.pending:
+                log.warning("stopped while a network call was under way; its outcome is settled at the next start")
+            self.schedule.shutdown(wait=False)
+            self.notifier.wait()
             self.journal.close()
             if lock is not None:
                 os.close(lock)
@@ -139,7 +151,7 @@ class Daemon:
         return (
             self.events.empty()
             and not self.handling
-            and self.in_flight == 0
+            and self.workers.pending == 0
             and self.schedule.active == 0
             and not self.schedule.due()
         )
@@ -180,11 +192,34 @@ class Daemon:
             if planned.key.statement_id not in found:
                 self.schedule.remove(planned.key)
                 log.info("cancelled %s: its file is gone", planned.key.id, extra=where(planned.key))
-        for _, statement in found.values():
+        adopted, posting = [], []
+        for path, statement in found.values():
             try:
-                self.planner.plan(statement)
-            except BotError as e:
+                modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+                if self.first_start and not self.post_backlog and not self.planner.is_recent(statement, modified):
+                    self.planner.adopt(
+                        statement, modified.astimezone(self.config.tz).date(), "in the folder at the first start"
+                    )
+                    adopted.append(statement.id)
+                else:
+                    self.planner.plan(statement)
+                    posting.append(statement.id)
+            except (BotError, OSError) as e:
                 log.error("%s", e, extra={"statement": statement.id})
+        if self.first_start:
+            self._report_first_start(adopted, posting)
+
+    def _report_first_start(self, adopted: list[str], posting: list[str]) -> None:
+        days = self.config.scheduler.backlog_days
+        if adopted:
+            log.warning(
+                "first start: %d statement(s) in the folder are older than %g days and were adopted as published "
+                "elsewhere (not posted; their anniversaries are kept): %s. To post one: `statement-bot schedule "
+                "PATH --at now`; to post them all, stop and start again with `run --post-backlog` on a new state",
+                len(adopted), days, ", ".join(sorted(adopted)[:20]) + (" …" if len(adopted) > 20 else ""),
+            )  # fmt: skip
+        log.info("first start: posting %d recent statement(s)%s", len(posting),
+                 ": " + ", ".join(sorted(posting)) if posting else "")  # fmt: skip
 
     def on_file(self, event: FileEvent) -> None:
         """React to one settled file event."""
@@ -217,41 +252,69 @@ class Daemon:
         for key in self.schedule.cancel(statement_id):
             log.info("cancelled %s: %s", key.id, why, extra=where(key))
 
-    # -- jobs (worker threads) -----------------------------------------------------
+    # -- jobs (one worker thread per account) --------------------------------------
     def run_job(self, key: JobKey) -> None:
-        """Publish what ``key`` names, if the bot is not stopping; errors are logged, never raised."""
-        with self.busy:
-            if self.stopping.is_set():
-                return
-            self.in_flight += 1
-        try:
-            self._run_job(key)
-        finally:
-            with self.busy:
-                self.in_flight -= 1
-                self.busy.notify_all()
+        """Hand a due job to its account's worker (the scheduler's thread returns at once)."""
+        if not self.stopping.is_set():
+            self.workers.submit(key)
 
     def _run_job(self, key: JobKey) -> None:
         from bot.text.reading import read_statement
 
-        with self.account_locks[key.account]:
-            path = self.paths.get(key.statement_id)
-            try:
-                if path is None:
-                    raise StatementError(key.statement_id, "no file has this statement id any more")
-                statement = read_statement(path, self.config.tz)
-                if self.dry_run:
-                    self._dry(statement, key)
-                    return
-                with Journal(self.config.state) as journal:
-                    JOBS[key.kind](self, journal, statement, key)
-            except Stopping:
-                log.info("stopped between posts; continues at the next start", extra=where(key))
-            except PublishError as e:
-                log.error("%s; trying again in %s", e, RETRY_AFTER, extra=where(key))
-                self.schedule.add(key, self.clock() + RETRY_AFTER)
-            except BotError as e:
-                log.error("%s", e, extra=where(key))
+        if self.stopping.is_set():
+            return
+        path = self.paths.get(key.statement_id)
+        try:
+            if path is None:
+                raise StatementError(key.statement_id, "no file has this statement id any more")
+            statement = read_statement(path, self.config.tz)
+            if self.dry_run:
+                self._dry(statement, key)
+                return
+            with Journal(self.config.state) as journal:
+                JOBS[key.kind](self, journal, statement, key)
+                self._recovered(journal, key, statement)
+        except Stopping:
+            log.info("stopped between posts; continues at the next start", extra=where(key))
+        except PublishError as e:  # before the thread could be planned: the network could not even be asked
+            self._failing(key, e)
+        except BotError as e:
+            log.error("%s", e, extra=where(key))
+
+    def _failing(self, key: JobKey, error: PublishError) -> None:
+        """Try a job that failed before planning again later, waiting longer each time; give up in the end."""
+        settings, now = self.config.publishing, self.clock()
+        with Journal(self.config.state) as journal:
+            record = json.loads(journal.get_value(FAILING + key.id) or "{}")
+            since = datetime.fromisoformat(record["since"]) if "since" in record else now
+            attempts = int(record.get("attempts", 0)) + 1
+            permanent = not isinstance(error, (Unavailable, RateLimited))
+            gave_up = permanent or now - since >= timedelta(hours=settings.give_up_after_hours)
+            record = {"since": since.isoformat(), "attempts": attempts, "error": str(error), "gave_up": gave_up}
+            journal.set_value(FAILING + key.id, json.dumps(record), now)
+        path = str(self.paths.get(key.statement_id, ""))
+        notice = Notice(Event.FAILED if gave_up else Event.RETRYING, key.account, key.statement_id, str(error), path)
+        if gave_up:
+            log.error("%s; not trying again: fix it, then `statement-bot schedule %s --at now`", error,
+                      path or key.statement_id, extra=where(key))  # fmt: skip
+            self.notify(notice)
+            return
+        ceiling = min(settings.retry_wait_max_seconds, settings.retry_wait_first_seconds * 2 ** (attempts - 1))
+        if isinstance(error, RateLimited) and error.retry_at is not None:
+            ceiling = max(ceiling, (error.retry_at - now).total_seconds())
+        when = now + timedelta(seconds=random.uniform(ceiling / 2, ceiling))
+        local = f"{when.astimezone(self.config.tz):%Y-%m-%d %H:%M:%S %Z}"
+        log.error("%s; trying again at %s", error, local, extra=where(key))
+        self.schedule.add(key, when)
+        if attempts == 1:
+            self.notify(notice)
+
+    def _recovered(self, journal: Journal, key: JobKey, statement: Statement) -> None:
+        """The job reached the network after failing before planning: forget the failure, and say so."""
+        if journal.get_value(FAILING + key.id) is None:
+            return
+        journal.delete_value(FAILING + key.id)
+        self.notify(Notice(Event.RECOVERED, key.account, key.statement_id, "the network answers again", statement.path))
 
     def _dry(self, statement: Statement, key: JobKey) -> None:
         thread = plan_thread(statement, self.config.account(key.account), self.config)

@@ -60,7 +60,7 @@ def clock_at(moment: datetime):
 def fire_anniversary(tmp_path, bots, origin: str, fake_now: datetime, occasion: int, accounts: str = ""):
     config = make_config(tmp_path, accounts=accounts)
     (config.statements_dir / "s.txt").write_text(statement("No to war", date=origin))
-    bot = Bot(config, clock=clock_at(fake_now))
+    bot = Bot(config, clock=clock_at(fake_now), post_backlog=True)  # posted first, as if years ago
     bots.append(bot)
     bot.wait(lambda: list(bot.log.messages("queued anniversary")))
     return config, bot
@@ -137,7 +137,7 @@ def test_deleted_original_is_posted_again_with_a_link_and_recorded(tmp_path, bot
     (config.statements_dir / "s.txt").write_text(
         statement("No to war", date="2020-01-04", url="https://example.org/no-to-war")
     )
-    bot = Bot(config, clock=clock_at(fake_now))
+    bot = Bot(config, clock=clock_at(fake_now), post_backlog=True)
     bots.append(bot)
     bot.wait(lambda: bot.log.messages("queued anniversary"))
     x = bot.fakes["xacct"]

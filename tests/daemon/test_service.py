@@ -89,6 +89,7 @@ class Bot:
         dry_run: bool = False,
         clock: Callable[[], datetime] | None = None,
         fakes: dict[str, FakeAdapter] | None = None,
+        post_backlog: bool = False,
     ):
         self.config = config
         self.fakes = fakes if fakes is not None else {}
@@ -99,7 +100,7 @@ class Bot:
             self.adapter_calls += 1
             return self.fakes.setdefault(account.name, FakeAdapter(platform=account.platform, account=account.name))
 
-        self.daemon = Daemon(config, dry_run=dry_run, adapter_for=adapter_for, clock=clock)
+        self.daemon = Daemon(config, dry_run=dry_run, adapter_for=adapter_for, clock=clock, post_backlog=post_backlog)
         logger = logging.getLogger("statement-bot")
         logger.setLevel(logging.INFO)
         logger.addHandler(self.log)
@@ -461,6 +462,8 @@ class PowerCut(FakeAdapter):
         return super().post(out)
 
 
+# The "power cut" ends the account's worker thread the way a dying process would end everything.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
 def test_thread_interrupted_mid_way_is_resumed_at_start_without_duplicates(tmp_path, bots):
     from tests.networks.fake import chain_ok
 

@@ -227,17 +227,43 @@ def test_a_long_rate_limit_pauses_the_thread_until_reset(journal, clock):
     assert chain_ok(adapter, texts(thread))
 
 
-def test_server_errors_back_off_then_fail_and_resume_next_run(journal, clock):
+def test_server_errors_back_off_then_pause_to_try_again_later(journal, clock):
     statement, thread = make(3)
     adapter = FakeAdapter()
     adapter.fail(Unavailable("503"), times=SETTINGS.max_attempts)
     result = publish(journal, adapter, thread, statement, clock)
-    assert result.status == "failed" and "failed 4 times" in result.message
+    assert result.status == "paused" and "failed 4 times" in result.message and "trying again at" in result.message
+    assert result.not_before is not None
+    wait = (result.not_before - clock.t).total_seconds()
+    assert SETTINGS.retry_wait_first_seconds / 2 <= wait <= SETTINGS.retry_wait_first_seconds
     assert len(clock.sleeps) == SETTINGS.max_attempts - 1
     assert all(0 < s <= SETTINGS.backoff_max_seconds for s in clock.sleeps)
     assert clock.sleeps[-1] > clock.sleeps[0]
+    assert publish(journal, adapter, thread, statement, clock).status == "paused"  # not before its time
+    assert adapter.live() == []
+    clock.t = result.not_before
     assert publish(journal, adapter, thread, statement, clock).status == "sent"
     assert chain_ok(adapter, texts(thread))
+    row = journal.thread("s1", "acct")
+    assert (row.retries, row.failing_since) == (0, None)  # the streak ended with the thread
+
+
+def test_an_outage_waits_longer_each_time_and_is_given_up_after_the_configured_hours(journal, clock):
+    statement, thread = make(2)
+    adapter = FakeAdapter()
+    adapter.fail(Unavailable("503"), times=1000)
+    started, waits = clock.t, []
+    while True:
+        result = publish(journal, adapter, thread, statement, clock)
+        if result.status != "paused":
+            break
+        assert result.not_before is not None
+        waits.append((result.not_before - clock.t).total_seconds())
+        clock.t = result.not_before
+    assert result.status == "failed" and "gave up after" in result.message
+    assert clock.t - started >= timedelta(hours=SETTINGS.give_up_after_hours)
+    assert max(waits) <= SETTINGS.retry_wait_max_seconds and waits[3] > waits[0]
+    assert adapter.live() == []
 
 
 def test_auth_error_stops_only_that_account(journal, clock):
@@ -272,8 +298,9 @@ def test_edit_after_start_keeps_the_frozen_plan(journal, clock):
     statement, thread = make(4, version="v1")
     adapter = FakeAdapter()
     adapter.refuse_after(2, Unavailable("503"))
-    publish(journal, adapter, thread, statement, clock)
+    paused = publish(journal, adapter, thread, statement, clock)
     adapter.allow()
+    clock.t = paused.not_before
     edited, new_thread = make(4, version="v2")
     result = publish(journal, adapter, new_thread, edited, clock)
     assert result.status == "sent" and "frozen plan was kept" in result.message
