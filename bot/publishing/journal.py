@@ -1,6 +1,7 @@
 """The SQLite journal: what was planned, what is being sent, what was sent.
 
-The only module that opens the database (``sqlite3``). The publisher writes an intent
+The only module that uses the database (``sqlite3``; ``bot.publishing.journalfile`` opens it,
+refusing any file that is not a journal). The publisher writes an intent
 (``mark_sending``) in its own committed transaction before each network call and the
 result right after; a row still in ``sending`` when a process starts is an unknown
 outcome. The schema is in ``bot.publishing.migrations``.
@@ -18,28 +19,22 @@ from pathlib import Path
 
 from bot.errors import JournalError
 from bot.networks.base import PostRef
-from bot.publishing.migrations import migrate
+from bot.publishing.journalfile import open_journal
 from bot.publishing.rows import NewPost, PostRow, StatementRow, ThreadRow, post_row, stamp, thread_row
 from bot.publishing.states import Kind, PostStatus, ThreadStatus
+from bot.redact import scrub
 
 
 class Journal:
     """An open journal file; use as a context manager or call ``close()``."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, create: bool = True):
+        """Open the journal at ``path``; a missing file becomes a new journal only with ``create``."""
         self.path = Path(path)
         self._lock_fd: int | None = None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            # Autocommit mode: every write below opens its own explicit transaction.
-            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=10.0)
-            self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA busy_timeout = 10000")
-            self.db.execute("PRAGMA journal_mode = WAL")
-            # FULL: a committed intent survives power loss, not only a killed process.
-            self.db.execute("PRAGMA synchronous = FULL")
-            self.db.execute("PRAGMA foreign_keys = ON")
-            migrate(self.db)
+            # Autocommit mode (WAL, synchronous=FULL): every write below opens its own explicit transaction.
+            self.db = open_journal(self.path, create)
         except sqlite3.Error as e:
             raise JournalError(f"{self.path}: cannot open journal: {e}") from None
 
@@ -63,7 +58,8 @@ class Journal:
             try:
                 yield self.db
             except BaseException:
-                self.db.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error, JournalError):  # the error that got us here matters more
+                    self.db.execute("ROLLBACK")
                 raise
             self.db.execute("COMMIT")
         except sqlite3.Error as e:
@@ -197,7 +193,7 @@ class Journal:
         with self._tx() as db:
             db.execute(
                 "UPDATE threads SET status = ?, last_error = ?, not_before = ?, updated = ? WHERE id = ?",
-                (status, error, not_before and stamp(not_before), stamp(now), thread_id),
+                (status, error and scrub(error), not_before and stamp(not_before), stamp(now), thread_id),
             )
 
     # -- posts ---------------------------------------------------------------------
@@ -228,7 +224,7 @@ class Journal:
         with self._tx() as db:
             db.execute(
                 "UPDATE posts SET status = ?, last_error = ?, updated = ? WHERE id = ?",
-                (PostStatus.UNKNOWN if unknown else PostStatus.FAILED, error, stamp(now), post_id),
+                (PostStatus.UNKNOWN if unknown else PostStatus.FAILED, scrub(error), stamp(now), post_id),
             )
 
     def mark_deleted(self, post_id: int, now: datetime) -> None:

@@ -77,17 +77,23 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_m1_core, _m2_va
 
 
 def migrate(db: sqlite3.Connection) -> int:
-    """Apply the migrations the database lacks, each in its own transaction; return the version."""
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version > len(MIGRATIONS):
-        raise JournalError(f"journal schema version {version} is newer than this statement-bot ({len(MIGRATIONS)})")
-    for number in range(version + 1, len(MIGRATIONS) + 1):
+    """Apply the migrations the database lacks, each in its own transaction; return the version.
+
+    The version is read again inside each write transaction: another process may have
+    migrated between our first look and our lock, and its work must not be done twice.
+    """
+    while True:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise JournalError(f"journal schema version {version} is newer than this statement-bot ({len(MIGRATIONS)})")
+        if version == len(MIGRATIONS):
+            return version
         db.execute("BEGIN IMMEDIATE")
         try:
-            MIGRATIONS[number - 1](db)
-            db.execute(f"PRAGMA user_version = {number}")
+            if db.execute("PRAGMA user_version").fetchone()[0] == version:
+                MIGRATIONS[version](db)
+                db.execute(f"PRAGMA user_version = {version + 1}")
         except BaseException:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
-    return len(MIGRATIONS)
