@@ -24,8 +24,10 @@ import regex
 
 from tests.servers import counter
 from tests.servers.faults import MASTODON, Reply
+from tests.servers.mastodon_media import MediaLedger, media_ids
 
 STATUS_PATH = re.compile(r"/api/v1/statuses(?:/(\d+))?")
+MEDIA_PATH = re.compile(r"/api/v[12]/media")
 INSTANCE_PATH = re.compile(r"/api/v[12]/instance/?")
 
 
@@ -104,6 +106,7 @@ class MastodonRules:
         self.status_window = (300, 3 * 3600)  # statuses created per account
         self._slots: dict[tuple[str, str], list[float]] = {}
         self._keys: set[tuple[str, str]] = set()  # (token, Idempotency-Key) of statuses created
+        self.media = MediaLedger()
 
     def reset(self, limit: int = 500, url_length: int = 23) -> None:
         """Back to Mastodon's defaults with fresh windows."""
@@ -112,6 +115,7 @@ class MastodonRules:
             self.api_window, self.status_window = (300, 300), (300, 3 * 3600)
             self._slots.clear()
             self._keys.clear()
+        self.media.reset()
 
     def _take(self, kind: str, token: str, window: tuple[int, int]) -> tuple[bool, dict[str, str]]:
         """Count one request in ``token``'s window; (allowed, Mastodon rate-limit headers)."""
@@ -145,6 +149,16 @@ class MastodonRules:
             if length > self.limit:
                 error = f"Validation failed: Text character limit of {self.limit} exceeded"
                 return 422, limit_headers, {"error": error}
+        if creating:
+            ids = media_ids(headers, body)
+            refused = self.media.check_status(token, ids) if ids else None
+            if refused:
+                return 422, limit_headers, {"error": refused}
+            self.media.posted(ids)
+        if method == "POST" and MEDIA_PATH.fullmatch(bare):
+            refused = self.media.check_upload(headers, body)
+            if refused:
+                return 422, limit_headers, {"error": refused}
         return None
 
     def _replay(self, token: str, headers: Any) -> bool:
@@ -170,6 +184,8 @@ class MastodonRules:
         if INSTANCE_PATH.fullmatch(bare) and status == 200:
             payload = self._instance(payload)
             out.pop("Content-Length", None)
+        if method == "POST" and MEDIA_PATH.fullmatch(bare) and status in (200, 202):
+            self.media.uploaded(token, json.loads(payload) if isinstance(payload, bytes) else dict(payload))
         return status, out, payload
 
     def _instance(self, payload: bytes | dict | list) -> bytes:
@@ -180,4 +196,5 @@ class MastodonRules:
         statuses["characters_reserved_per_url"] = self.url_length
         if "max_toot_chars" in data:
             data["max_toot_chars"] = self.limit
+        self.media.advertise(data)
         return json.dumps(data).encode()

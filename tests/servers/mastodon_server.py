@@ -62,8 +62,13 @@ class MastodonServer:
         url_length: int | None = None,
         api_window: tuple[int, int] | None = None,
         status_window: tuple[int, int] | None = None,
+        **media: int | float,
     ) -> None:
-        """Change the instance's character limit, URL cost or rate-limit windows (requests, seconds)."""
+        """Change the instance's character limit, URL cost, rate-limit windows (requests, seconds), or media
+        rules (``image_size_limit``, ``image_matrix_limit``, ``description_limit``, ``max_media_attachments``,
+        ``unattached_kept`` seconds)."""
+        for key, value in media.items():
+            setattr(self.rules.media.settings, key, value)
         with self.rules.lock:
             self.rules.limit = limit if limit is not None else self.rules.limit
             self.rules.url_length = url_length if url_length is not None else self.rules.url_length
@@ -98,9 +103,22 @@ class MastodonServer:
                     "visibility": status["visibility"],
                     "language": status.get("language"),
                     "reblog": (status.get("reblog") or {}).get("id"),
+                    "media": [
+                        {"description": m.get("description"), "url": m.get("url"), "type": m.get("type")}
+                        for m in status.get("media_attachments") or ()
+                    ],
                 }
             )
         return out
+
+    def advance(self, seconds: float) -> None:
+        """Move the media clock forward (the cleanup of unattached uploads)."""
+        self.rules.media.settings.offset += seconds
+
+    def media_bytes(self, url: str) -> bytes:
+        """An uploaded file as the instance serves it."""
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return bytes(response.read())
 
     def reset(self) -> None:
         """Mock back to its seed (alice/bob/carol), default rules, no faults."""
