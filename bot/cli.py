@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
+import os
 import sys
 from typing import NoReturn
 
 from bot import __version__
 from bot.errors import BotError
 
-COMMANDS = ("preview", "post", "retract", "run", "status", "schedule")
+COMMANDS = ("preview", "post", "retract", "run", "status", "schedule", "init")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,10 +42,30 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if os.environ.get("STATEMENT_BOT_DEBUG"):  # tracebacks of unexpected errors, and every library's log
+        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr)
     try:
         return int(args.handler(args) or 0)
     except BotError as e:
-        print(f"statement-bot: {e}", file=sys.stderr)
+        _say(str(e))
         return e.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `statement-bot preview … | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as e:  # a bug: still one line, never a traceback; the traceback is logged at debug level
+        logging.getLogger("statement-bot").debug("unexpected error", exc_info=True)
+        _say(
+            f"unexpected {type(e).__name__} ({str(e)[:160]}); this is a statement-bot bug: "
+            "run again with STATEMENT_BOT_DEBUG=1 to see where"
+        )
+        return 1
+
+
+def _say(message: str) -> None:
+    """One line on stderr: no secret, no control character, no line break."""
+    from bot.redact import scrub
+    from bot.text.reading import printable
+
+    print(f"statement-bot: {printable(' '.join(scrub(message).splitlines()))}", file=sys.stderr)
