@@ -18,9 +18,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.errors import JournalError
-from bot.networks.base import PostRef
+from bot.model import Media
+from bot.networks.base import PostRef, Uploaded
 from bot.publishing.journalfile import open_journal
-from bot.publishing.rows import NewPost, PostRow, StatementRow, ThreadRow, post_row, stamp, thread_row
+from bot.publishing.rows import (
+    MediaRow,
+    NewPost,
+    PostRow,
+    StatementRow,
+    ThreadRow,
+    post_row,
+    stamp,
+    thread_row,
+    unstamp,
+)
 from bot.publishing.states import Kind, PostStatus, ThreadStatus
 from bot.redact import scrub
 
@@ -162,7 +173,7 @@ class Journal:
     def _insert_posts(db: sqlite3.Connection, thread_id: int, posts: Sequence[NewPost], now: datetime) -> None:
         db.executemany(
             "INSERT INTO posts (thread_id, idx, text, action, quote_id, quote_url, quote_cid, status, "
-            "idempotency_key, rkey, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?)",
+            "idempotency_key, rkey, card, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?)",
             [
                 (
                     thread_id,
@@ -174,12 +185,30 @@ class Journal:
                     p.quote and p.quote.cid,
                     p.key,
                     p.rkey,
+                    p.card,
                     stamp(now),
                     stamp(now),
                 )
                 for p in posts
             ],
         )
+        for p in posts:
+            if p.media:
+                post_id = db.execute("SELECT id FROM posts WHERE thread_id = ? AND idx = ?", (thread_id, p.index))
+                Journal._insert_media(db, post_id.fetchone()[0], p.media)
+
+    @staticmethod
+    def _insert_media(db: sqlite3.Connection, post_id: int, media: Sequence[Media]) -> None:
+        for position, m in enumerate(media, start=1):
+            digest = m.digest
+            db.execute(
+                "INSERT OR IGNORE INTO media_files (digest, mime, data) VALUES (?, ?, ?)", (digest, m.mime, m.data)
+            )
+            db.execute(
+                "INSERT INTO post_media (post_id, position, path, alt, width, height, digest) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (post_id, position, m.path, m.alt, m.width, m.height, digest),
+            )
 
     def set_thread_status(
         self,
@@ -195,6 +224,20 @@ class Journal:
                 "UPDATE threads SET status = ?, last_error = ?, not_before = ?, updated = ? WHERE id = ?",
                 (status, error and scrub(error), not_before and stamp(not_before), stamp(now), thread_id),
             )
+
+    def note_transient_failure(self, thread_id: int, now: datetime) -> ThreadRow:
+        """Count one more transient stop in the thread's failure streak (started now if none runs)."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE threads SET retries = retries + 1, failing_since = COALESCE(failing_since, ?) WHERE id = ?",
+                (stamp(now), thread_id),
+            )
+        return self.thread_by_id(thread_id)
+
+    def clear_failures(self, thread_id: int) -> None:
+        """End the thread's failure streak (it made progress)."""
+        with self._tx() as db:
+            db.execute("UPDATE threads SET retries = 0, failing_since = NULL WHERE id = ?", (thread_id,))
 
     # -- posts ---------------------------------------------------------------------
     def posts(self, thread_id: int) -> list[PostRow]:
@@ -226,6 +269,46 @@ class Journal:
                 "UPDATE posts SET status = ?, last_error = ?, updated = ? WHERE id = ?",
                 (PostStatus.UNKNOWN if unknown else PostStatus.FAILED, scrub(error), stamp(now), post_id),
             )
+
+    # -- files on posts ------------------------------------------------------------
+    def post_media(self, post_id: int) -> list[MediaRow]:
+        """The files frozen on a post, in order, with their recorded uploads."""
+        rows = self.db.execute(
+            "SELECT m.*, f.mime, f.data FROM post_media m JOIN media_files f ON f.digest = m.digest "
+            "WHERE m.post_id = ? ORDER BY m.position",
+            (post_id,),
+        ).fetchall()
+        return [
+            MediaRow(
+                r["post_id"],
+                r["position"],
+                Media(r["path"], r["alt"], r["mime"], r["width"], r["height"], bytes(r["data"])),
+                r["remote_id"],
+                unstamp(r["expires_at"]),
+            )
+            for r in rows
+        ]
+
+    def mark_uploading(self, post_id: int, position: int, now: datetime) -> None:
+        """The intent of an upload, committed before the network call."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE post_media SET attempts = attempts + 1 WHERE post_id = ? AND position = ?", (post_id, position)
+            )
+
+    def mark_uploaded(self, post_id: int, position: int, uploaded: Uploaded, now: datetime) -> None:
+        """The network took the file: its id, kept until it expires, so a rerun never uploads it again."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE post_media SET remote_id = ?, expires_at = ?, uploaded_at = ? "
+                "WHERE post_id = ? AND position = ?",
+                (uploaded.id, uploaded.expires_at and stamp(uploaded.expires_at), stamp(now), post_id, position),
+            )
+
+    def forget_uploads(self, post_id: int) -> None:
+        """The network no longer knows the post's uploads: the next attempt uploads them again."""
+        with self._tx() as db:
+            db.execute("UPDATE post_media SET remote_id = NULL, expires_at = NULL WHERE post_id = ?", (post_id,))
 
     def mark_deleted(self, post_id: int, now: datetime) -> None:
         """The post was deleted from the network (retract)."""

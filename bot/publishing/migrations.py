@@ -72,8 +72,38 @@ def _m2_values_and_caps(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX posts_sent_at ON posts (sent_at)")  # daily caps scan the last 24 h
 
 
+def _m3_retries(db: sqlite3.Connection) -> None:
+    # A transient failure streak: how many times the thread was paused to be tried again, since when.
+    db.execute("ALTER TABLE threads ADD COLUMN retries INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE threads ADD COLUMN failing_since TEXT")  # UTC ISO-8601, as above
+
+
+def _m4_media(db: sqlite3.Connection) -> None:
+    db.execute("ALTER TABLE posts ADD COLUMN card TEXT")  # a URL shown as a link card (Bluesky)
+    # The exact bytes frozen with a plan, once per content: a rerun uploads what was planned.
+    db.execute("""CREATE TABLE media_files (
+        digest TEXT PRIMARY KEY,            -- SHA-256 of data
+        mime TEXT NOT NULL,
+        data BLOB NOT NULL
+    )""")
+    db.execute("""CREATE TABLE post_media (
+        post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,          -- 1-based order on the post
+        path TEXT NOT NULL,                 -- where the image came from (file, or file.pdf#page=1)
+        alt TEXT NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        digest TEXT NOT NULL REFERENCES media_files(digest),
+        remote_id TEXT,                     -- the network's id for the upload (X/Mastodon id, Bluesky blob ref)
+        expires_at TEXT,                    -- UTC ISO-8601: the network forgets an unattached upload then
+        uploaded_at TEXT,                   -- UTC ISO-8601
+        attempts INTEGER NOT NULL DEFAULT 0,  -- upload attempts (the intent, written before each)
+        PRIMARY KEY (post_id, position)
+    )""")
+
+
 # Append only; never edit a migration that has shipped.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_m1_core, _m2_values_and_caps)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_m1_core, _m2_values_and_caps, _m3_retries, _m4_media)
 
 
 def migrate(db: sqlite3.Connection) -> int:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.errors import JournalError
+from bot.model import Media
 from bot.networks.base import PostRef
 from bot.publishing.states import Action, Kind, PostStatus, ThreadStatus
 
@@ -49,6 +50,8 @@ class ThreadRow:
     language: str
     last_error: str | None
     not_before: datetime | None
+    retries: int = 0  # transient failures in a row that paused the thread
+    failing_since: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,8 @@ class NewPost:
     rkey: str
     action: Action = Action.POST
     quote: PostRef | None = None
+    media: tuple[Media, ...] = ()
+    card: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,18 @@ class PostRow:
     last_error: str | None
     sent_at: datetime | None
     updated: datetime | None = None
+    card: str | None = None
+
+
+@dataclass(frozen=True)
+class MediaRow:
+    """A file frozen on a post, and what the network answered its upload (``remote``), if it was uploaded."""
+
+    post_id: int
+    position: int
+    media: Media
+    remote: str | None
+    expires_at: datetime | None
 
 
 def thread_row(r: sqlite3.Row) -> ThreadRow:
@@ -97,6 +114,8 @@ def thread_row(r: sqlite3.Row) -> ThreadRow:
         r["language"],
         r["last_error"],
         unstamp(r["not_before"]),
+        r["retries"],
+        unstamp(r["failing_since"]),
     )
 
 
@@ -119,6 +138,7 @@ def post_row(r: sqlite3.Row) -> PostRow:
         r["last_error"],
         unstamp(r["sent_at"]),
         unstamp(r["updated"]),
+        r["card"],
     )
 
 

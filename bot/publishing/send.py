@@ -14,11 +14,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.config import PublishingSettings
-from bot.errors import AuthError, BotError, Duplicate, RateLimited, Rejected, Unavailable
+from bot.errors import AuthError, BotError, Duplicate, MediaGone, RateLimited, Rejected, ReplyRefused, Unavailable
 from bot.model import Statement, Thread
 from bot.networks.base import FOREVER, Adapter, Outgoing, PostRef, Recovery
 from bot.networks.registry import network_of
 from bot.publishing.journal import Journal
+from bot.publishing.media import attachments
 from bot.publishing.plan import freeze
 from bot.publishing.results import ThreadResult
 from bot.publishing.rows import PostRow, ThreadRow
@@ -35,9 +36,9 @@ Sleep = Callable[[float], None]
 class _Stop(Exception):
     """Ends a thread's run early with a result."""
 
-    def __init__(self, status: ThreadStatus, message: str, not_before: datetime | None = None):
+    def __init__(self, status: ThreadStatus, message: str, not_before: datetime | None = None, transient: bool = False):
         super().__init__(message)
-        self.status, self.message, self.not_before = status, message, not_before
+        self.status, self.message, self.not_before, self.transient = status, message, not_before, transient
 
 
 @dataclass
@@ -51,6 +52,7 @@ class _Run:
     settings: PublishingSettings
     rng: random.Random
     total: int = 0
+    progressed: bool = False  # a post went out in this run
 
     @property
     def recovery(self) -> Recovery:
@@ -149,9 +151,14 @@ def _publish(run: _Run, cap: int | None) -> ThreadResult:
                 _check_cap(run, cap, post)
                 ref = _send(run, post, root, parent)
                 post = replace(post, status=PostStatus.SENT, ref=ref)
+                run.progressed = True
             if post.action != Action.BOOST:
                 root, parent = root or post.ref, post.ref
     except _Stop as stop:
+        if run.progressed:
+            journal.clear_failures(row.id)  # whatever failed before, this run got posts out
+        if stop.transient:
+            stop = _retry_later(run, stop)
         journal.set_thread_status(row.id, stop.status, run.now(), stop.message, stop.not_before)
         return _result(run, Outcome(stop.status), stop.message, journal.posts(row.id), stop.not_before)
     except BotError as e:
@@ -162,6 +169,8 @@ def _publish(run: _Run, cap: int | None) -> ThreadResult:
         journal.set_thread_status(row.id, ThreadStatus.FAILED, run.now(), message)
         return _result(run, Outcome.FAILED, message, journal.posts(row.id))
     journal.set_thread_status(row.id, ThreadStatus.SENT, run.now())
+    if row.retries:
+        journal.clear_failures(row.id)
     return _result(run, Outcome.SENT, f"{len(posts)} post{'s' if len(posts) != 1 else ''}{note}", journal.posts(row.id))
 
 
@@ -171,6 +180,24 @@ def _result(
     sent = [p for p in posts if p.status == PostStatus.SENT]
     url = sent[0].ref.url if sent and sent[0].ref else None
     return ThreadResult(run.row.account, status, message, len(sent), len(posts), url, not_before)
+
+
+def _retry_later(run: _Run, stop: _Stop) -> _Stop:
+    """A transient failure outlasted the inline retries: pause to try again later, or give up.
+
+    The wait doubles with each stop in the streak (kept in the journal, so a restart keeps
+    it), from ``retry_wait_first_seconds`` to ``retry_wait_max_seconds``, with jitter;
+    ``give_up_after_hours`` after the streak began, the thread fails for a person to see.
+    """
+    settings, now = run.settings, run.now()
+    row = run.journal.note_transient_failure(run.row.id, now)
+    since = row.failing_since or now
+    if now - since >= timedelta(hours=settings.give_up_after_hours):
+        hours = (now - since).total_seconds() / 3600
+        return _Stop(ThreadStatus.FAILED, f"{stop.message}; gave up after {hours:.0f} hours of failures")
+    ceiling = min(settings.retry_wait_max_seconds, settings.retry_wait_first_seconds * 2 ** (row.retries - 1))
+    until = now + timedelta(seconds=run.rng.uniform(ceiling / 2, ceiling))
+    return _Stop(ThreadStatus.PAUSED, f"{stop.message}; trying again at {until:%Y-%m-%d %H:%M:%S} UTC", until)
 
 
 def _check_cap(run: _Run, cap: int | None, post: PostRow) -> None:
@@ -201,11 +228,13 @@ def _send(run: _Run, post: PostRow, root: PostRef | None, parent: PostRef | None
         reply_to=parent,
         root=root,
         quote=post.quote if post.action == Action.QUOTE else None,
+        card=post.card,
     )
-    failures = limited = 0
+    failures = limited = reuploads = 0
     last_attempt = post.updated
     proven = False  # X refused a resend as a duplicate: the post is online, only its id is missing
     while True:
+        posting = False  # only a failure of the post call itself leaves its outcome unknown (not an upload's)
         try:
             found: PostRef | None
             if proven:
@@ -213,7 +242,10 @@ def _send(run: _Run, post: PostRow, root: PostRef | None, parent: PostRef | None
             else:
                 found = _recover(run, post, out, last_attempt) if uncertain else None
             if found is None:
-                last_attempt = run.now()
+                if post.action != Action.BOOST:
+                    out = replace(out, media=attachments(journal, adapter, post.id, run.now()))
+                _pace(run)
+                last_attempt, posting = run.now(), True
                 journal.mark_sending(post.id, last_attempt)
                 if post.action == Action.BOOST and post.quote is not None:
                     adapter.boost(post.quote)
@@ -245,20 +277,48 @@ def _send(run: _Run, post: PostRow, root: PostRef | None, parent: PostRef | None
             run.sleep(max(wait, 0.0))
         except Unavailable as e:
             # A timeout may hit after the network saved the post: from now on the outcome is unknown.
-            uncertain = True
-            journal.mark_failed(post.id, str(e), run.now(), unknown=True)
+            uncertain = uncertain or posting
+            journal.mark_failed(post.id, str(e), run.now(), unknown=uncertain)
             failures += 1
             if failures >= run.settings.max_attempts:
                 raise _Stop(
                     ThreadStatus.FAILED,
-                    f"{run.who}: post {post.index}/{run.total} failed {failures} times, last: {e}; run again to resume",
+                    f"{run.who}: post {post.index}/{run.total} failed {failures} times, last: {e}",
+                    transient=True,
                 ) from None
             run.sleep(run.backoff(failures))
+        except MediaGone as e:
+            journal.mark_failed(post.id, str(e), run.now(), unknown=uncertain)
+            journal.forget_uploads(post.id)  # the network forgot them: upload again, once
+            reuploads += 1
+            if reuploads > 1:
+                raise _Stop(ThreadStatus.FAILED, f"{run.who}: post {post.index}/{run.total}: {e}") from None
         except (AuthError, Rejected) as e:
             journal.mark_failed(post.id, str(e), run.now(), unknown=uncertain)
             if uncertain and isinstance(e, Rejected):
                 raise run.attention(post, f"the earlier attempt's outcome is unknown and now: {e}") from None
+            if isinstance(e, ReplyRefused):
+                raise _Stop(
+                    ThreadStatus.NEEDS_ATTENTION,
+                    f"{run.who}: post {post.index}/{run.total} was refused as a reply in the thread: {e}. The posts "
+                    f"before it stay online. Post the rest by hand and record each with `statement-bot post "
+                    f"{run.statement.path or run.statement.id} --account {run.row.account} --resolve INDEX=ID`, or "
+                    f"retract the thread and set `mode: single` for this account (one post linking the statement).",
+                ) from None
             raise _Stop(ThreadStatus.FAILED, f"{run.who}: post {post.index}/{run.total}: {e}") from None
+
+
+def _pace(run: _Run) -> None:
+    """Wait while one more post would break the network's ``Pace``, counting the account's posts in the journal."""
+    pace = network_of(run.row.platform).pace
+    if pace is None:
+        return
+    now = run.now()
+    times = run.journal.sent_times(run.row.account, now - pace.per)
+    if len(times) >= pace.posts:
+        wait = (times[len(times) - pace.posts] + pace.per - now).total_seconds()
+        if wait > 0:
+            run.sleep(wait)
 
 
 def _recover(run: _Run, post: PostRow, out: Outgoing, last_attempt: datetime | None) -> PostRef | None:
