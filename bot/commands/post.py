@@ -91,7 +91,7 @@ def _dry_run(config: Config, statement: Statement, accounts: list[Account], repl
     from bot.publishing.plan import plan_dry_run
     from bot.publishing.states import PostStatus
 
-    journal = Journal(config.state) if config.state.exists() else None
+    journal = Journal(config.state, create=False) if config.state.exists() else None
     try:
         # The limits the networks last reported, as `post` would plan with them (no network here).
         threads = [plan_thread(statement, a, config, known_limits(a, journal)) for a in accounts]
@@ -148,8 +148,11 @@ def _post(
             replan=args.replan,
         )
     for result in results:
+        if result.status == Outcome.BUSY:  # another run holds this account's thread: it is posting it, not us
+            print(f"⏸ {result.account}: busy, another run is posting this account")
+            continue
         mark = MARKS.get(result.status, "✘")
         detail = result.url if result.status == Outcome.SENT and result.url else ""
         progress = f"{result.sent}/{result.total} sent" if result.total else result.status
         print(f"{mark} {result.account}: {progress}{' ' + detail if detail else ''} — {result.message}")
-    return 0 if all(r.ok for r in results) else 1
+    return 0 if all(r.ok or r.status == Outcome.BUSY for r in results) else 1

@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--config", metavar="FILE", default=None, help="config file (default: config/bot.yaml)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.add_argument("--serve", action="store_true", help="serve the HTML preview on 127.0.0.1, re-rendered on edits")
-    p.add_argument("--port", type=int, default=8000, help="port for --serve (default 8000; 0 picks a free one)")
+    p.add_argument("--port", type=_port, default=8000, help="port for --serve (default 8000; 0 picks a free one)")
     p.set_defaults(handler=run)
 
 
@@ -90,7 +90,7 @@ def posted_links(config: Config) -> dict[tuple[str, str, int], str]:
         return {}
     from bot.publishing.journal import Journal
 
-    with Journal(config.state) as journal:
+    with Journal(config.state, create=False) as journal:
         return journal.posted_urls()
 
 
@@ -103,7 +103,7 @@ def reported_limits(config: Config) -> dict[str, Limits]:
         return {}
     from bot.publishing.journal import Journal
 
-    with Journal(config.state) as journal:
+    with Journal(config.state, create=False) as journal:
         return from_store(config.accounts, journal)
 
 
@@ -125,6 +125,26 @@ def _config(args: argparse.Namespace) -> Config:
 
 def _write(output: str | None, text: str) -> None:
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        from bot.errors import UsageError
+
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except FileNotFoundError:
+            raise UsageError(f"-o {output}: the folder {Path(output).parent} does not exist") from None
+        except IsADirectoryError:
+            raise UsageError(f"-o {output}: is a folder; name a file") from None
+        except OSError as e:
+            raise UsageError(f"-o {output}: cannot write: {e.strerror}") from None
     else:
         sys.stdout.write(text)
+
+
+def _port(text: str) -> int:
+    """A TCP port number for ``--port``: 0 (any free port) to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text[:20]!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (use 1 to 65535, or 0 for any free one)")
+    return port

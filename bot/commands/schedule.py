@@ -67,9 +67,9 @@ def _list(config: Config, days: int) -> int:
         print("nothing scheduled (no state yet)")
         return 0
     until = datetime.now(UTC) + timedelta(days=days)
-    jobs = [j for j in planned_jobs(config) if j.at <= until]
-    with Journal(config.state) as journal:
+    with Journal(config.state, create=False) as journal:  # first: it refuses a state file that is not a journal
         paths = {s.id: s.path for s in journal.statement_rows()}
+    jobs = [j for j in planned_jobs(config) if j.at <= until]
     print(f"next {days} days, times in {config.timezone}:" if jobs else f"nothing scheduled in the next {days} days")
     for job in jobs:
         what = "thread" if job.key.kind == Kind.THREAD else f"anniversary {job.key.occasion}"

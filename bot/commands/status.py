@@ -29,14 +29,27 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def planned_jobs(config: Config) -> list[Planned]:
     """The jobs waiting in the state's job store, read without running any."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from bot.daemon.scheduler import Schedule
 
-    schedule = Schedule(config.state, config.scheduler.grace_seconds, offline=True)
-    schedule.start(paused=True)
     try:
-        return schedule.planned()
-    finally:
-        schedule.shutdown(wait=False)
+        schedule = Schedule(config.state, config.scheduler.grace_seconds, offline=True)
+        schedule.start(paused=True)
+        try:
+            return schedule.planned()
+        finally:
+            schedule.shutdown(wait=False)
+    except SQLAlchemyError as e:  # the job store is read through SQLAlchemy: its errors end here, as one line
+        raise job_store_error(config, e) from None
+
+
+def job_store_error(config: Config, error: Exception) -> Exception:
+    """A damaged job store (the scheduler's tables in the state file) as a one-line journal error."""
+    from bot.publishing.journalfile import MOVE_AWAY, CorruptJournal
+
+    cause = getattr(error, "orig", None) or error
+    return CorruptJournal(f"{config.state}: cannot read the scheduled jobs ({str(cause)[:120]}); {MOVE_AWAY}")
 
 
 def local(moment: datetime, config: Config) -> str:
@@ -55,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
     if not config.state.exists():
         print(f"nothing yet: {config.state} does not exist (start `statement-bot run`)")
         return 0
+    Journal(config.state, create=False).close()  # first: it refuses a state file that is not a journal
     jobs = planned_jobs(config)
     pid = running_pid(config.state)
     print(f"bot: {'running (pid ' + str(pid) + ')' if pid else 'not running'}; state {config.state}")

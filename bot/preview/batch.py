@@ -56,6 +56,11 @@ def split_file(
         return Split(path, error=str(e))
     except BotError as e:
         return Split(path, error=f"{path}: {e}")
+    except Exception as e:  # a bug met by one file must not stop the others: one line, traceback at debug
+        import logging
+
+        logging.getLogger("statement-bot.preview").debug("planning %s failed", path, exc_info=True)
+        return Split(path, error=f"{path}: could not be planned: unexpected {type(e).__name__}; a statement-bot bug")
     return Split(path, statement, tuple(threads))
 
 

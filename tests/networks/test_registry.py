@@ -11,6 +11,7 @@ import pytest
 from bot.config import parse_config
 from bot.errors import ConfigError
 from bot.networks.base import MemoryStore, Outgoing
+from bot.publishing.connect import Scrubbed
 from bot.publishing.connect import connect as make_adapter
 
 FAKE = {
@@ -54,7 +55,9 @@ def secrets(monkeypatch):
 
 def test_each_platform_gets_its_own_adapter(secrets):
     cfg = config()
-    kinds = {a.name: type(make_adapter(a, cfg)).__name__ for a in cfg.accounts}
+    adapters = {a.name: make_adapter(a, cfg) for a in cfg.accounts}
+    assert all(isinstance(a, Scrubbed) for a in adapters.values())  # every error leaving it is scrubbed of secrets
+    kinds = {name: type(a.inner).__name__ for name, a in adapters.items()}
     assert kinds == {"org-x": "XAdapter", "org-mastodon": "MastodonAdapter", "org-bluesky": "BlueskyAdapter"}
 
 
@@ -75,12 +78,12 @@ def test_timeout_and_secrets_from_the_config_reach_a_real_request(secrets, x_ser
 
     cfg = config(x_server.base_url, timeout=2.0)
     adapter = make_adapter(cfg.account("org-x"), cfg, MemoryStore())
-    assert isinstance(adapter, XAdapter)
+    assert isinstance(adapter, Scrubbed) and isinstance(adapter.inner, XAdapter)
     with pytest.raises(AuthError) as caught:
         adapter.post(Outgoing(text="hello", key="k", rkey="", language="en"))
     assert "org-x" in str(caught.value)
     assert not any(value in str(caught.value) for value in FAKE.values())
-    assert adapter.client.session.get_adapter("https://api.twitter.com/2/tweets").timeout == 2.0
+    assert adapter.inner.client.session.get_adapter("https://api.twitter.com/2/tweets").timeout == 2.0
 
 
 def test_importing_the_registry_loads_no_network_library():
