@@ -9,8 +9,7 @@ import pytest
 from bot.errors import MediaGone
 from bot.model import Media
 from bot.networks.base import Attached
-from tests.networks.test_bluesky import adapter_for, out
-from tests.networks.test_bluesky import bsky, member, saved_session  # noqa: F401  (fixtures)
+from tests.networks.test_bluesky import adapter_for, bsky, member, out, saved_session  # noqa: F401  (fixtures)
 from tests.networks.test_card import site  # noqa: F401  (fixture)
 from tests.servers.media import png
 

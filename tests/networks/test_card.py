@@ -24,7 +24,7 @@ BIG = png(1500, 1500, padding=2_500_000)  # a 2.5 MB thumbnail: over Bluesky's 1
 
 
 class Pages(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         routes = {
             "/page": (200, "text/html", HEAD.encode()),
             "/big-thumb": (200, "text/html", HEAD.replace("/thumb.png", "/big.png").encode()),
@@ -103,7 +103,8 @@ def test_a_thumbnail_that_is_not_an_image_leaves_the_card_without_one(site):
 
 
 def test_parse_card_resolves_relative_images_and_ignores_other_schemes():
-    assert parse_card("https://ex.org/a/b", HEAD)[2] == "https://ex.org/thumb.png"
-    page = HEAD.replace("/thumb.png", "javascript:alert(1)")
-    assert parse_card("https://ex.org/a/b", page)[2] is None
+    found = parse_card("https://ex.org/a/b", HEAD)
+    assert found is not None and found[2] == "https://ex.org/thumb.png"
+    found = parse_card("https://ex.org/a/b", HEAD.replace("/thumb.png", "javascript:alert(1)"))
+    assert found is not None and found[2] is None
     assert parse_card("https://ex.org/", "<p>no title</p>") is None

@@ -136,10 +136,9 @@ def test_limits_come_from_the_instance_and_are_cached_for_a_day(mastodon_server,
     mastodon_server.configure(limit=640, url_length=30)
     store, now = MemoryStore(), [1_000_000.0]
     first = adapter_for(mastodon_server, alice[2], store=store, clock=lambda: now[0])
-    media = MediaRules(
-        4, 10_485_760, 1500, max_pixels=16_777_216, types=("image/jpeg", "image/png", "image/gif", "image/webp")
-    )
-    assert first.limits() == Limits(640, 30, media)  # mastodon-mock's media_attachments, Mastodon's description limit
+    # What the rules proxy advertises (Mastodon's defaults): tests/servers/mastodon_media.py
+    media = MediaRules(4, 16 * 1024 * 1024, 1500, max_pixels=33_177_600, types=("image/png", "image/jpeg", "image/gif"))
+    assert first.limits() == Limits(640, 30, media)
     mastodon_server.configure(limit=1000)
     asked = len(mastodon_server.faults.requests)
     assert adapter_for(mastodon_server, alice[2], store=store, clock=lambda: now[0]).limits() == Limits(640, 30, media)
