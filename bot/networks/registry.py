@@ -29,6 +29,8 @@ class Platform(StrEnum):
     X = "x"
     MASTODON = "mastodon"
     BLUESKY = "bluesky"
+    TELEGRAM = "telegram"
+    THREADS = "threads"
 
 
 @cache

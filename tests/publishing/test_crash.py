@@ -1,7 +1,8 @@
-"""kill -9 `statement-bot post` at every post of a 20-post thread, on the three local servers.
+"""kill -9 `statement-bot post` at every post of a 20-post thread, on the five local servers.
 
 Each scenario runs the real command as a subprocess against a real local server
-(X API, mastodon-mock behind Mastodon's rules, the reference Bluesky PDS). The server
+(X API, mastodon-mock behind Mastodon's rules, the reference Bluesky PDS, the Telegram
+Bot API and Threads API servers). The server
 holds the request for post r (before or after saving it), the test kills the poster,
 and the next run resumes. After the last run the server must hold every post exactly
 once, in order, each replying to the one before. A second set of tests makes 30 % of
@@ -29,6 +30,7 @@ from tests.servers.faults import Faults
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 POSTS = 20
+NETWORKS = ["x", "mastodon", "bluesky", "telegram", "threads"]
 
 
 def statement_text(tag: str) -> str:
@@ -121,14 +123,53 @@ def bluesky_network(server, tag: str) -> Network:
     return Network("bluesky", server.faults, account, {"CRASH_SKY_PASSWORD": password}, read, {"before": 1, "after": 0})
 
 
+def telegram_network(server, tag: str, probe: bool = True) -> Network:
+    bot = server.create_bot(f"crash{tag}_bot")
+    channel = server.create_channel(f"crash{tag}", bot)
+    probe_line = f"    probe_chat: '{server.create_channel(None, bot, title='probes').id}'\n" if probe else ""
+    account = (
+        f"  - name: t-{tag}\n    platform: telegram\n    chat: '@{channel.username}'\n{probe_line}"
+        f"    api_base: {server.base_url}\n    limit: 280\n    credentials: {{bot_token: CRASH_TG_TOKEN}}\n"
+    )
+
+    def read():
+        posts = server.messages(channel)
+        root = posts[0]["message_id"] if posts else None
+        return [
+            (p["message_id"], p["text"], p["reply_to_message_id"], root if p["reply_to_message_id"] else None)
+            for p in posts
+        ]
+
+    # A probe from the probe chat asks for message N (a create request too): after a commit the first
+    # one finds the post; before it, two missing ids end the search and the post is sent again.
+    return Network("telegram", server.faults, account, {"CRASH_TG_TOKEN": bot.token}, read, {"before": 3, "after": 1})
+
+
+def threads_network(server, tag: str) -> Network:
+    user = server.create_user(f"crash{tag}")
+    account = (
+        f"  - name: th-{tag}\n    platform: threads\n    api_base: {server.api_url}\n    limit: 280\n"
+        "    credentials: {access_token: CRASH_THREADS_TOKEN}\n"
+    )
+
+    def read():
+        return [(p["id"], p["text"], p["reply_to"], p["root_id"]) for p in server.posts(user)]
+
+    # The container's status settles it: FINISHED is published again (one publish), PUBLISHED is found.
+    env = {"CRASH_THREADS_TOKEN": user.access_token}
+    return Network("threads", server.faults, account, env, read, {"before": 1, "after": 0})
+
+
 @pytest.fixture
-def network(request, x_server, mastodon_server, pds):
+def network(request, x_server, mastodon_server, pds, telegram_server, threads_server):
     """The network named by the test parameter, with a fresh account on it."""
     name, tag = request.param, f"{request.param[0]}{random.randrange(10**6)}"
     builders = {
         "x": lambda: x_network(x_server, tag),
         "mastodon": lambda: mastodon_network(mastodon_server, tag),
         "bluesky": lambda: bluesky_network(pds, tag),
+        "telegram": lambda: telegram_network(telegram_server, tag),
+        "threads": lambda: threads_network(threads_server, tag),
     }
     made = builders[name]()
     made.faults.clear()
@@ -187,6 +228,7 @@ def run_to_end(cmd: list[str], env: dict[str, str], cwd: Path, tries: int = 30) 
 ZYGOTE = """
 import json, os, sys
 import bot.cli, bot.commands.post, bot.networks.bluesky.adapter, bot.networks.mastodon.adapter, bot.networks.x.adapter
+import bot.networks.telegram.adapter, bot.networks.threads.adapter
 for line in sys.stdin:
     job = json.loads(line)
     pid = os.fork()
@@ -242,7 +284,7 @@ def zygote():
     z.close()
 
 
-@pytest.mark.parametrize("network", ["x", "mastodon", "bluesky"], indirect=True)
+@pytest.mark.parametrize("network", NETWORKS, indirect=True)
 @pytest.mark.parametrize("moment", ["before", "after"])
 def test_kill_9_at_every_post_then_rerun_posts_each_exactly_once(network, moment, tmp_path, zygote):
     cmd, env = setup_files(tmp_path, network, "publishing: {timeout_seconds: 30}\n")
@@ -299,7 +341,7 @@ def seeded_failures(faults: Faults, share: float, seed: int, count: int = 600) -
     return plan
 
 
-@pytest.mark.parametrize("network", ["x", "mastodon", "bluesky"], indirect=True)
+@pytest.mark.parametrize("network", NETWORKS, indirect=True)
 @pytest.mark.parametrize("seed", [20260104, 7])
 def test_thirty_percent_of_calls_failing_still_completes_without_duplicates(network, seed, tmp_path):
     cmd, env = setup_files(
@@ -352,7 +394,7 @@ def test_x_free_tier_stops_for_a_person_then_resumes_with_resolve(x_server, tmp_
     assert_thread_exactly_once(net, planned_texts(tmp_path))
 
 
-@pytest.mark.parametrize("network", ["x", "mastodon", "bluesky"], indirect=True)
+@pytest.mark.parametrize("network", NETWORKS, indirect=True)
 def test_retract_deletes_the_whole_thread_on_each_server(network, tmp_path):
     cmd, env = setup_files(tmp_path, network, "")
     run_to_end(cmd, env, tmp_path, tries=1)
@@ -364,3 +406,32 @@ def test_retract_deletes_the_whole_thread_on_each_server(network, tmp_path):
     with Journal(tmp_path / "state" / "j.sqlite3") as journal:
         [row] = journal.threads()
         assert row.status == "retracted" and {p.status for p in journal.posts(row.id)} == {"deleted"}
+
+
+def test_telegram_without_a_probe_chat_stops_for_a_person_then_resumes_with_resolve(telegram_server, tmp_path):
+    # A bot cannot read its channel: with no probe chat, a post saved but unanswered is a person's call.
+    net = telegram_network(telegram_server, f"n{random.randrange(10**6)}", probe=False)
+    cmd, env = setup_files(tmp_path, net, "")
+    net.faults.clear()
+    net.faults.add("pass", count=3)
+    net.faults.add("hang_after_commit", hold=120.0)
+    proc = subprocess.Popen(cmd, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    net.faults.wait_for_held(1, timeout=60)
+    proc.kill()
+    proc.communicate()
+    net.faults.clear()
+    stopped = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert stopped.returncode == 1
+    assert "post 4/20 may already be online" in stopped.stdout and "message 4 or later" in stopped.stdout
+    assert len(net.read()) == 4
+    name = net.account_yaml.split("name: ")[1].split("\n")[0]
+    resolved = subprocess.run(
+        cmd + ["--account", name, "--resolve", f"4={net.read()[3][0]}"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert resolved.returncode == 0, resolved.stdout + resolved.stderr
+    assert_thread_exactly_once(net, planned_texts(tmp_path))
