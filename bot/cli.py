@@ -18,7 +18,7 @@ from typing import NoReturn
 from bot import __version__
 from bot.errors import BotError
 
-COMMANDS = ("preview", "post", "retract", "run", "status", "schedule", "init")
+COMMANDS = ("preview", "post", "retract", "run", "status", "schedule", "adopt", "init")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,33 +1,32 @@
-"""`statement-bot schedule`: what will be posted when; or schedule/cancel one statement by hand."""
+"""`statement-bot schedule`: what will be posted when; or post statements at a time, or cancel them."""
 
 from __future__ import annotations
 
 import argparse
+import json
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.publishing.states import Kind, ThreadStatus
-
 if TYPE_CHECKING:
     from bot.config import Config
-    from bot.daemon.scheduler import Schedule
-    from bot.model import Statement
-    from bot.publishing.journal import Journal
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "schedule",
-        help="list what will be posted when; or schedule/cancel a statement",
-        description="Without PATH: every scheduled thread and anniversary in the next N days, in "
-        "local time. With PATH: --at TIME posts it then (ISO 8601, or 'now'; without an "
-        "offset TIME is in the configured timezone); --cancel drops its pending jobs.",
+        help="list what will be posted when; or schedule or cancel statements",
+        description="Without PATH: every scheduled thread and anniversary in the next N days, in local time. "
+        "With PATHs (files or patterns such as 'statements/2019-*'): --at TIME posts them then (ISO 8601, or "
+        "'now'; without an offset TIME is in the configured timezone); --cancel drops their pending thread "
+        "and anniversaries (`statement-bot adopt` keeps the anniversaries instead).",
     )
-    p.add_argument("path", metavar="PATH", nargs="?", help="statement file to schedule or cancel")
+    p.add_argument("paths", metavar="PATH", nargs="*", help="statement files or glob patterns")
     what = p.add_mutually_exclusive_group()
-    what.add_argument("--at", metavar="TIME", help="when to post PATH: 2026-01-04T09:00, 2026-01-04T09:00+01:00, now")
-    what.add_argument("--cancel", action="store_true", help="cancel PATH's pending thread and anniversaries")
+    what.add_argument("--at", metavar="TIME", help="when to post: 2026-01-04T09:00, 2026-01-04T09:00+01:00, now")
+    what.add_argument("--cancel", action="store_true", help="cancel the statements' pending thread and anniversaries")
     p.add_argument("--days", type=int, default=30, metavar="N", help="how far ahead to list (default: 30)")
+    p.add_argument("--account", action="append", metavar="NAME", help="list only this account (repeatable)")
+    p.add_argument("--json", action="store_true", help="list as one JSON document")
     p.add_argument("--config", metavar="FILE", default=None, help="config file (default: config/bot.yaml)")
     p.set_defaults(handler=run)
 
@@ -37,13 +36,13 @@ def run(args: argparse.Namespace) -> int:
     from bot.errors import UsageError
 
     config = load_config(args.config)
-    if args.path is None:
+    if not args.paths:
         if args.at or args.cancel:
-            raise UsageError("--at and --cancel need the PATH of a statement")
-        return _list(config, args.days)
+            raise UsageError("--at and --cancel need the PATH of at least one statement")
+        return _list(config, args.days, args.account, args.json)
     if not (args.at or args.cancel):
         raise UsageError("with PATH, say --at TIME or --cancel")
-    return _change(config, args.path, args.at, args.cancel)
+    return _change(config, args.paths, args.at, args.cancel)
 
 
 def parse_time(text: str, config: Config, now: datetime) -> datetime:
@@ -59,17 +58,24 @@ def parse_time(text: str, config: Config, now: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=config.tz)
 
 
-def _list(config: Config, days: int) -> int:
+def _list(config: Config, days: int, accounts: list[str] | None, as_json: bool) -> int:
     from bot.commands.status import local, planned_jobs
     from bot.publishing.journal import Journal
+    from bot.publishing.states import Kind
 
     if not config.state.exists():
-        print("nothing scheduled (no state yet)")
+        print(json.dumps({"jobs": []}) if as_json else "nothing scheduled (no state yet)")
         return 0
     until = datetime.now(UTC) + timedelta(days=days)
     with Journal(config.state, create=False) as journal:  # first: it refuses a state file that is not a journal
         paths = {s.id: s.path for s in journal.statement_rows()}
-    jobs = [j for j in planned_jobs(config) if j.at <= until]
+    jobs = [j for j in planned_jobs(config) if j.at <= until and (not accounts or j.key.account in accounts)]
+    if as_json:
+        rows = [{"at": j.at.astimezone(config.tz).isoformat(), "account": j.key.account, "kind": j.key.kind.value,
+                 "occasion": j.key.occasion or None, "statement": j.key.statement_id,
+                 "path": paths.get(j.key.statement_id)} for j in jobs]  # fmt: skip
+        print(json.dumps({"timezone": config.timezone, "jobs": rows}, ensure_ascii=False, indent=2))
+        return 0
     print(f"next {days} days, times in {config.timezone}:" if jobs else f"nothing scheduled in the next {days} days")
     for job in jobs:
         what = "thread" if job.key.kind == Kind.THREAD else f"anniversary {job.key.occasion}"
@@ -78,67 +84,30 @@ def _list(config: Config, days: int) -> int:
     return 0
 
 
-def _change(config: Config, path: str, at: str | None, cancel: bool) -> int:
-    import json
-    import os
-    import signal
+def _change(config: Config, patterns: list[str], at: str | None, cancel: bool) -> int:
+    import sys
 
-    from bot.daemon.planner import ADOPTED, AT, CANCELLED
-    from bot.daemon.scheduler import Schedule
-    from bot.publishing.journal import Journal
-    from bot.publishing.locks import running_pid
-    from bot.text.reading import read_statement
+    from bot.daemon.manage import expand, managing, read_all
 
-    statement = read_statement(path, config.tz)
+    statements, errors = read_all(expand(patterns), config)
     now = datetime.now(UTC)
     when = parse_time(at, config, now) if at else None
-    schedule = Schedule(config.state, config.scheduler.grace_seconds, offline=True)
-    with Journal(config.state) as journal:
-        journal.record_statement(statement.id, statement.path, statement.content_hash, statement.title, now)
-        schedule.start(paused=True)
-        try:
-            if cancel:
-                journal.set_value(CANCELLED + statement.id, json.dumps({"at": now.isoformat()}), now)
-                dropped = schedule.cancel(statement.id)
-                print(f"cancelled {statement.id}: {len(dropped)} pending job(s) dropped; posts already out stay")
-            else:
-                assert when is not None
-                journal.delete_value(CANCELLED + statement.id)
-                journal.delete_value(ADOPTED + statement.id)  # a person asks for it to go out after all
-                journal.set_value(AT + statement.id, json.dumps({"at": when.isoformat()}), now)
-                for account in _accounts(statement, config):
-                    _queue(journal, schedule, statement, account, when, config)
-        finally:
-            schedule.shutdown(wait=False)
-    pid = running_pid(config.state)
-    if pid is not None:
-        os.kill(pid, signal.SIGHUP)  # the running bot re-reads its job store now
-    return 0
+    from sqlalchemy.exc import SQLAlchemyError
 
+    from bot.commands.status import job_store_error
 
-def _accounts(statement: Statement, config: Config) -> list[str]:
-    from bot.planning import select_accounts
-
-    return [a.name for a in select_accounts(statement, config)]
-
-
-def _queue(
-    journal: Journal, schedule: Schedule, statement: Statement, account: str, when: datetime, config: Config
-) -> None:
-    from bot.commands.status import local
-    from bot.daemon.planner import MISSED
-    from bot.daemon.scheduler import JobKey
-
-    row = journal.thread(statement.id, account)
-    if row is not None and row.status in (ThreadStatus.SENT, ThreadStatus.RETRACTED):
-        print(f"{account}: already posted; nothing to schedule")
-        return
-    if row is not None and row.status in (ThreadStatus.FAILED, ThreadStatus.NEEDS_ATTENTION):
-        print(
-            f"{account}: {row.status}: {row.last_error}; use `statement-bot post {statement.path} --account {account}`"
-        )
-        return
-    key = JobKey(Kind.THREAD, account, "", statement.id)
-    journal.delete_value(MISSED + key.id)
-    schedule.add(key, when)
-    print(f"{account}: scheduled {local(when, config)}")
+    try:
+        with managing(config, now) as manager:
+            for statement in statements:
+                if cancel:
+                    manager.cancel(statement)
+                else:
+                    assert when is not None
+                    manager.post_at(statement, when)
+    except SQLAlchemyError as e:  # the job store is read through SQLAlchemy: its errors end here, as one line
+        raise job_store_error(config, e) from None
+    for line in manager.lines:
+        print(line)
+    for error in errors:
+        print(f"statement-bot: {error}", file=sys.stderr)
+    return 2 if errors else 0

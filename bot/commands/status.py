@@ -1,28 +1,30 @@
-"""`statement-bot status`: per statement and account, what was posted, what is under way, what needs you."""
+"""`statement-bot status`: a summary per account, what needs a person, then every statement's state."""
 
 from __future__ import annotations
 
 import argparse
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
-
-from bot.publishing.states import Action, Kind, PostStatus, ThreadStatus
 
 if TYPE_CHECKING:
     from bot.config import Config
+    from bot.daemon.overview import Overview, Row
     from bot.daemon.scheduler import Planned
-    from bot.publishing.journal import Journal
-    from bot.publishing.rows import StatementRow, ThreadRow
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "status",
-        help="what was posted, what is in progress, failed or scheduled",
-        description="Per statement and account: posted (with links), in progress (post k of n), "
-        "failed (why, and what to run), scheduled (local time), edits after posting.",
+        help="what was posted, what is in progress, what failed, what is scheduled",
+        description="A summary per account (statements in each state), then what needs a person, then every "
+        "statement on every account: posted (with links), in progress, retrying, failed (why and what to run), "
+        "scheduled, adopted. Times are in the configured time zone.",
     )
+    p.add_argument("--failed", action="store_true", help="only what needs a person (failed, needs attention, missed)")
+    p.add_argument("--account", action="append", metavar="NAME", help="only this account (repeatable)")
+    p.add_argument("--since", metavar="DATE", type=date.fromisoformat, help="only statements first seen since DATE")
+    p.add_argument("--json", action="store_true", help="one JSON document (the same rows, machine-readable)")
     p.add_argument("--config", metavar="FILE", default=None, help="config file (default: config/bot.yaml)")
     p.set_defaults(handler=run)
 
@@ -57,93 +59,97 @@ def local(moment: datetime, config: Config) -> str:
     return f"{moment.astimezone(config.tz):%Y-%m-%d %H:%M %Z}"
 
 
+def bot_line(config: Config) -> str:
+    """Whether a bot (or a dry run) is running on this state."""
+    from bot.publishing.locks import running_pid
+
+    pid = running_pid(config.state)
+    return f"bot: {'running (pid ' + str(pid) + ')' if pid else 'not running'}; state {config.state}"
+
+
 def run(args: argparse.Namespace) -> int:
     from bot.config import load_config
-    from bot.daemon.planner import CANCELLED, MISSED
-    from bot.daemon.scheduler import JobKey
+    from bot.daemon.overview import build
     from bot.publishing.journal import Journal
-    from bot.publishing.locks import running_pid
 
     config = load_config(args.config)
     if not config.state.exists():
         print(f"nothing yet: {config.state} does not exist (start `statement-bot run`)")
         return 0
-    Journal(config.state, create=False).close()  # first: it refuses a state file that is not a journal
-    jobs = planned_jobs(config)
-    pid = running_pid(config.state)
-    print(f"bot: {'running (pid ' + str(pid) + ')' if pid else 'not running'}; state {config.state}")
-    with Journal(config.state) as journal:
-        notes = journal.values_with_prefix("daemon.")
-        for statement in journal.statement_rows():
-            print(f"\n{statement.id}: {statement.title}")
-            if CANCELLED + statement.id in notes:
-                print(f"  cancelled by hand: `statement-bot schedule {statement.path} --at TIME` queues it again")
-            missed = [JobKey.parse(k[len(MISSED) :]) for k in notes if k.startswith(MISSED)]
-            accounts = sorted(
-                {t.account for t in journal.threads(statement.id)}
-                | {j.key.account for j in jobs if j.key.statement_id == statement.id}
-                | {k.account for k in missed if k and k.statement_id == statement.id}
-            )
-            for account in accounts:
-                for line in _account_lines(config, journal, statement, account, jobs, notes):
-                    print(f"  {line}")
+    with Journal(config.state, create=False) as journal:  # first: it refuses a state file that is not a journal
+        jobs = planned_jobs(config)
+        overview = build(config, journal, jobs)
+        first_seen = journal.first_seen() if args.since else {}
+    _filter(overview, args, first_seen)
+    if args.json:
+        print(json.dumps(_document(config, overview, args.failed), ensure_ascii=False, indent=2))
+        return 0
+    print(bot_line(config))
+    for line in _text(config, overview, only_failed=args.failed):
+        print(line)
     return 0
 
 
-def _account_lines(
-    config: Config, journal: Journal, statement: StatementRow, account: str, jobs: list[Planned], notes: dict[str, str]
-) -> list[str]:
-    from bot.daemon.planner import EDITED, MISSED
-
-    lines = []
-    row = journal.thread(statement.id, account)
-    thread_jobs = [j for j in jobs if j.key.statement_id == statement.id and j.key.account == account]
-    if row is not None:
-        lines.append(f"{account}: {_thread_state(config, journal, row, statement.path)}")
-        if row.content_hash != statement.content_hash and row.status != ThreadStatus.PLANNED:
-            lines.append(
-                f"{account}: note: the file was edited after posting started; the posted thread was kept as it was"
-            )
-    for job in thread_jobs:
-        if job.key.kind == Kind.THREAD:
-            lines.append(f"{account}: scheduled {local(job.at, config)}")
-        else:
-            lines.append(f"{account}: anniversary {job.key.occasion} scheduled {local(job.at, config)}")
-    key = f"{MISSED}thread:{account}::{statement.id}"
-    if key in notes:
-        due = datetime.fromisoformat(json.loads(notes[key])["due"])
-        lines.append(
-            f"{account}: missed (was due {local(due, config)} while the bot was down); "
-            f"`statement-bot schedule {statement.path} --at now` posts it"
-        )
-    for occasion in journal.threads(statement.id):
-        if occasion.account == account and occasion.kind == Kind.ANNIVERSARY:
-            lines.append(
-                f"{account}: anniversary {occasion.occasion}: "
-                f"{_thread_state(config, journal, occasion, statement.path)}"
-            )
-    if f"{EDITED}{statement.id}:{account}" in notes and not any("edited" in line for line in lines):
-        lines.append(f"{account}: note: the file was edited after posting started")
-    return lines or [f"{account}: nothing yet"]
+def _filter(overview: Overview, args: argparse.Namespace, first_seen: dict[str, datetime]) -> None:
+    rows = overview.rows
+    if args.account:
+        rows = [r for r in rows if r.account in args.account]
+    if args.since:
+        rows = [r for r in rows if r.statement in first_seen and first_seen[r.statement].date() >= args.since]
+    overview.rows = rows
 
 
-def _thread_state(config: Config, journal: Journal, row: ThreadRow, path: str) -> str:
-    posts = journal.posts(row.id)
-    sent = [p for p in posts if p.status == PostStatus.SENT]
-    n, k = len(posts), len(sent)
-    links = " ".join(p.ref.url for p in sent if p.ref and p.ref.url)
-    retry = f"`statement-bot post {path} --account {row.account}`"
-    if row.status == ThreadStatus.SENT:
-        gone = row.kind == Kind.ANNIVERSARY and posts and posts[0].action == Action.POST
-        extra = " (the original was gone, so its text was posted again)" if gone else ""
-        return f"posted {k}/{n}{extra}" + (f": {links}" if links else "")
-    if row.status == ThreadStatus.PAUSED:
-        until = f" until {local(row.not_before, config)}" if row.not_before else ""
-        return f"paused at post {k + 1} of {n}{until}: {row.last_error or ''}".rstrip(": ")
-    if row.status == ThreadStatus.FAILED:
-        return f"failed at post {k + 1} of {n}: {row.last_error}; fix it, then run {retry}"
-    if row.status == ThreadStatus.NEEDS_ATTENTION:
-        return f"needs attention at post {k + 1} of {n}: {row.last_error}"
-    if row.status == ThreadStatus.RETRACTED:
-        return "retracted"
-    return f"in progress: post {k + 1} of {n}" if k else f"queued: {n} posts, none sent yet"
+def _document(config: Config, overview: Overview, only_failed: bool) -> dict[str, object]:
+    summary = {
+        account: {state.value: n for state, n in counts.items()} for account, counts in overview.summary().items()
+    }
+    rows = overview.needing_a_person() if only_failed else overview.rows
+    return {"timezone": config.timezone, "summary": summary, "rows": [r.document() for r in rows]}
+
+
+def _text(config: Config, overview: Overview, only_failed: bool) -> list[str]:
+    from bot.daemon.overview import State
+
+    summary = overview.summary()
+    if not summary:
+        return ["nothing to show"]
+    columns = [s for s in State if any(s in counts for counts in summary.values())]
+    width = max(len(a) for a in summary)
+    lines = [f"\nsummary (statements per state; times in {config.timezone}):",
+             "  " + "account".ljust(width) + "".join(f"  {s.value:>{len(s.value)}}" for s in columns)]  # fmt: skip
+    for account, counts in sorted(summary.items()):
+        lines.append("  " + account.ljust(width) + "".join(f"  {counts.get(s, 0):>{len(s.value)}}" for s in columns))
+    urgent = overview.needing_a_person()
+    if urgent:
+        lines.append(f"\nneeds you ({len(urgent)}):")
+        lines += [f"  {row.statement} on {_line(config, row)}" for row in urgent]
+    if only_failed:
+        return lines
+    lines.append("\nstatements:")
+    current = None
+    for row in overview.rows:
+        if row.statement != current:
+            current = row.statement
+            lines.append(f"  {row.statement}: {row.title}")
+        lines.append(f"    {_line(config, row)}")
+        lines += [f"      anniversary {year}: {what}{' ' + local(when, config) if when else ''}"
+                  for year, what, when in row.anniversaries]  # fmt: skip
+    return lines
+
+
+def _line(config: Config, row: Row) -> str:
+    parts = [f"{row.account}: {row.state.value}"]
+    if row.total:
+        parts.append(f"{row.sent}/{row.total} posts")
+    if row.when is not None:
+        parts.append(("until " if row.state.value in ("paused", "retrying") else "") + local(row.when, config))
+    text = ", ".join(parts)
+    if row.message:
+        text += f" — {row.message}"
+    if row.advice:
+        text += f"; {row.advice}"
+    if row.links and row.state.value == "posted":
+        text += f" {row.links[0]}"
+    if row.edited:
+        text += " (the file was edited after posting started; the posted thread was kept)"
+    return text

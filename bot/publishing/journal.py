@@ -357,6 +357,11 @@ class Journal:
         ).fetchall()
         return {r["key"]: r["value"] for r in rows}
 
+    def first_seen(self) -> dict[str, datetime]:
+        """When the journal first saw each statement (``status --since``)."""
+        rows = self.db.execute("SELECT id, first_seen FROM statements").fetchall()
+        return {r["id"]: datetime.fromisoformat(r["first_seen"]) for r in rows}
+
     def delete_value(self, key: str) -> None:
         """Forget one key/value (nothing if it is not there)."""
         with self._tx() as db:

@@ -198,7 +198,7 @@ def test_edit_after_posting_is_not_posted_again_and_status_shows_it(tmp_path, bo
 
     assert main(["status", "--config", str(config.path)]) == 0
     out = capsys.readouterr().out
-    assert "masto: posted 1/1" in out and "edited after posting started" in out
+    assert "masto: posted, 1/1 posts" in out and "edited after posting started" in out
 
 
 def test_deleted_statement_cancels_its_pending_jobs(tmp_path, bots):
@@ -287,7 +287,9 @@ def test_job_missed_beyond_the_grace_window_is_recorded_not_dropped(tmp_path, bo
     from bot.cli import main
 
     main(["status", "--config", str(config.path)])
-    assert "missed (was due 2020-01-01 09:00 GMT" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "masto: missed, 2020-01-01 09:00 GMT — was due while the bot was down" in out
+    assert "needs you (2):" in out
 
 
 def test_job_left_in_the_store_past_grace_is_marked_missed_by_the_scheduler(tmp_path, bots):
