@@ -71,6 +71,10 @@ def post_thread(ctx: Context, journal: Journal, statement: Statement, key: JobKe
     try:
         thread = plan_thread(statement, account, ctx.config, adapter.limits())
         since = ctx.clock()
+        if thread.held and not started:  # over the account's budget: nothing is frozen or sent
+            result = ThreadResult(account.name, Outcome.HELD, thread.held, 0, len(thread.posts))
+            report(ctx, journal, key, result, since, statement, failing)
+            return
         # Not started yet: the file's current version is what goes out.
         result = publish_thread(
             journal,
@@ -237,6 +241,9 @@ def report(
         log.warning("%s: %s; looking again in %s", key.kind, result.message, BUSY_RETRY, extra=where(key))
     elif result.status == Outcome.RETRACTED:
         log.info("%s was retracted: not posting it", key.kind, extra=where(key))
+    elif result.status == Outcome.HELD:
+        log.warning("%s held: %s", key.kind, result.message, extra=where(key))
+        event = Event.FAILED  # a person decides: raise the budget or let it be cut
     else:
         log.error("%s %s: %s", key.kind, result.status, result.message, extra=where(key))
         event = Event.NEEDS_ATTENTION if result.status == Outcome.NEEDS_ATTENTION else Event.FAILED

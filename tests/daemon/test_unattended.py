@@ -233,3 +233,26 @@ def test_giving_up_after_the_configured_hours_fails_the_thread_for_a_person(tmp_
     bot.daemon.notifier.wait()
     assert [n["event"] for n in notices(out)] == ["retrying", "failed"]
     assert fake.live() == []
+
+
+def test_a_thread_over_its_budget_is_held_and_a_person_is_told(tmp_path, bots):
+    notify, out = notify_to(tmp_path)
+    accounts = """
+  - name: xacct
+    platform: x
+    max_cost_usd: 0.02
+    over_budget: hold
+    credentials: {api_key: A, api_secret: B, access_token: C, access_secret: D}
+"""
+    config = make_config(tmp_path, accounts=accounts, extra=notify)
+    fake = FakeAdapter(platform="x", account="xacct", max_chars=280)
+    bot = Bot(config, fakes={"xacct": fake})
+    bots.append(bot)
+    body = " ".join(f"Sentence {i} of a statement long enough to need several posts on X." for i in range(20))
+    (config.statements_dir / "dear.txt").write_text(statement("Too dear", body))
+    bot.wait(lambda: bot.log.messages("thread held"), timeout=10)
+    bot.settle()
+    assert fake.live() == [] and fake.calls.count("post") == 0
+    bot.daemon.notifier.wait()
+    (notice,) = notices(out)
+    assert notice["event"] == "failed" and "max_cost_usd" in notice["message"]
