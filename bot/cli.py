@@ -18,7 +18,7 @@ from typing import NoReturn
 from bot import __version__
 from bot.errors import BotError
 
-COMMANDS = ("preview", "post", "retract", "run", "status", "schedule", "adopt", "init")
+COMMANDS = ("preview", "post", "retract", "run", "status", "schedule", "adopt", "check", "init")
 
 
 class _Parser(argparse.ArgumentParser):

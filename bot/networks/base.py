@@ -272,6 +272,15 @@ class Uploader(Protocol):
         """Upload one file with its description. Raises a PublishError subclass on failure."""
 
 
+@dataclass(frozen=True)
+class AccountCheck:
+    """What one read-only call tells of an account: who the credentials belong to, and whether it may post."""
+
+    who: str  # the name or handle the network knows the account by
+    can_post: bool | None = None  # None: the network does not say without posting
+    note: str = ""
+
+
 class Adapter(Protocol):
     """What the publisher needs from a network account. Every call has a timeout."""
 
@@ -280,6 +289,9 @@ class Adapter(Protocol):
 
     def post(self, out: Outgoing) -> PostRef:
         """Send one post (or reply, or quote). Raises a PublishError subclass on failure."""
+
+    def check(self) -> AccountCheck:
+        """Prove the credentials work with one read-only call (``statement-bot check``); raises like ``post``."""
 
     def find(self, out: Outgoing) -> PostRef | None:
         """After an unknown outcome: the post if it already exists, None if surely not.

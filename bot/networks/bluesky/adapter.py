@@ -24,7 +24,7 @@ from atproto_core.exceptions import AtProtocolError
 
 from bot.errors import AuthError, MediaGone, PublishError, RateLimited, Rejected, Unavailable
 from bot.model import Account, Media
-from bot.networks.base import Attached, KeyValue, Limits, Outgoing, PostRef, Uploaded
+from bot.networks.base import AccountCheck, Attached, KeyValue, Limits, Outgoing, PostRef, Uploaded
 from bot.networks.bluesky.card import Card, fetch_card
 from bot.networks.bluesky.facets import build_facets, mention_handles
 
@@ -167,6 +167,12 @@ class BlueskyAdapter:
             "delete",
             lambda: self.client.com.atproto.repo.delete_record({"repo": repo, "collection": collection, "rkey": rkey}),
         )
+
+    def check(self) -> AccountCheck:
+        """``com.atproto.server.getSession`` with the saved session (or a fresh login): the handle and DID."""
+        did = self._login()
+        session = self._call("check", self.client.com.atproto.server.get_session)
+        return AccountCheck(f"@{session.handle} ({did})", True, "an app password may post")
 
     def close(self) -> None:
         """Release the HTTP connections."""

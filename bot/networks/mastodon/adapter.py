@@ -21,7 +21,7 @@ import mastodon
 
 from bot.errors import AuthError, MediaGone, PublishError, RateLimited, Rejected, Unavailable
 from bot.model import Account, Media, MediaRules
-from bot.networks.base import CachedLimits, KeyValue, Limits, Outgoing, PostRef, Uploaded
+from bot.networks.base import AccountCheck, CachedLimits, KeyValue, Limits, Outgoing, PostRef, Uploaded
 from bot.networks.mastodon import NETWORK, instance_url
 from bot.text.entities import find_entities
 
@@ -110,6 +110,14 @@ class MastodonAdapter:
             ),
         )
         return PostRef(id=str(status["id"]), url=status.get("url"))
+
+    def check(self) -> AccountCheck:
+        """``GET /api/v1/accounts/verify_credentials``: who the token belongs to."""
+        me = self._call("check", self.client.account_verify_credentials)
+        self._me = str(me["id"])
+        return AccountCheck(
+            f"@{me.get('acct') or me.get('username')}", None, "Mastodon does not say the token's scopes"
+        )
 
     def find(self, out: Outgoing) -> PostRef | None:
         """The account's recent status with this text (and reply target), if any."""

@@ -24,7 +24,7 @@ from typing import Any
 
 from bot.errors import PublishError, Rejected, Unavailable
 from bot.model import Account
-from bot.networks.base import KeyValue, Limits, Outgoing, PostRef
+from bot.networks.base import AccountCheck, KeyValue, Limits, Outgoing, PostRef
 from bot.networks.telegram import API, chat_of, message_url
 from bot.networks.telegram.api import BotApi, TelegramRejected
 from bot.networks.telegram.markup import quote_html, to_html
@@ -56,6 +56,15 @@ class TelegramAdapter:
     def limits(self) -> Limits | None:
         """The Bot API reports no limits: they are the documented ones."""
         return None
+
+    def check(self) -> AccountCheck:
+        """``getMe``, then ``getChatMember`` for the bot in the channel: an admin that may post?"""
+        me = self.api.call("getMe", {}, self.chat)
+        member = self.api.call("getChatMember", {"chat_id": self.chat, "user_id": me["id"]}, self.chat)
+        status = str(member.get("status") or "")
+        can_post = status == "creator" or (status == "administrator" and bool(member.get("can_post_messages")))
+        note = f"{status} of {self.chat}" + ("" if can_post else ": make the bot an admin allowed to post messages")
+        return AccountCheck(f"@{me.get('username')}", can_post, note)
 
     def post(self, out: Outgoing) -> PostRef:
         """Send one message; a reply in the chain, or (an anniversary) a reply to the original message."""

@@ -25,7 +25,7 @@ from typing import Any
 
 from bot.errors import RateLimited, Rejected, Unavailable
 from bot.model import Account
-from bot.networks.base import KeyValue, Limits, Outgoing, PostRef
+from bot.networks.base import AccountCheck, KeyValue, Limits, Outgoing, PostRef
 from bot.networks.threads import API
 from bot.networks.threads.graph import Graph, GraphRejected, GraphThrottled
 from bot.networks.threads.tokens import TokenKeeper, refresh_url
@@ -60,6 +60,19 @@ class ThreadsAdapter:
     def limits(self) -> Limits | None:
         """Threads reports no text limits: they are the documented ones."""
         return None
+
+    def check(self) -> AccountCheck:
+        """``GET /me`` and the publishing quota left: who the token belongs to, and whether it may post now."""
+        self._ready()
+        me = self.graph.call("GET", "/me", {"fields": "id,username"}, "check")
+        quota = self.graph.call(
+            "GET", f"/{me['id']}/threads_publishing_limit", {"fields": "quota_usage,config"}, "check"
+        )
+        usage = (quota.get("data") or [{}])[0]
+        used, total = usage.get("quota_usage"), (usage.get("config") or {}).get("quota_total")
+        left = None if used is None or total is None else int(total) - int(used)
+        note = f"{left} of {total} posts left in 24 h" if left is not None else "quota not reported"
+        return AccountCheck(f"@{me.get('username')}", None if left is None else left > 0, note)
 
     def post(self, out: Outgoing) -> PostRef:
         """Publish one post (a reply, or a quote); its container is reused if an earlier attempt made one."""

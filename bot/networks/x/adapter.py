@@ -22,7 +22,7 @@ from requests.adapters import HTTPAdapter
 
 from bot.errors import AuthError, Duplicate, MediaGone, PublishError, RateLimited, Rejected, ReplyRefused, Unavailable
 from bot.model import Account, Media
-from bot.networks.base import Limits, Outgoing, PostRef, Uploaded
+from bot.networks.base import AccountCheck, Limits, Outgoing, PostRef, Uploaded
 from bot.networks.x import NETWORK
 from bot.text.entities import find_entities
 
@@ -169,6 +169,16 @@ class XAdapter:
             if not isinstance(e.__cause__, tweepy.NotFound):
                 raise
 
+    def check(self) -> AccountCheck:
+        """``GET /2/users/me``; X tells the app's access level in a header (``x-access-level: read-write``)."""
+        response = self._response("check", lambda: self.client.get_me(user_auth=True))
+        body = response.json() if response.content else {}
+        username = str((body.get("data") or {}).get("username") or "")
+        level = response.headers.get("x-access-level", "")
+        can_post = ("write" in level) if level else None
+        note = f"access level {level}" if level else "X does not say whether the app may write"
+        return AccountCheck(f"@{username}" if username else "?", can_post, note)
+
     def close(self) -> None:
         """Release the HTTP connections."""
         self.client.session.close()
@@ -188,9 +198,18 @@ class XAdapter:
 
     def _call(self, action: str, call: Any) -> dict[str, Any]:
         """Run one tweepy call and return its JSON body, translating every failure."""
+        response = self._response(action, call)
         try:
-            response = call()
             return response.json() if response.content else {}
+        except ValueError as e:  # not JSON: a proxy's error page
+            raise Unavailable(f"account {self.account.name!r}: X {action} failed: {type(e).__name__}",
+                              self.account.name) from e  # fmt: skip
+
+    def _response(self, action: str, call: Any) -> requests.Response:
+        """Run one tweepy call, translating every failure."""
+        try:
+            response: requests.Response = call()
+            return response
         except tweepy.HTTPException as e:
             raise self._http_error(action, e) from e
         except requests.RequestException as e:  # timeouts, refused or dropped connections, bad JSON
