@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.publishing.test_crash import Network, network  # noqa: F401 - the fixture, with a fresh account
+from tests.publishing.test_crash import Network
 
 NETWORKS = ["x", "mastodon", "bluesky", "telegram", "threads"]
 
