@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.config import PublishingSettings
 from bot.errors import AuthError, RateLimited, Rejected, Unavailable
@@ -124,6 +126,20 @@ def test_every_post_the_product_plans_is_accepted_in_both_readings(threads_serve
     text = text.strip()
     assert rules.fits(text) and not rules.fits(text + HARD[sample])
     assert adapter.post(out(text)).id
+
+
+WORDS = st.one_of(
+    st.sampled_from(["https://example.org/a", "www.iaswi.org", "info@iaswi.org", "x.io", "e.g.", "نه", "✊🏽", "(see"]),
+    st.text(st.characters(categories=("L", "N", "P", "S")), min_size=1, max_size=12),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=WORDS, b=WORDS, sep=st.sampled_from([" ", "\n", "\n\n"]))
+def test_bytes_and_links_add_up_over_words_as_the_splitter_needs(a, b, sep):
+    rules = threads_rules()
+    parts = [rules.measure(a), rules.measure(sep), rules.measure(b)]
+    assert rules.measure(a + sep + b) == tuple(map(sum, zip(*parts, strict=True)))
 
 
 @pytest.mark.parametrize("counting", ["documented", "utf8_bytes"])

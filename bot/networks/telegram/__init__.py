@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from bot.text.counting import Rules
 
 API = "https://api.telegram.org"
-_USERNAME = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}")  # t.me usernames: 5-32 characters, a letter first
-_CHAT = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,}")  # a public channel, or a channel's numeric id
+_USERNAME = re.compile(r"@[A-Za-z][A-Za-z0-9_]{4,31}")  # t.me usernames: 5-32 characters, a letter first
+_CHAT = re.compile(r"@[A-Za-z][A-Za-z0-9_]{4,31}|-100\d{5,}")  # a public channel, or a channel's numeric id
 
 
 def chat_of(account: Account, key: str = "chat") -> str | None:
