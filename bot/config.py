@@ -256,8 +256,8 @@ def parse_config(text: str, path: Path) -> Config:
     timezone = top.get("timezone", str, "UTC")
     try:
         ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        top.fail("timezone", f"unknown time zone {timezone!r}")
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
+        top.fail("timezone", f"unknown time zone {shown(timezone)}")
     return Config(
         path=path,
         timezone=timezone,

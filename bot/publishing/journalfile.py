@@ -28,7 +28,9 @@ APPLICATION_ID = 0x53424A31  # "SBJ1": this file is a statement-bot journal
 HEADER = b"SQLite format 3\x00"
 OUR_TABLES = {"statements", "threads", "posts"}
 MOVE_AWAY = "move it away to start a new journal, or restore the journal from a backup"
-_checked: set[tuple[int, int]] = set()  # (device, inode) of files whose pages this process has checked
+# Files whose pages this process has checked, as (device, inode, size, mtime): a file changed on disk since
+# (a checkpoint, or damage) is checked again on its next open.
+_checked: set[tuple[int, int, int, int]] = set()
 
 
 class CorruptJournal(JournalError):
@@ -81,7 +83,7 @@ class GuardedCursor(sqlite3.Cursor):
 
 
 class GuardedConnection(sqlite3.Connection):
-    """A connection whose cursors are ``GuardedCursor``s (``execute`` makes its cursor through ``cursor``)."""
+    """A connection whose ``execute`` runs on a ``GuardedCursor``, so reads and fetches are guarded too."""
 
     path: Path = Path()
 
@@ -89,6 +91,12 @@ class GuardedConnection(sqlite3.Connection):
         made = super().cursor(factory or GuardedCursor)
         made.path = self.path
         return made
+
+    def execute(self, sql: str, parameters: Any = (), /) -> Any:
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql: str, seq: Any, /) -> Any:
+        return self.cursor().executemany(sql, seq)
 
 
 def open_journal(path: Path, create: bool = True) -> sqlite3.Connection:
@@ -112,9 +120,10 @@ def open_journal(path: Path, create: bool = True) -> sqlite3.Connection:
         db.execute("PRAGMA journal_mode = WAL")  # already so since creation; a no-op that needs no lock
         db.execute("PRAGMA synchronous = FULL")  # a committed intent survives power loss, not only a kill
         db.execute("PRAGMA foreign_keys = ON")
-        if (st.st_dev, st.st_ino) not in _checked:
+        key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+        if key not in _checked:
             _check_pages(db, path)
-            _checked.add((st.st_dev, st.st_ino))
+            _checked.add(key)
         try:
             migrate(db)
         except sqlite3.Error as e:
@@ -167,7 +176,7 @@ def _check_pages(db: sqlite3.Connection, path: Path) -> None:
     """Read every page once (``quick_check``): damage is found now, not in the middle of posting."""
     found = db.execute("PRAGMA quick_check(1)").fetchone()[0]
     if found != "ok":
-        raise CorruptJournal(f"{path}: the journal is damaged ({str(found)[:120]}); {MOVE_AWAY}")
+        raise CorruptJournal(f"{path}: the journal is damaged ({' '.join(str(found).split())[:120]}); {MOVE_AWAY}")
 
 
 def _create(path: Path) -> None:
