@@ -36,7 +36,8 @@ class ServerClock:
     """The publisher's clock, kept equal to the server's: ``sleep`` moves both forward at once."""
 
     def __init__(self, server) -> None:
-        self.server, self.offset, self.sleeps = server, 0.0, []
+        self.server, self.offset = server, 0.0
+        self.sleeps: list[float] = []
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(time.time() + self.offset, UTC)
@@ -71,7 +72,9 @@ def clock(telegram_server):
 
 
 def account(server, channel, probe=None, **extra) -> Account:
-    options = {"chat": f"@{channel.username}" if channel.username else str(channel.id)}
+    options: dict[str, str | int | float | bool] = {
+        "chat": f"@{channel.username}" if channel.username else str(channel.id)
+    }
     if probe is not None:
         options["probe_chat"] = str(probe.id)
     return Account(name="org-telegram", platform="telegram", api_base=server.base_url, options=options, **extra)

@@ -37,7 +37,8 @@ class ServerClock:
     """The adapter's and publisher's clock, kept equal to the server's: ``sleep`` moves both forward."""
 
     def __init__(self, server) -> None:
-        self.server, self.offset, self.sleeps = server, 0.0, []
+        self.server, self.offset = server, 0.0
+        self.sleeps: list[float] = []
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.time(), UTC)
