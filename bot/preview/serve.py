@@ -41,6 +41,7 @@ class LivePreview:
         reported: Mapping[str, Limits] | None = None,
     ):
         self.path, self.config, self.posted, self.reported = Path(path), config, posted, reported
+        self.folder = self.path.is_dir()  # remembered: a folder deleted later is reported as a missing folder
         self._lock = threading.Lock()
         self._stamp: tuple[Any, ...] | None = None
         self._documents: list[dict[str, Any]] = []
@@ -50,7 +51,7 @@ class LivePreview:
     def stamp(self) -> tuple[Any, ...]:
         """What changes when any statement file is edited, added or removed."""
         try:
-            files = sorted(self.path.iterdir()) if self.path.is_dir() else [self.path]
+            files = sorted(self.path.iterdir()) if self.folder else [self.path]
         except OSError:  # the folder went away or cannot be listed: a change, shown by the build
             return (str(self.path),)
         return tuple(_file_stamp(p) for p in files)
@@ -81,7 +82,7 @@ class LivePreview:
         errors: list[str] = []
         self._images = {}
         try:
-            paths = statement_files(self.path) if self.path.is_dir() else [self.path]
+            paths = statement_files(self.path) if self.folder else [self.path]
             for result in split_files(paths, self.config, reported=self.reported):
                 if result.statement is None:
                     errors.append(str(result.error))
