@@ -244,6 +244,8 @@ def test_without_a_probe_chat_an_unknown_outcome_waits_for_a_person(telegram_ser
     resolve_post(journal, "s1", account(telegram_server, channel), 2, f"https://t.me/{channel.username}/2", clock.now())
     assert publish(journal, adapter, thread, statement, clock).status == "sent"
     assert_chain(telegram_server, channel, ["first", "second", "third"])
+    second = journal.posts(journal.thread("s1", "org-telegram").id)[1]
+    assert second.ref is not None and second.ref.url == f"https://t.me/{channel.username}/2"
 
 
 def test_errors_name_the_account_and_what_to_fix(telegram_server, bot, channel):

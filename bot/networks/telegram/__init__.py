@@ -88,9 +88,9 @@ class TelegramNetwork(Network):
         return None
 
     def post_url(self, account: Account, remote_id: str) -> str | None:
-        """The message's t.me link."""
-        chat = chat_of(account)
-        return message_url(chat, remote_id) if chat else None
+        """The message's t.me link (``remote_id`` may be that link already, as ``--resolve`` takes it)."""
+        chat, message_id = chat_of(account), remote_id.strip().rstrip("/").rsplit("/", 1)[-1]
+        return message_url(chat, message_id) if chat and message_id.isdigit() else None
 
     def mention(self, text: str) -> Mention | None:
         """Telegram links ``@username`` (5 to 32 letters, digits, _); ``@user@host`` stays text."""
