@@ -1,42 +1,36 @@
 """Repair text copied out of a PDF into a title, paragraphs and a closing block.
 
 Pure: a string in, a ``Cleaned`` out. Every word of the input survives; only line
-breaks, page furniture (lone page numbers, repeated headers/footers) and
-extraction hyphens change. Text that is already clean passes through unchanged.
+breaks, page furniture (page numbers, repeated headers/footers) and extraction
+hyphens change. Text that is already clean passes through unchanged, and so does the
+PDF reader's own output (``bot.text.pdf``): a ``# title``, paragraphs separated by blank
+lines, list items on lines of their own, the closing block's lines at the end.
+
+Every step is linear in the length of the text (no regular expression here can
+backtrack over a long word more than once, and hyphen decisions are set lookups).
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from bot.text import closing, furniture, hyphens
+from bot.text.closing import ends_sentence
 from bot.text.dates import parse_date
+from bot.text.language import detect_language
 
-TERMINAL = ".!?…؟۔"
-CLOSERS = "\"'”’»)]›"
+# Words a title keeps in lower case, in the languages the tool reads ("Déclaration des Droits de l'Homme").
 SMALL_WORDS = frozenset(
     "a an the of on in and or its for to at by with from as into against about over under via vs "
-    "de la le les des du el los las y e et en da do dos di".split()
+    "de la le les des du d l el los las y e et en da do dos das di del della degli al au aux un une "
+    "der die das und von zu im am für mit auf o i ve ile".split()
 )
-# Prefixes that keep their hyphen when a line or extraction break falls right after it.
-HYPHEN_PREFIXES = frozenset(
-    "anti co non pro self ex post pre neo multi inter counter well long short full semi ultra "
-    "cross socio sub trans mid all far quasi pseudo".split()
-)
-# A hyphen before these is a suspended compound ("pre- and post-war"), not a break.
-SUSPENDED = frozenset("and or nor to und et ou y o".split())
-
-PAGE_NUMBER = re.compile(r"^\s*(?:(?:page|p\.)\s*)?[-–—(]?\s*\d{1,4}\s*(?:(?:/|of)\s*\d{1,4})?\s*[-–—)]?\s*$", re.I)
-CONTACT = re.compile(
-    r"^(?:(?:e-?mail|web(?:site)?|twitter|x|mastodon|bluesky|telegram|instagram)\s*:\s*)?"
-    r"((?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@[\w.]+(?:@[\w.-]+)?)[;,.]?$",
-    re.I,
-)
-LIST_ITEM = re.compile(r"^\s*(?:[-*•–]\s|\d{1,3}[.)]\s|#{1,6}\s)")
-WORD = re.compile(r"\w", re.U)
+LIST_ITEM = re.compile(r"^\s*(?:[-*•–◦▪●]\s|[0-9٠-٩۰-۹]{1,3}[.)]\s|#{1,6}\s)")
+_ELISION = re.compile(r"^(?:l|d|qu|j|n|s|c|m|t|dell|all|dall|nell|sull)['’]", re.I)
+_DANGLING = re.compile(r"(?<![\w-])(\w+)- (\w+)")
 
 
 @dataclass(frozen=True)
@@ -52,20 +46,28 @@ class Cleaned:
 
 
 def clean(text: str, *, find_title: bool = True) -> Cleaned:
-    """Repair ``text``; with ``find_title`` the leading title lines are recovered too."""
+    """Repair ``text``; with ``find_title`` the leading title lines (and a date line under them) are
+    recovered too."""
     lines = _normalise(text)
-    lines = _drop_page_furniture(lines)
-    lines, slogans, signature, when, contacts = _closing_block(lines)
-    title = None
+    lines = [line for line in lines if not furniture.is_page_number(line)]
+    heads, feet = _running(lines)
+    lines, block = closing.peel(lines, feet)
+    running = heads | feet
+    lines = [line for line in lines if not line.strip() or furniture.key(line) not in running]
+    title, when = None, block.date
     if find_title:
         title, lines = _title(lines)
+        if title is not None:
+            top_date, lines = _date_line(lines)
+            when = when or top_date
+    words = hyphens.Vocabulary.of(text)
+    language = detect_language(text)
     width = _wrap_width(lines)
-    paragraphs = [p for block in _blocks(lines, width) for p in _join_lines(block, width)]
-    joined = "\n".join(paragraphs)
-    paragraphs = [_rejoin_dangling_hyphens(p, joined) for p in paragraphs]
+    paragraphs = [p for block_ in _blocks(lines, width) for p in _join_lines(block_, width, words, language)]
+    paragraphs = [_rejoin_dangling_hyphens(p, words, language) for p in paragraphs]
     if title is not None:
-        title = _rejoin_dangling_hyphens(title, joined)
-    return Cleaned(title, tuple(p for p in paragraphs if p), tuple(slogans), signature, when, tuple(contacts))
+        title = _rejoin_dangling_hyphens(title, words, language)
+    return Cleaned(title, tuple(p for p in paragraphs if p), block.slogans, block.signature, when, block.links)
 
 
 def _normalise(text: str) -> list[str]:
@@ -73,90 +75,36 @@ def _normalise(text: str) -> list[str]:
     return [line.expandtabs(4).rstrip() for line in text.split("\n")]
 
 
-def _drop_page_furniture(lines: list[str]) -> list[str]:
-    lines = [line for line in lines if not PAGE_NUMBER.match(line)]
-    keyed = [re.sub(r"\d+", "#", line.strip()) for line in lines]
-    edges = Counter(
-        key
-        for i, key in enumerate(keyed)
-        if key and (i == 0 or not keyed[i - 1] or i + 1 == len(keyed) or not keyed[i + 1])
-    )
-    # A short unpunctuated line at the edge of two or more pages is a running header/footer.
-    repeated = {
-        k for k, n in edges.items() if n >= 2 and len(k) <= 80 and not _ends_sentence(k) and not CONTACT.match(k)
-    }
-    return [line for line, key in zip(lines, keyed) if key not in repeated]
-
-
-def _ends_sentence(line: str) -> bool:
-    return line.rstrip(CLOSERS)[-1:] in TERMINAL if line.rstrip(CLOSERS) else False
-
-
-def _closing_block(lines: list[str]) -> tuple[list[str], list[str], str | None, date | None, list[str]]:
-    """Peel slogans, signature, date and contacts off the end, in any order."""
-    slogans: list[str] = []
-    signature: list[str] = []
-    contacts: list[str] = []
-    when: date | None = None
-    end = len(lines)
-    while end > 0:
-        line = lines[end - 1].strip()
-        before = _previous_text_line(lines, end - 1)
-        if not line:
-            end -= 1
+def _running(lines: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """Keys of running headers and footers: short unpunctuated lines at the start (end) of two or more
+    pages, a page being a run of lines between blank lines. A header may equal the signature (the end of
+    the text is no page start), a footer is stepped over when the closing block is read."""
+    keyed = [furniture.key(line) for line in lines]
+    starts: dict[str, int] = {}
+    ends: dict[str, int] = {}
+    for i, key in enumerate(keyed):
+        if not key or len(key) > 80 or ends_sentence(lines[i]) or closing.contact_links(lines[i].strip()):
             continue
-        contact = _contacts(line)
-        if contact:
-            contacts[:0] = contact
-        elif when is None and (parsed := parse_date(line)) is not None:
-            when = parsed
-        elif _is_slogan(line, before):
-            slogans.insert(0, line)
-        elif not slogans and len(signature) < 2 and _is_signature(line, before):
-            signature.insert(0, line)
-        else:
-            break
-        end -= 1
-    if not (slogans or contacts or when):
-        return lines, [], None, None, []  # a lone short last line is body, not a signature
-    return lines[:end], slogans, " ".join(signature) or None, when, contacts
-
-
-def _previous_text_line(lines: list[str], index: int) -> str | None:
-    """The line before ``index``; None when a blank line or the start separates them."""
-    return lines[index - 1].strip() if index > 0 and lines[index - 1].strip() else None
-
-
-def _contacts(line: str) -> list[str]:
-    parts = [p for p in re.split(r"[;,]?\s+|;\s*", line) if p]
-    found = [CONTACT.match(p) for p in parts]
-    if not parts or not all(found):
-        return []
-    return [m.group(1).rstrip(".;,") for m in found if m]
-
-
-def _is_slogan(line: str, before: str | None) -> bool:
-    core = line.rstrip(CLOSERS)
-    return core.endswith(("!", "！")) and len(line) <= 100 and (before is None or _ends_sentence(before))
-
-
-def _is_signature(line: str, before: str | None) -> bool:
-    if len(line) > 120 or line[-1] in ".,;:!?؟" or not (line[0].isupper() or not line[0].isascii()):
-        return False
-    return before is None or _ends_sentence(before) or _is_slogan(before, None)
+        if i == 0 or not keyed[i - 1]:
+            starts[key] = starts.get(key, 0) + 1
+        if i + 1 == len(keyed) or not keyed[i + 1]:
+            ends[key] = ends.get(key, 0) + 1
+    heads = frozenset(k for k, n in starts.items() if n >= 2)
+    feet = frozenset(k for k, n in ends.items() if n >= 2 and k not in heads)
+    return heads, feet
 
 
 def _is_title_line(line: str) -> bool:
-    words = re.findall(r"[^\s]+", line)
+    """A line of a title in title case: every word capitalised, a number, or a small word ("de", "of")."""
+    words = line.split()
     if not words or line.rstrip()[-1] in ".,;:":
         return False
     for word in words:
-        letters = re.sub(r"^\W+", "", word)
-        if not letters or letters[0].isupper() or letters[0].isdigit():
+        letters = _ELISION.sub("", word.lstrip("\"'“‘«(¿¡"))
+        if not letters or letters[0].isupper() or letters[0].isdigit() or not letters[0].isalpha():
             continue
-        if letters.lower().rstrip(":,") in SMALL_WORDS:
-            continue
-        return False
+        if not (letters[0].islower() and letters.lower().rstrip(":,") in SMALL_WORDS):
+            return False  # a lower-case word, or a script without case: not title case
     return True
 
 
@@ -165,35 +113,54 @@ def _title(lines: list[str]) -> tuple[str | None, list[str]]:
     if start is None:
         return None, lines
     first = lines[start].strip()
-    if first.startswith("#"):  # Markdown heading
+    if first.startswith("#"):  # Markdown heading (and the PDF reader's title)
         return first.lstrip("#").strip() or None, lines[start + 1 :]
     end = start
     while end < len(lines) and lines[end].strip() and _is_title_line(lines[end].strip()):
         end += 1
+    while end > start + 1 and lines[end - 1].strip().lower() in SMALL_WORDS:
+        end -= 1  # a title does not end on "de" or "of": that word begins the text
     title = " ".join(line.strip() for line in lines[start:end])
-    if start < end < len(lines) and len(title) <= 200:
+    if start < end < len(lines) and len(title) <= 200 and _has_letters(title):
         return title, lines[end:]
-    # Scripts without case: a short first line standing alone is the title.
+    # Any case, any script: a short first line standing alone is the title.
     alone = start + 1 < len(lines) and not lines[start + 1].strip()
-    if alone and len(first) <= 150 and not _ends_sentence(first):
+    if alone and len(first) <= 200 and not first.rstrip().endswith((".", "。", ",", ";", ":")):
         return first, lines[start + 1 :]
     return None, lines
 
 
+def _has_letters(text: str) -> bool:
+    return any(c.isalpha() for c in text)
+
+
+def _date_line(lines: list[str]) -> tuple[date | None, list[str]]:
+    """A date line right under the title ("4 January 2024", "Paris, le 4 janvier 2020"): the date, and the
+    lines without it."""
+    i = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if i is None:
+        return None, lines
+    when = parse_date(lines[i])
+    return (when, lines[:i] + lines[i + 1 :]) if when is not None else (None, lines)
+
+
 def _wrap_width(lines: list[str]) -> int:
-    """The width the text was hard-wrapped at, or 0 when it was not wrapped."""
-    widths = sorted(len(line) for line in lines if line.strip())
-    if len(widths) < 4:
+    """The width the text was hard-wrapped at, or 0 when it was not wrapped: most lines followed by another
+    line end mid-sentence (a paragraph per line ends each one with a full stop). Any width: an A4 page of
+    small type has lines of 110 characters and more."""
+    inner = [
+        line for line, nxt in itertools.pairwise(lines) if line.strip() and nxt.strip() and not LIST_ITEM.match(line)
+    ]
+    if len(inner) < 3 or sum(1 for line in inner if not ends_sentence(line)) * 2 < len(inner):
         return 0
-    width = widths[int(len(widths) * 0.9) - 1]
-    if width > 100:
-        return 0
+    widths = sorted(len(line) for line in inner)
+    width = widths[int(len(widths) * 0.9) - 1] if len(widths) >= 10 else widths[-1]
     near = sum(1 for w in widths if w >= 0.75 * width)
-    return width if near >= len(widths) / 2 else 0
+    return width if near * 2 >= len(widths) else 0
 
 
 def _blocks(lines: list[str], width: int) -> list[list[str]]:
-    """Blank-line separated blocks, with blocks a page break cut mid-sentence rejoined."""
+    """Blank-line separated blocks, with blocks a page break cut mid-sentence rejoined (wrapped text only)."""
     blocks: list[list[str]] = []
     current: list[str] = []
     for line in lines + [""]:
@@ -201,7 +168,7 @@ def _blocks(lines: list[str], width: int) -> list[list[str]]:
             current.append(line)
             continue
         if current:
-            if blocks and _continues(blocks[-1][-1], current[0], width):
+            if width and blocks and _continues(blocks[-1][-1], current[0], width):
                 blocks[-1].extend(current)
             else:
                 blocks.append(current)
@@ -211,15 +178,15 @@ def _blocks(lines: list[str], width: int) -> list[list[str]]:
 
 def _continues(last: str, first: str, width: int) -> bool:
     last, first = last.rstrip(), first.lstrip()
-    if _ends_sentence(last) or last.endswith(":") or LIST_ITEM.match(first):
+    if ends_sentence(last) or last.endswith(":") or LIST_ITEM.match(first):
         return False
     if last.endswith("-") or first[:1].islower():
         return True
-    return bool(width) and len(last) >= 0.75 * width and not first[:1].isupper()
+    return len(last) >= 0.75 * width and not first[:1].isupper()
 
 
-def _join_lines(block: list[str], width: int) -> list[str]:
-    """Unwrap a block into paragraphs; lines of unwrapped text and list items stay lines."""
+def _join_lines(block: list[str], width: int, words: hyphens.Vocabulary, language: str) -> list[str]:
+    """Unwrap a block into paragraphs; lines of unwrapped text, headings and list items stay lines."""
     paragraphs = [block[0].strip()]
     for prev, line in itertools.pairwise(block):
         line = line.strip()
@@ -228,47 +195,52 @@ def _join_lines(block: list[str], width: int) -> list[str]:
         elif LIST_ITEM.match(line) or not width:
             paragraphs[-1] += "\n" + line
         elif paragraphs[-1].endswith("-") and line[:1].islower():
-            paragraphs[-1] = _dehyphenate(paragraphs[-1], line)
+            paragraphs[-1] = _dehyphenate(paragraphs[-1], line, words, language)
+        elif _cjk(paragraphs[-1][-1:]) and _cjk(line[:1]):
+            paragraphs[-1] += line
         else:
             paragraphs[-1] += " " + line
     return paragraphs
 
 
 def _paragraph_ends(prev: str, line: str, width: int) -> bool:
-    """A sentence-final line that had room for the next word was a real break."""
+    """A line that ends a sentence (or is a heading: no punctuation, the next line capitalised) and had
+    room for the next word was a real break."""
     next_word = line.split(" ", 1)[0]
-    return _ends_sentence(prev) and len(prev.rstrip()) + 1 + len(next_word) <= width
+    if len(prev.rstrip()) + 1 + len(next_word) > width:
+        return False
+    core = prev.rstrip()
+    heading = core[-1:].isalnum() and line[:1].isupper() and len(core) < 0.75 * width
+    return ends_sentence(prev) or heading
 
 
-def _dehyphenate(out: str, line: str, text: str | None = None) -> str:
-    head, _, tail = out.rpartition(" ")
-    left = (tail or head)[:-1]
+def _dehyphenate(out: str, line: str, words: hyphens.Vocabulary, language: str) -> str:
+    """Join ``out`` ending in "organi-" (or "admis -", a space before the hyphen) with ``line``."""
+    head, _, tail = out[:-1].rstrip().rpartition(" ") if out.endswith(" -") else out.rpartition(" ")
+    left = tail if out.endswith(" -") else (tail or head)[:-1]
+    if not tail:
+        head = ""
     rest, _, after = line.partition(" ")
-    word = _join_word(left, rest, text or (out + " " + line), at_line_end=True)
-    prefix = (head + " ") if tail else ""
-    return prefix + word + ((" " + after) if after else "")
+    if out.endswith(" -") and (rest.lower() in words.repeated or not left):
+        return out + " " + line  # a dash before a word used elsewhere: "the workers -\nand their families"
+    word = hyphens.join(left, rest, words, language, at_line_end=True)
+    return " ".join(p for p in (head, word, after) if p)
 
 
-def _join_word(left: str, right: str, text: str, *, at_line_end: bool) -> str:
-    """Rejoin ``left-`` + ``right``: keep the hyphen for real compounds, drop it otherwise."""
-    bare_left = re.sub(r"^\W+", "", left).lower()
-    hyphenated, solid = f"{left}-{right}", f"{left}{right}"
-    if bare_left in HYPHEN_PREFIXES or _core(hyphenated) in text.replace("-\n", "-"):
-        return hyphenated
-    if _core(solid) in text or at_line_end:
-        return solid
-    return hyphenated
+def _cjk(char: str) -> bool:
+    return bool(char) and ("\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef" or "\uac00" <= char <= "\ud7af")
 
 
-def _core(word: str) -> str:
-    return re.sub(r"\W+$", "", word)
+def _rejoin_dangling_hyphens(paragraph: str, words: hyphens.Vocabulary, language: str) -> str:
+    """ "anti- imperialists" (an extraction break after a hyphen) becomes "anti-imperialists"; a suspended
+    hyphen ("pre- and post-war") stays."""
+    if "- " not in paragraph:
+        return paragraph
 
-
-def _rejoin_dangling_hyphens(paragraph: str, text: str) -> str:
     def fix(m: re.Match[str]) -> str:
         left, right = m.group(1), m.group(2)
-        if right.lower() in SUSPENDED or not right[:1].islower():
+        if right.lower() in hyphens.SUSPENDED or not right[:1].islower():
             return m.group(0)
-        return _join_word(left, right, text, at_line_end=False)
+        return hyphens.join(left, right, words, language, at_line_end=False)
 
-    return re.sub(r"(\w+)- (\w+)", fix, paragraph)
+    return _DANGLING.sub(fix, paragraph)

@@ -1,95 +1,163 @@
-"""Recognise a statement's date line ("January 4, 2020", "4 janvier 2020", "2020-01-04")."""
+"""Recognise a statement's date line, in the languages the tool reads. Pure.
+
+"January 4, 2020", "4 janvier 2020", "Paris, le 4 janvier 2020", "Madrid, 1 de mayo de 2022",
+"Berlin, den 4. Januar 2020", "4 января 2020 г.", "2020年1月4日", "٤ يناير ٢٠٢٠", "12 آذار 2021",
+"۱۴ دی ۱۴۰۲" (Solar Hijri, converted to the Gregorian date), "2020-01-04". A place before a comma and
+an article ("le", "den", "el") are allowed; digits of any script are read. The whole line must be the
+date: "in May 2019 we said" is not a date line.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
-MONTHS = {
-    # English, French, Spanish, German; abbreviations by prefix below.
-    "january": 1,
-    "february": 2,
-    "march": 3,
-    "april": 4,
-    "may": 5,
-    "june": 6,
-    "july": 7,
-    "august": 8,
-    "september": 9,
-    "october": 10,
-    "november": 11,
-    "december": 12,
-    "janvier": 1,
-    "février": 2,
-    "fevrier": 2,
-    "mars": 3,
-    "avril": 4,
-    "mai": 5,
-    "juin": 6,
-    "juillet": 7,
-    "août": 8,
-    "aout": 8,
-    "septembre": 9,
-    "octobre": 10,
-    "novembre": 11,
-    "décembre": 12,
-    "decembre": 12,
-    "enero": 1,
-    "febrero": 2,
-    "marzo": 3,
-    "abril": 4,
-    "mayo": 5,
-    "junio": 6,
-    "julio": 7,
-    "agosto": 8,
-    "septiembre": 9,
-    "setiembre": 9,
-    "octubre": 10,
-    "noviembre": 11,
-    "diciembre": 12,
-    "januar": 1,
-    "februar": 2,
-    "märz": 3,
-    "juni": 6,
-    "juli": 7,
-    "oktober": 10,
-    "dezember": 12,
-}
-_ABBREVIATIONS = {name[:3]: number for name, number in MONTHS.items() if name.isascii()}
-_MONTH = r"([^\W\d_]{3,10})\.?"
-_PATTERNS = (
-    re.compile(rf"^{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})$", re.I),  # January 4, 2020
-    re.compile(
-        rf"^(\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?{_MONTH}\s+(?:de\s+)?(\d{{4}})$", re.I
-    ),  # 4 January 2020
-    re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"),
+from bot.text.months import MONTHS, SOLAR_MONTHS
+
+_TAIL_WORDS = re.compile(
+    r"\s*(?:г\.?|года|yılı|ه\.?\s*ش\.?|هـ\.?\s*ش\.?|هجری\s+شمسی|خورشیدی|شمسی|میلادی|م\.?|ميلادي|n\.\s*chr\.?)$", re.I
 )
-
-
-def _month(word: str) -> int | None:
-    word = word.lower()
-    return MONTHS.get(word) or (_ABBREVIATIONS.get(word[:3]) if len(word) <= 4 else None)
+_LEAD_WORDS = re.compile(r"^(?:le|den|am|el|il|lo|o|a|on|the|ce|du|vom)\s+", re.I)
+_NUMERIC = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),  # 2020-01-04
+    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$"),  # 2020年1月4日
+)
+_FILLERS = frozenset("de of del th st nd rd er".split())  # "4 de enero de 2020", "1st of May 2020"
+_WORDS = re.compile(r"[^\W\d_]+|\d+", re.U)
 
 
 def parse_date(line: str) -> date | None:
-    """The date a whole line states, or None if the line is not just a date."""
-    line = line.strip().rstrip(".")
-    if len(line) > 40:
+    """The date a whole line states, or None if the line is not just a date (with a place before it)."""
+    if len(line) > 120:
         return None
-    for i, pattern in enumerate(_PATTERNS):
-        m = pattern.match(line)
-        if not m:
-            continue
-        if i == 0:
-            month, day, year = _month(m.group(1)), int(m.group(2)), int(m.group(3))
-        elif i == 1:
-            day, month, year = int(m.group(1)), _month(m.group(2)), int(m.group(3))
-        else:
-            year, month, day = (int(g) for g in m.groups())
-        if month is None:
-            return None
-        try:
-            return date(year, month, day)
-        except ValueError:
-            return None
+    text = _normalise(line)
+    if not text or len(text) > 60:
+        return None
+    for candidate in _candidates(text):
+        found = _numeric(candidate) or _worded(candidate)
+        if found is not None:
+            return found
     return None
+
+
+def _normalise(line: str) -> str:
+    text = unicodedata.normalize("NFC", line).replace("\u200c", " ").replace("\u00a0", " ").replace("\u202f", " ")
+    text = "".join(str(unicodedata.digit(c)) if unicodedata.category(c) == "Nd" else c for c in text)
+    text = " ".join(text.split()).strip().rstrip(".")
+    return _TAIL_WORDS.sub("", text).strip().rstrip(".,")
+
+
+def _candidates(text: str) -> list[str]:
+    """The line, and what follows a short place name and a comma ("Paris, le 4 janvier 2020")."""
+    out = [text]
+    for comma in (",", "،", "，"):
+        head, sep, tail = text.rpartition(comma)
+        if sep and 0 < len(head) <= 40 and len(head.split()) <= 4 and not any(c.isdigit() for c in head):
+            out.append(_LEAD_WORDS.sub("", tail.strip()))
+    out.append(_LEAD_WORDS.sub("", text))
+    return out
+
+
+def _numeric(text: str) -> date | None:
+    for pattern in _NUMERIC:
+        m = pattern.match(text)
+        if m:
+            return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return None
+
+
+def _worded(text: str) -> date | None:
+    """Day, month name and year in either order: "4 January 2020", "January 4, 2020", "4 de enero de 2020"."""
+    tokens = [t for t in _WORDS.findall(text.replace(",", " ")) if t.lower() not in _FILLERS]
+    tokens = [re.sub(r"(?<=\d)(?:st|nd|rd|th|er|e|º|ª)$", "", t) for t in tokens]
+    rest = re.sub(r"[\s,.\d]|(?<=\d)(?:st|nd|rd|th|er|e|º|ª)\b", "", text)
+    if len(tokens) == 4:  # a two-word month ("كانون الثاني") split in two tokens by the pattern
+        tokens = _two_word_month(tokens)
+    if len(tokens) != 3:
+        return None
+    numbers = [t for t in tokens if t.isdigit()]
+    names = [t for t in tokens if not t.isdigit()]
+    if len(numbers) != 2 or len(names) != 1 or not rest:
+        return None
+    name = names[0].lower()
+    day, year = (int(numbers[0]), int(numbers[1])) if len(numbers[0]) <= 2 else (int(numbers[1]), int(numbers[0]))
+    if len(str(year)) != 4 or day > 31:
+        return None
+    if name in SOLAR_MONTHS:
+        return _from_solar(year, SOLAR_MONTHS[name], day)
+    month = MONTHS.get(name) or _abbreviation(name)
+    return _make(year, month, day) if month else None
+
+
+def _two_word_month(tokens: list[str]) -> list[str]:
+    for i in range(len(tokens) - 1):
+        joined = f"{tokens[i]} {tokens[i + 1]}"
+        if joined.lower() in MONTHS:
+            return [*tokens[:i], joined, *tokens[i + 2 :]]
+    return tokens
+
+
+def _abbreviation(name: str) -> int | None:
+    """A month by its start: "Jan", "janv", "Sept" (three letters or more, of exactly one month name)."""
+    if len(name) < 3 or not name.isascii():
+        return None
+    found = {number for full, number in MONTHS.items() if full.isascii() and full.startswith(name)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _make(year: int, month: int | None, day: int) -> date | None:
+    if month is None or not 1800 <= year <= 2200:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _from_solar(year: int, month: int, day: int) -> date | None:
+    """A Solar Hijri (Persian calendar) date as a Gregorian one; the arithmetic of jalaali-js (MIT)."""
+    if not 1200 <= year <= 1600 or not 1 <= day <= (31 if month <= 6 else 30):
+        return None
+    days = _jalali_day_number(year, month, day)
+    return date.fromordinal(days - 1721425) if days else None
+
+
+_BREAKS = (-61, 9, 38, 199, 426, 686, 756, 818, 1111, 1181, 1210, 1635, 2060, 2097, 2192, 2262, 2324, 2394, 2456, 3178)
+
+
+def _jalali_day_number(year: int, month: int, day: int) -> int:
+    """The Julian day number of a Solar Hijri date (jalaali-js ``j2d``)."""
+    march = _jal_march(year)
+    return _g2d(march[0], 3, march[1]) + (month - 1) * 31 - (month // 7) * (month - 7) + day - 1
+
+
+def _jal_march(jy: int) -> tuple[int, int]:
+    """(Gregorian year, day in March) of Farvardin 1 of Solar year ``jy`` (jalaali-js ``jalCal``)."""
+    gy = jy + 621
+    leap_j = -14
+    jp = _BREAKS[0]
+    jump = 0
+    for jm in _BREAKS[1:]:
+        jump = jm - jp
+        if jy < jm:
+            break
+        leap_j += (jump // 33) * 8 + (jump % 33) // 4
+        jp = jm
+    n = jy - jp
+    leap_j += (n // 33) * 8 + ((n % 33) + 3) // 4
+    if jump % 33 == 4 and jump - n == 4:
+        leap_j += 1
+    leap_g = gy // 4 - ((gy // 100 + 1) * 3) // 4 - 150
+    return gy, 20 + leap_j - leap_g
+
+
+def _g2d(gy: int, gm: int, gd: int) -> int:
+    """The Julian day number of a Gregorian date (jalaali-js ``g2d``)."""
+    d = _div((gy + _div(gm - 8, 6) + 100100) * 1461, 4) + _div(153 * ((gm + 9) % 12) + 2, 5) + gd - 34840408
+    return d - _div(_div(gy + 100100 + _div(gm - 8, 6), 100) * 3, 4) + 752
+
+
+def _div(a: int, b: int) -> int:
+    """Integer division truncating toward zero, as JavaScript's ``~~(a / b)``."""
+    return a // b if (a >= 0) == (b > 0) else -(-a // b)

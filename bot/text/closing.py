@@ -1,0 +1,114 @@
+"""The closing block of a statement: slogans, signature, date line and contacts, read from the end. Pure.
+
+Contact lines in any language: a short label and a colon ("Email:", "E-mail :", "Courriel :", "Correo:",
+"ایمیل:", "البريد الإلكتروني:", "电子邮件：") before e-mail addresses, URLs or handles, or such links
+alone; and phone lines ("Tel. +44 20 7946 0123", "Tél. :", "Teléfono:", "هاتف:"), which are contacts but
+not links. Date lines are ``bot.text.dates``'s. Slogans are short lines ending in "!" after a finished
+sentence; the signature is one or two lines before the date, after the slogans.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from bot.text import furniture
+from bot.text.dates import parse_date
+
+TERMINAL = ".!?…؟۔。！？"
+CLOSERS = "\"'”’»)]›」』）"
+LINK = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"]+"  # a URL
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # an e-mail address
+    r"|(?<![\w@])@\w(?:[\w.]*\w)?(?:@[\w-]+(?:\.[\w-]+)+)?",  # a handle: @name, @name.domain, @user@server
+)
+_LABEL = re.compile(r"^[^\W\d_][^:：\d/@]{0,30}?\s*[:：](?!//)\s*")  # "Email: ", "Courriel : ", "البريد الإلكتروني: "
+_PHONE_LABEL = re.compile(
+    r"^(?:tel|tél|tele?fono|teléfono|telefone|telefon|téléphone|telephone|phone|fax|mob|mobile|handy|whatsapp|"
+    r"هاتف|تلفن|تلفن همراه|موبایل|电话|電話|手机|телефон|тел|τηλ|τηλέφωνο|טלפון|tlf)\.?\s*[:：]?\s*",
+    re.I,
+)
+_PHONE = re.compile(r"^\+?\(?\d[\d\s().\-/]{5,}\d$")
+_SEPARATORS = re.compile(r"^[\s,;|·•/]*$")
+
+
+@dataclass(frozen=True)
+class Closing:
+    """What the end of a statement held; ``links`` are the contact lines' addresses, URLs and handles."""
+
+    slogans: tuple[str, ...] = ()
+    signature: str | None = None
+    date: date | None = None
+    links: tuple[str, ...] = ()
+
+
+def peel(lines: list[str], footers: frozenset[str] = frozenset()) -> tuple[list[str], Closing]:
+    """The body lines without the closing block, and the block. ``footers`` are furniture keys (see
+    ``bot.text.furniture``) of running footers to step over at the very end. No slogan, contact or
+    date: no closing block (a short last line alone is body, not a signature)."""
+    slogans: list[str] = []
+    signature: list[str] = []
+    links: list[str] = []
+    when: date | None = None
+    end = len(lines)
+    while end > 0:
+        line = lines[end - 1].strip()
+        before = lines[end - 2].strip() or None if end >= 2 else None
+        if not line or furniture.is_page_number(line) or furniture.key(line) in footers:
+            end -= 1
+            continue
+        contact = contact_links(line)
+        if contact is not None:
+            links[:0] = contact
+        elif when is None and (parsed := parse_date(line)) is not None:
+            when = parsed
+        elif is_slogan(line, before):
+            slogans.insert(0, line)
+        elif not slogans and len(signature) < 2 and _is_signature(line, before):
+            signature.insert(0, line)
+        else:
+            break
+        end -= 1
+    if not (slogans or links or when):
+        return lines, Closing()
+    return lines[:end], Closing(tuple(slogans), " ".join(signature) or None, when, tuple(links))
+
+
+def contact_links(line: str) -> list[str] | None:
+    """The links on a contact line (none for a phone line); None if the line is not a contact line."""
+    if len(line) > 300:
+        return None  # contact lines are short; and the link pattern is only run on short lines
+    text = unicodedata.normalize("NFC", line).replace("\u00a0", " ").replace("\u202f", " ").strip()
+    phone = _PHONE_LABEL.match(text)
+    if phone and _PHONE.match(_ascii_digits(text[phone.end() :]).strip()):
+        return []
+    if _PHONE.match(_ascii_digits(text)) and text.lstrip()[:1] == "+":
+        return []
+    label = _LABEL.match(text)
+    rest = text[label.end() :] if label else text
+    found = [m.group(0) for m in LINK.finditer(rest)]
+    if not found or not _SEPARATORS.match(LINK.sub(" ", rest)):
+        return None
+    return [link.rstrip(".,;:)!?") for link in found]
+
+
+def _ascii_digits(text: str) -> str:
+    return "".join(str(unicodedata.digit(c)) if unicodedata.category(c) == "Nd" else c for c in text)
+
+
+def ends_sentence(line: str) -> bool:
+    core = line.rstrip().rstrip(CLOSERS)
+    return core[-1:] in TERMINAL if core else False
+
+
+def is_slogan(line: str, before: str | None) -> bool:
+    core = line.rstrip(CLOSERS)
+    return core.endswith(("!", "！")) and len(line) <= 100 and (before is None or ends_sentence(before))
+
+
+def _is_signature(line: str, before: str | None) -> bool:
+    if len(line) > 120 or line[-1] in ".,;:!?؟。！？，" or not (line[0].isupper() or not line[0].isascii()):
+        return False
+    return before is None or ends_sentence(before) or is_slogan(before, None)

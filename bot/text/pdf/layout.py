@@ -1,0 +1,137 @@
+"""A statement from its printed lines: furniture, title, date line, paragraphs, lists. Pure.
+
+``read_layout(lines)`` takes the lines of every page in reading order (``glyphs.Line``) and returns the
+statement as ``Layout``, or None when the PDF has no typographic hierarchy to go by (every line the same
+size, as when a text file was printed line by line): that text is then repaired like copied text.
+
+- **Furniture**: a line in the top or bottom eighth of a page that repeats, digits and spacing aside,
+  at the same height on another page (a running header or footer), or that is a page number by itself.
+  Only there: a signature equal to the running header stays, it is not at the header's height.
+- **Title**: the largest text near the top of page 1 (one or more lines in a row); smaller lines above
+  it are the letterhead. A date line right below it is the date line.
+- **Paragraphs** (``paragraphs.py``): a new one where the vertical gap grows, where a line is indented,
+  where the line before had room for this line's first word, or where the size or weight changes; list
+  items stay items.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from bot.text import furniture
+from bot.text.dates import parse_date
+from bot.text.pdf.glyphs import Line
+from bot.text.pdf.paragraphs import paragraphs
+
+BAND = 0.125  # top and bottom eighth of a page: where running headers and footers are
+TITLE_ZONE = 0.45  # the title starts in the top 45 % of page 1
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What the page layout says: the title, the date line under it, and the body's paragraphs (a list is
+    one paragraph, its items on lines of their own; the closing block's lines are paragraphs too)."""
+
+    title: str | None
+    date_line: str | None
+    paragraphs: tuple[str, ...]
+
+
+def read_layout(lines: list[Line]) -> Layout | None:
+    """The statement's structure from its lines, or None when there is no larger title to go by."""
+    body = drop_furniture(lines)
+    if not body:
+        return None
+    title_at = _title_lines(body)
+    if title_at is None:
+        return None
+    start, end = title_at
+    title = _join_title(body[start:end])
+    rest = body[end:]
+    date_line = None
+    if rest and rest[0].page == body[end - 1].page and parse_date(rest[0].text) is not None:
+        date_line, rest = rest[0].text, rest[1:]
+    return Layout(title, date_line, tuple(paragraphs(rest)))
+
+
+def drop_furniture(lines: list[Line]) -> list[Line]:
+    """The lines without running headers, footers and page numbers."""
+    seen: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    for line in lines:
+        if _in_band(line):
+            seen[furniture.key(line.text)].add((line.page, round(line.baseline)))
+    out = []
+    for line in lines:
+        if _in_band(line) and (furniture.is_page_number(line.text) or _repeats(line, seen)):
+            continue
+        out.append(line)
+    return out
+
+
+def _in_band(line: Line) -> bool:
+    return line.baseline < BAND * line.page_height or line.baseline > (1 - BAND) * line.page_height
+
+
+def _repeats(line: Line, seen: dict[str, set[tuple[int, int]]]) -> bool:
+    here = round(line.baseline)
+    return any(page != line.page and abs(y - here) <= 4 for page, y in seen[furniture.key(line.text)])
+
+
+def _title_lines(lines: list[Line]) -> tuple[int, int] | None:
+    """Where the title is in ``lines``: the first run of lines in the largest size near the top of page 1,
+    when that size is larger than the body's (or, all sizes equal, bold when the body is not)."""
+    first = [i for i, line in enumerate(lines) if line.page == lines[0].page]
+    zone = [i for i in first if lines[i].top <= TITLE_ZONE * lines[i].page_height][:12]
+    if not zone:
+        return None
+    body_size = _body_size(lines)
+    biggest = max(lines[i].size for i in zone)
+    if biggest >= body_size + 1.0:
+        start = next(i for i in zone if lines[i].size >= biggest - 0.5)
+        end = start + 1
+        while end < len(lines) and lines[end].size >= biggest - 0.5 and _close_below(lines[end - 1], lines[end]):
+            end += 1
+        return start, end
+    head = zone[0]
+    rest_bold = sum(1 for line in lines[head + 1 :] if line.bold)
+    if lines[head].bold and rest_bold * 4 < len(lines) - head - 1:
+        end = head + 1
+        while end < len(lines) and lines[end].bold and _close_below(lines[end - 1], lines[end]):
+            end += 1
+        return head, end
+    return None
+
+
+def _body_size(lines: list[Line]) -> float:
+    weights: Counter[float] = Counter()
+    for line in lines:
+        weights[round(line.size * 2) / 2] += len(line.text)
+    return weights.most_common(1)[0][0]
+
+
+def _close_below(above: Line, below: Line) -> bool:
+    return below.page == above.page and 0 < below.baseline - above.baseline <= 1.8 * max(above.size, below.size)
+
+
+def _join_title(lines: list[Line]) -> str:
+    out = lines[0].text
+    for line in lines[1:]:
+        out += line.text if _cjk(out[-1:]) and _cjk(line.text[:1]) else " " + line.text
+    return out
+
+
+def _cjk(char: str) -> bool:
+    return bool(char) and ("\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef" or "\uac00" <= char <= "\ud7af")
+
+
+def line_pitch(lines: list[Line]) -> float:
+    """The usual distance between the baselines of two lines of one paragraph."""
+    steps = [
+        b.baseline - a.baseline
+        for a, b in itertools.pairwise(lines)
+        if a.page == b.page and abs(a.size - b.size) < 0.5 and 0 < b.baseline - a.baseline < 3 * a.size
+    ]
+    return statistics.median(steps) if steps else 1.2 * _body_size(lines)
