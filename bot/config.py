@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -288,6 +289,13 @@ def _organisation(path: Path, data: dict) -> Organisation:
     )
 
 
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
+
+
+def _pasted_secret(value: str) -> bool:
+    """Whether a credentials value is not an environment variable's name (tokens mix case and digits at length)."""
+    mixed = len(value) >= 20 and any(c.islower() for c in value) and any(c.isdigit() for c in value)
+    return not ENV_NAME.match(value) or mixed
 ACCOUNT_KEYS = {
     "name",
     "platform",
@@ -333,7 +341,11 @@ def _accounts(path: Path, data: list) -> tuple[Account, ...]:
         credentials = r.get("credentials", dict, {})
         cr = _Reader(path, r.key("credentials"), credentials, set(network.credentials))
         for key in network.credentials:
-            cr.get(key, str, required=True)
+            if _pasted_secret(cr.get(key, str, required=True)):
+                # Never echo it: a value that is no variable name is most likely the secret itself.
+                cr.fail(cr.key(key), "must name an environment variable (letters, digits and _, like "
+                        "ORG_MASTODON_TOKEN); the value given looks like the secret itself: put the secret "
+                        "in an environment variable and write that variable's name here")  # fmt: skip
         for key in network.required:
             r.get(key, network.options.get(key, str), required=True)
         limit = r.positive("limit", int, None)

@@ -8,7 +8,7 @@ network last reported from the journal (``reported``), without a network call.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -42,14 +42,44 @@ def select_accounts(statement: Statement, config: Config, names: Sequence[str] |
     return [known[name] for name in statement.accounts]
 
 
-def plan_thread(statement: Statement, account: Account, config: Config, reported: Limits | None = None) -> Thread:
+def plan_thread(
+    statement: Statement,
+    account: Account,
+    config: Config,
+    reported: Limits | None = None,
+    sent: Collection[str] = (),
+) -> Thread:
     """The thread ``account`` gets, with the limits its network ``reported`` (None: it reports none).
 
     Then the statement's image goes on the first post, a link card on the first post
     carrying the statement's URL where the network makes cards, and the thread is priced
-    and kept within the account's ``max_cost_usd``.
+    and kept within the account's ``max_cost_usd``. On a network that refuses a text the
+    account already posted, a post equal to one of ``sent`` (the account's earlier posts)
+    would stop the thread half-way: the closing post is made the statement's own instead.
     """
-    return _plan(statement, account, config.organisation, account_rules(account, reported), reported)
+    rules = account_rules(account, reported)
+    thread = _plan(statement, account, config.organisation, rules, reported)
+    if not sent or not network_of(account.platform).refuses_duplicates:
+        return thread
+    for mark in (_short_title(statement), statement.id):
+        if not any(p.text in sent for p in thread.posts):
+            break
+        signature = f"{statement.signature} · {mark}" if statement.signature else mark
+        thread = _plan(replace(statement, signature=signature), account, config.organisation, rules, reported)
+        note = f"the closing post names this statement ({mark!r}): an earlier thread ended with the same text"
+        thread = replace(thread, warnings=(*thread.warnings, note))
+    repeated = [p.index for p in thread.posts if p.text in sent]
+    if repeated:
+        name = network_of(account.platform).name
+        warning = (f"post {', '.join(map(str, repeated))} repeats a text this account already posted: "
+                   f"{name} refuses duplicates, so the thread would stop there")  # fmt: skip
+        thread = replace(thread, warnings=(*thread.warnings, warning))
+    return thread
+
+
+def _short_title(statement: Statement) -> str:
+    words = (statement.title or statement.id).split()
+    return " ".join(words[:6]) + ("…" if len(words) > 6 else "")
 
 
 def _plan(
@@ -154,8 +184,10 @@ def plan_threads(
     accounts: Sequence[str] | None = None,
     platform: str | None = None,
     reported: Mapping[str, Limits] | None = None,
+    sent: Mapping[str, Collection[str]] | None = None,
 ) -> list[Thread]:
-    """One thread per selected account; ``reported`` maps account names to limits their network reported.
+    """One thread per selected account; ``reported`` maps account names to limits their network reported,
+    ``sent`` to the texts they already posted (see ``plan_thread``).
 
     ``platform`` previews with that network's default rules, no account needed.
     """
@@ -163,8 +195,8 @@ def plan_threads(
         network_of(platform)  # an unknown platform is a ConfigError, not a KeyError later
         account = Account(name=platform, platform=platform)
         return [_plan(statement, account, config.organisation, platform_rules(platform), None)]
-    reported = reported or {}
+    reported, sent = reported or {}, sent or {}
     return [
-        plan_thread(statement, account, config, reported.get(account.name))
+        plan_thread(statement, account, config, reported.get(account.name), sent.get(account.name, ()))
         for account in select_accounts(statement, config, accounts)
     ]

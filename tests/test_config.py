@@ -105,3 +105,16 @@ def test_limits_up_to_the_network_maximum_are_accepted(tmp_path):
         "  - {name: m, platform: mastodon, instance: m.example, limit: 5000, credentials: {access_token: T}}\n"
     )
     assert [a.limit for a in parse(text, tmp_path).accounts] == [25000, 300, 5000]  # Mastodon: the instance decides
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["Zk3f9sQ-8aLw0pXv2R7mYtBc", "sk live 123", "ghp_AbC/def+ghi=", "1234567890abcdef", "Zk3f9sQ8aLw0pXv2R7mYtBc"],
+)
+def test_a_pasted_secret_is_refused_without_being_echoed(tmp_path, value):
+    text = f"accounts:\n  - {{name: m, platform: mastodon, instance: m.example, credentials: {{access_token: '{value}'}}}}\n"
+    with pytest.raises(ConfigError) as caught:
+        parse(text, tmp_path)
+    message = str(caught.value)
+    assert "accounts[0].credentials.access_token: must name an environment variable" in message
+    assert value not in message

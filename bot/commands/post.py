@@ -94,7 +94,10 @@ def _dry_run(config: Config, statement: Statement, accounts: list[Account], repl
     journal = Journal(config.state, create=False) if config.state.exists() else None
     try:
         # The limits the networks last reported, as `post` would plan with them (no network here).
-        threads = [plan_thread(statement, a, config, known_limits(a, journal)) for a in accounts]
+        threads = [
+            plan_thread(statement, a, config, known_limits(a, journal), journal.sent_texts(a.name) if journal else ())
+            for a in accounts
+        ]
         plans = plan_dry_run(journal, threads, statement, replan=replan)
     finally:
         if journal:

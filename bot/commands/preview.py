@@ -58,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
         paths = [path]
     documents, chunks, failed = [], [], 0
     images: dict[str, bytes] = {}
-    for result in split_files(paths, config, accounts=args.account, platform=args.platform, reported=reported):
+    sent = sent_texts(config)
+    for result in split_files(paths, config, args.account, args.platform, reported, sent):
         if result.statement is None:
             failed += 1
             print(f"statement-bot: {result.error}", file=sys.stderr)
@@ -105,6 +106,19 @@ def reported_limits(config: Config) -> dict[str, Limits]:
 
     with Journal(config.state, create=False) as journal:
         return from_store(config.accounts, journal)
+
+
+def sent_texts(config: Config) -> dict[str, set[str]]:
+    """What each account on a network that refuses duplicates already posted, so preview plans as post does."""
+    from bot.networks.registry import network_of
+
+    wanted = [a.name for a in config.accounts if network_of(a.platform).refuses_duplicates]
+    if not wanted or not config.state.exists():
+        return {}
+    from bot.publishing.journal import Journal
+
+    with Journal(config.state, create=False) as journal:
+        return {name: journal.sent_texts(name) for name in wanted}
 
 
 def _config(args: argparse.Namespace) -> Config:

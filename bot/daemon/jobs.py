@@ -69,7 +69,7 @@ def post_thread(ctx: Context, journal: Journal, statement: Statement, key: JobKe
     journal.record_statement(statement.id, statement.path, statement.content_hash, statement.title, ctx.clock())
     adapter = ctx.adapter_for(account, journal)
     try:
-        thread = plan_thread(statement, account, ctx.config, adapter.limits())
+        thread = plan_thread(statement, account, ctx.config, adapter.limits(), journal.sent_texts(account.name))
         since = ctx.clock()
         if thread.held and not started:  # over the account's budget: nothing is frozen or sent
             result = ThreadResult(account.name, Outcome.HELD, thread.held, 0, len(thread.posts))

@@ -27,10 +27,11 @@ from bot.daemon.planner import FAILING, Planner, where
 from bot.daemon.scheduler import JobKey, Schedule
 from bot.daemon.watch import FileEvent, Watcher
 from bot.daemon.workers import AccountWorkers
-from bot.errors import BotError, PublishError, RateLimited, StatementError, Unavailable
+from bot.errors import BotError, ConfigError, PublishError, RateLimited, StatementError, Unavailable
 from bot.model import Account, Statement
 from bot.networks.base import Adapter
 from bot.planning import plan_thread
+from bot.publishing.check import check_account, missing_variables
 from bot.publishing.connect import connect
 from bot.publishing.journal import Journal
 from bot.publishing.locks import lock_state
@@ -59,6 +60,7 @@ class Daemon:
     ):
         self.config, self.dry_run, self.post_backlog = config, dry_run, post_backlog
         self.first_start = False  # an empty journal and job store: the folder may hold an archive
+        self._real_networks = adapter_for is None  # the secrets come from the environment, so it must hold them
         self._adapter_for = adapter_for or (lambda account, journal: connect(account, config, journal))
         self._clock = clock or (lambda: datetime.now(UTC))
         self.events: queue.SimpleQueue[Any] = queue.SimpleQueue()  # put() is safe in signal handlers
@@ -98,6 +100,8 @@ class Daemon:
     # -- lifecycle -----------------------------------------------------------------
     def run(self) -> int:
         """Start, reconcile, then handle events until SIGTERM/SIGINT or ``stop()``."""
+        if not self.dry_run and self._real_networks:
+            self._require_environment()
         lock = None if self.dry_run else lock_state(self.config.state)
         self.journal = Journal(self.config.state)
         self.planner = Planner(self.config, self.journal, self.schedule, self.clock, self.dry_run)
@@ -116,6 +120,8 @@ class Daemon:
                 self.config.statements_dir,
             )
             self.started.set()
+            if not self.dry_run:
+                threading.Thread(target=self._check_accounts, name="check-accounts", daemon=True).start()
             while (item := self.events.get()) != "stop":
                 self.handling = True
                 try:
@@ -145,6 +151,29 @@ class Daemon:
                 os.close(lock)
             log.info("stopped")
         return 0
+
+    def _require_environment(self) -> None:
+        """Refuse to start when an account's credentials name environment variables that are not set."""
+        missing = [f"{a.name}: {', '.join(v)}" for a in self.config.accounts if (v := missing_variables(a))]
+        if missing:
+            raise ConfigError(f"{self.config.path}: environment variables not set ({'; '.join(missing)}); "
+                              "set them, then start again (`statement-bot check` tells what works)")  # fmt: skip
+
+    def _check_accounts(self) -> None:
+        """At start: every account's credentials, with one read-only call; a refused one is told to a person."""
+        with Journal(self.config.state) as journal:
+            for account in self.config.accounts:
+                if self.stopping.is_set():
+                    return
+                adapter_for = None if self._real_networks else (lambda a: self.adapter_for(a, journal))
+                result = check_account(account, self.config, journal, adapter_for, limits=False)
+                if result.ok:
+                    log.info("account check: %s", result.text, extra={"account": account.name})
+                elif result.refused or result.missing:
+                    log.error("account check: %s", result.text, extra={"account": account.name})
+                    self.notify(Notice(Event.FAILED, account.name, "", f"account check: {result.text}"))
+                else:  # unreachable now: the jobs will retry by themselves
+                    log.warning("account check: %s", result.text, extra={"account": account.name})
 
     def quiet(self) -> bool:
         """Nothing to do right now: no file event waiting or being handled, no job running or due."""

@@ -223,6 +223,7 @@ class Network:
     recovery: Recovery
     repost: RepostStyle
     link_display_max = 30  # characters of a link shown (after the scheme), then "…"
+    refuses_duplicates = False  # the network refuses a text the account already posted (X)
     media: MediaRules | None = None  # images on a post; None: the network takes none
     prices: Prices | None = None  # what a post costs (X's pay-per-use API); None: nothing
     link_cards = False  # a post's ``card`` URL is shown as a link card (Bluesky)

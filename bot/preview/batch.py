@@ -7,7 +7,7 @@ error), so one bad statement never stops the rest.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -41,17 +41,19 @@ def split_file(
     accounts: Sequence[str] | None = None,
     platform: str | None = None,
     reported: Mapping[str, Limits] | None = None,
+    sent: Mapping[str, Collection[str]] | None = None,
 ) -> Split:
     """Read one statement and plan its threads; errors become ``Split.error``.
 
-    ``reported`` maps account names to the limits their network last reported (from the journal).
+    ``reported`` maps account names to the limits their network last reported, ``sent`` to the texts
+    they already posted (both from the journal).
     """
     from bot.planning import plan_threads
     from bot.text.reading import read_statement
 
     try:
         statement = read_statement(path, config.tz)
-        threads = plan_threads(statement, config, accounts=accounts, platform=platform, reported=reported)
+        threads = plan_threads(statement, config, accounts, platform, reported, sent)
     except (StatementError, ConfigError) as e:
         return Split(path, error=str(e))
     except BotError as e:
@@ -70,9 +72,10 @@ def split_files(
     accounts: Sequence[str] | None = None,
     platform: str | None = None,
     reported: Mapping[str, Limits] | None = None,
+    sent: Mapping[str, Collection[str]] | None = None,
 ) -> Iterator[Split]:
     """``split_file`` for every path, in order; uses every core for large batches."""
-    work = partial(split_file, config=config, accounts=accounts, platform=platform, reported=reported)
+    work = partial(split_file, config=config, accounts=accounts, platform=platform, reported=reported, sent=sent)
     workers = min(os.cpu_count() or 1, 8)
     if len(paths) < PARALLEL_FROM or workers == 1:
         yield from map(work, paths)

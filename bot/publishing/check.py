@@ -23,6 +23,7 @@ class AccountStatus:
     ok: bool
     text: str
     missing: tuple[str, ...] = ()  # environment variables that are not set
+    refused: bool = False  # the network refused the credentials: a person must act
 
 
 def missing_variables(account: Account) -> list[str]:
@@ -36,11 +37,16 @@ def missing_variables(account: Account) -> list[str]:
     return []
 
 
-def check_account(account: Account, config: Config, store: KeyValue | None = None,
-                  adapter_for: Callable[[Account], Adapter] | None = None) -> AccountStatus:  # fmt: skip
-    """Check one account; never raises for the account's own problems."""
+def check_account(
+    account: Account,
+    config: Config,
+    store: KeyValue | None = None,
+    adapter_for: Callable[[Account], Adapter] | None = None,
+    limits: bool = True,
+) -> AccountStatus:
+    """Check one account (and the limits it sees, with ``limits``); never raises for the account's own problems."""
     network = network_of(account.platform)
-    missing = missing_variables(account)
+    missing = missing_variables(account) if adapter_for is None else []  # a given factory brings its own secrets
     if missing:
         return AccountStatus(account.name, network.name, False, f"environment variable {', '.join(missing)} is not set",
                              tuple(missing))  # fmt: skip
@@ -49,16 +55,17 @@ def check_account(account: Account, config: Config, store: KeyValue | None = Non
     try:
         adapter = (adapter_for or (lambda a: connect(a, config, store)))(account)
         seen = adapter.check()
-        limits = adapter.limits()
-        rules = account_rules(account, limits)
-        source = "as the instance says" if limits else "the network's"
         may = {True: "may post", False: "may NOT post", None: "posting not checked"}[seen.can_post]
         note = f"; {seen.note}" if seen.note else ""
-        text = f"{seen.who}, limit {rules.limit} ({source}), {may}{note}"
+        text = f"{seen.who}, {may}{note}"
+        if limits:
+            reported = adapter.limits()
+            source = "as the instance says" if reported else "the network's"
+            text = f"{seen.who}, limit {account_rules(account, reported).limit} ({source}), {may}{note}"
         return AccountStatus(account.name, network.name, seen.can_post is not False, text)
     except AuthError as e:
         return AccountStatus(account.name, network.name, False,
-                             f"credentials refused: {e}; check the value of {variables}")  # fmt: skip
+                             f"credentials refused: {e}; check the value of {variables}", refused=True)  # fmt: skip
     except (PublishError, ConfigError) as e:
         return AccountStatus(account.name, network.name, False, f"cannot check: {e}")
     finally:

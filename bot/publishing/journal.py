@@ -357,6 +357,14 @@ class Journal:
         ).fetchall()
         return {r["key"]: r["value"] for r in rows}
 
+    def sent_texts(self, account: str) -> set[str]:
+        """Every text the account has online from this bot (networks that refuse duplicates compare them)."""
+        rows = self.db.execute(
+            "SELECT p.text FROM posts p JOIN threads t ON t.id = p.thread_id WHERE t.account = ? AND p.status = ?",
+            (account, PostStatus.SENT),
+        ).fetchall()
+        return {r[0] for r in rows}
+
     def first_seen(self) -> dict[str, datetime]:
         """When the journal first saw each statement (``status --since``)."""
         rows = self.db.execute("SELECT id, first_seen FROM statements").fetchall()

@@ -40,7 +40,8 @@ def publish_statement(
         try:
             adapter = adapter_for(account)
             fresh = replan or journal.thread(statement.id, account.name) is None
-            thread = plan_thread(statement, account, config, adapter.limits() if fresh else None)
+            sent = journal.sent_texts(account.name) if fresh else ()
+            thread = plan_thread(statement, account, config, adapter.limits() if fresh else None, sent)
             if fresh and thread.held:  # over budget: never frozen, never sent, until the config or file changes
                 results.append(ThreadResult(account.name, Outcome.HELD, thread.held, 0, len(thread.posts)))
                 continue

@@ -256,3 +256,22 @@ def test_a_thread_over_its_budget_is_held_and_a_person_is_told(tmp_path, bots):
     bot.daemon.notifier.wait()
     (notice,) = notices(out)
     assert notice["event"] == "failed" and "max_cost_usd" in notice["message"]
+
+
+def test_run_refuses_to_start_without_the_accounts_environment_variables(tmp_path, monkeypatch):
+    from bot.daemon.service import Daemon
+    from bot.errors import ConfigError
+
+    config = make_config(tmp_path, accounts=MASTO)
+    monkeypatch.delenv("DAEMON_TEST_TOKEN", raising=False)
+    with pytest.raises(ConfigError, match=r"environment variables not set \(masto: DAEMON_TEST_TOKEN\)"):
+        Daemon(config).run()
+    assert not config.state.exists()  # refused before anything was written
+
+
+def test_every_account_is_checked_at_start(tmp_path, bots, monkeypatch):
+    monkeypatch.setenv("DAEMON_TEST_TOKEN", "a-token")
+    config = make_config(tmp_path, accounts=MASTO)
+    bot = Bot(config, fakes={"masto": FakeAdapter(platform="mastodon", account="masto")})
+    bots.append(bot)
+    bot.wait(lambda: bot.log.messages("account check: @masto"))

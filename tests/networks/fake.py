@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.errors import Duplicate, Rejected
-from bot.networks.base import Limits, Outgoing, PostRef
+from bot.networks.base import AccountCheck, Limits, Outgoing, PostRef
 
 
 @dataclass
@@ -78,6 +78,10 @@ class FakeAdapter:
             if fault.call == call:
                 return self.faults.pop(i)
         return None
+
+    def check(self) -> AccountCheck:
+        """Who the fake account is; it may post."""
+        return AccountCheck(f"@{self.account}", True)
 
     def limits(self) -> Limits:
         """What the fake network reports: ``max_chars``, URLs costing 23."""
