@@ -24,11 +24,14 @@ LINK = re.compile(
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # an e-mail address
     r"|(?<![\w@])@\w(?:[\w.]*\w)?(?:@[\w-]+(?:\.[\w-]+)+)?",  # a handle: @name, @name.domain, @user@server
 )
-_LABEL = re.compile(r"^[^\W\d_][^:：\d/@]{0,30}?\s*[:：](?!//)\s*")  # "Email: ", "Courriel : ", "البريد الإلكتروني: "
+# Labels before links: "Email:", "Courriel :", "البريد الإلكتروني:", several on one line ("Web: … Mastodon: …")
+_LABELS = re.compile(r"(?:^|(?<=\s))[^\W\d_][^:：\d/@\s]{0,20}(?:[ \u200c][^:：\d/@\s]{1,20}){0,2}\s*[:：](?=\s|$)")
+_PHONE_WORDS = (
+    "tel tél telefono teléfono telefone telefon téléphone telephone phone fax mob mobile handy whatsapp "
+    "هاتف تلفن موبایل 电话 電話 手机 телефон тел τηλ τηλέφωνο טלפון tlf"
+).split() + ["تلفن همراه"]
 _PHONE_LABEL = re.compile(
-    r"^(?:tel|tél|tele?fono|teléfono|telefone|telefon|téléphone|telephone|phone|fax|mob|mobile|handy|whatsapp|"
-    r"هاتف|تلفن|تلفن همراه|موبایل|电话|電話|手机|телефон|тел|τηλ|τηλέφωνο|טלפון|tlf)\.?\s*[:：]?\s*",
-    re.I,
+    rf"^(?:{'|'.join(sorted(map(re.escape, _PHONE_WORDS), key=len, reverse=True))})\.?\s*[:：]?\s*", re.I
 )
 _PHONE = re.compile(r"^\+?\(?\d[\d\s().\-/]{5,}\d$")
 _SEPARATORS = re.compile(r"^[\s,;|·•/]*$")
@@ -86,11 +89,9 @@ def contact_links(line: str) -> list[str] | None:
         return []
     if _PHONE.match(_ascii_digits(text)) and text.lstrip()[:1] == "+":
         return []
-    label = _LABEL.match(text)
-    rest = text[label.end() :] if label else text
-    found = [m.group(0) for m in LINK.finditer(rest)]
-    if not found or not _SEPARATORS.match(LINK.sub(" ", rest)):
-        return None
+    found = [m.group(0) for m in LINK.finditer(text)]
+    if not found or not _SEPARATORS.match(_LABELS.sub(" ", LINK.sub(" ", text))):
+        return None  # words other than labels: a sentence that mentions an address, not a contact line
     return [link.rstrip(".,;:)!?") for link in found]
 
 
@@ -111,4 +112,6 @@ def is_slogan(line: str, before: str | None) -> bool:
 def _is_signature(line: str, before: str | None) -> bool:
     if len(line) > 120 or line[-1] in ".,;:!?؟。！？，" or not (line[0].isupper() or not line[0].isascii()):
         return False
+    if LINK.search(line):
+        return False  # an address is a contact, never part of the signature
     return before is None or ends_sentence(before) or is_slogan(before, None)

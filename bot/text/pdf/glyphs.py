@@ -17,6 +17,7 @@ back where a mark says it was.
 
 from __future__ import annotations
 
+import re
 import statistics
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -28,6 +29,7 @@ LINE_BREAK = "\n"
 HYPHEN = "\x02"  # PDFium: a hyphen it removed at a line end (the word goes on on the next line)
 ZWNJ = "\u200c"
 _RTL_BIDI = frozenset({"R", "AL"})
+_SPACES = re.compile(r"[ \t\r\n]+")  # no-break spaces (French "\u202f!") are the text's own: kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +235,7 @@ def _line(
     size = max(f.size for f in group)
     baseline = statistics.median(f.baseline for f in group)
     glyphs = _insert_zwnj(glyphs, zwnj, baseline, size)
-    text = " ".join(unicodedata.normalize("NFC", "".join(g.char for g in glyphs)).split())
+    text = _SPACES.sub(" ", unicodedata.normalize("NFC", "".join(g.char for g in glyphs))).strip(" ")
     if rtl:
         text = balance_brackets(_rtl_list_marker(text))
     visible = [g for g in glyphs if _ink(g.char) and not _is_control(g.char)]
@@ -347,12 +349,27 @@ def _drop_false_spaces(glyphs: list[Glyph]) -> list[Glyph]:
         if glyph.char == " " and glyph.x1 - glyph.x0 < 0.01:
             before = _run(glyphs, i, -1)
             after = _run(glyphs, i, 1)
-            if before and after and (_is_joining(before[0].char) or _is_joining(after[0].char)):
-                touching = 0.15 if _is_joining(before[0].char) and _is_joining(after[0].char) else 0.03
-                if _span_gap(before, after) < touching * max(before[0].size, 1.0):
-                    continue
+            if before and after and _no_space_needed(before, after):
+                continue
         out.append(glyph)
     return out
+
+
+def _no_space_needed(before: list[Glyph], after: list[Glyph]) -> bool:
+    """Whether PDFium's own (zero-width) space between two runs is an artefact: Arabic-script glyphs that
+    nearly touch (a kashida or a misplaced mark cut the word), or a CJK character and a Latin one or a digit
+    a quarter em apart (Writer's spacing between Asian and other text, "仅在2019年", is no space)."""
+    a, b = before[0].char, after[0].char
+    gap = _span_gap(before, after) / max(before[0].size, 1.0)
+    if _is_joining(a) or _is_joining(b):
+        return gap < (0.15 if _is_joining(a) and _is_joining(b) else 0.03)
+    if _cjk(a) != _cjk(b):
+        return gap < 0.3
+    return False
+
+
+def _cjk(char: str) -> bool:
+    return "\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef" or "\uac00" <= char <= "\ud7af"
 
 
 def _run(glyphs: list[Glyph], i: int, step: int, most: int = 4) -> list[Glyph]:

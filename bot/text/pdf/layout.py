@@ -4,8 +4,8 @@
 statement as ``Layout``, or None when the PDF has no typographic hierarchy to go by (every line the same
 size, as when a text file was printed line by line): that text is then repaired like copied text.
 
-- **Furniture**: a line in the top or bottom eighth of a page that repeats, digits and spacing aside,
-  at the same height on another page (a running header or footer), or that is a page number by itself.
+- **Furniture**: a line in the top or bottom tenth of a page that repeats, digits and spacing aside,
+  at the same height (within 1.5 pt) on another page (a running header or footer), or that is a page number by itself.
   Only there: a signature equal to the running header stays, it is not at the header's height.
 - **Title**: the largest text near the top of page 1 (one or more lines in a row); smaller lines above
   it are the letterhead. A date line right below it is the date line.
@@ -26,7 +26,7 @@ from bot.text.dates import parse_date
 from bot.text.pdf.glyphs import Line
 from bot.text.pdf.paragraphs import paragraphs
 
-BAND = 0.125  # top and bottom eighth of a page: where running headers and footers are
+BAND = 0.1  # top and bottom tenth of a page: where running headers and footers are
 TITLE_ZONE = 0.45  # the title starts in the top 45 % of page 1
 
 
@@ -59,10 +59,10 @@ def read_layout(lines: list[Line]) -> Layout | None:
 
 def drop_furniture(lines: list[Line]) -> list[Line]:
     """The lines without running headers, footers and page numbers."""
-    seen: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    seen: dict[str, set[tuple[int, float]]] = defaultdict(set)
     for line in lines:
         if _in_band(line):
-            seen[furniture.key(line.text)].add((line.page, round(line.baseline)))
+            seen[furniture.key(line.text)].add((line.page, line.baseline))
     out = []
     for line in lines:
         if _in_band(line) and (furniture.is_page_number(line.text) or _repeats(line, seen)):
@@ -75,9 +75,9 @@ def _in_band(line: Line) -> bool:
     return line.baseline < BAND * line.page_height or line.baseline > (1 - BAND) * line.page_height
 
 
-def _repeats(line: Line, seen: dict[str, set[tuple[int, int]]]) -> bool:
-    here = round(line.baseline)
-    return any(page != line.page and abs(y - here) <= 4 for page, y in seen[furniture.key(line.text)])
+def _repeats(line: Line, seen: dict[str, set[tuple[int, float]]]) -> bool:
+    here = line.baseline
+    return any(page != line.page and abs(y - here) <= 1.5 for page, y in seen[furniture.key(line.text)])
 
 
 def _title_lines(lines: list[Line]) -> tuple[int, int] | None:
@@ -113,7 +113,7 @@ def _body_size(lines: list[Line]) -> float:
 
 
 def _close_below(above: Line, below: Line) -> bool:
-    return below.page == above.page and 0 < below.baseline - above.baseline <= 1.8 * max(above.size, below.size)
+    return below.page == above.page and 0 < below.baseline - above.baseline <= 2.5 * max(above.size, below.size)
 
 
 def _join_title(lines: list[Line]) -> str:

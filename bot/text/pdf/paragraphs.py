@@ -94,7 +94,8 @@ def _room(line: Line, frame: tuple[float, float]) -> float:
 
 
 def _first_word_width(line: Line) -> float:
-    word = line.text.split(" ", 1)[0]
+    """Roughly how wide the line's first word is (a CJK line breaks after any character: its first one)."""
+    word = line.text[:1] if _cjk(line.text[:1]) else line.text.split(" ", 1)[0]
     per_char = (line.x1 - line.x0) / max(len(line.text), 1)
     return len(word) * per_char
 
@@ -121,12 +122,9 @@ def _frames(lines: list[Line]) -> dict[int, tuple[float, float]]:
     classes: dict[int, str] = {}
     for page in sorted({line.page for line in lines}):
         on_page = [line for line in lines if line.page == page]
-        centre = _gutter(on_page)
+        gutter = _gutter(on_page)
         for line in on_page:
-            if centre is None or (line.x0 < centre < line.x1):
-                classes[id(line)] = "full"
-            else:
-                classes[id(line)] = "left" if line.x1 <= centre else "right"
+            classes[id(line)] = "full" if gutter is None else _column(line, *gutter)
     edges: dict[str, tuple[float, float]] = {}
     for kind in ("full", "left", "right"):
         members = [line for line in lines if classes[id(line)] == kind]
@@ -137,9 +135,18 @@ def _frames(lines: list[Line]) -> dict[int, tuple[float, float]]:
     return {id(line): edges[classes[id(line)]] for line in lines}
 
 
-def _gutter(lines: list[Line]) -> float | None:
-    """The x of the gap between two columns, from pairs of lines standing side by side; None if none."""
-    centres = []
+def _column(line: Line, centre: float, top: float, bottom: float) -> str:
+    """ "left", "right", or "full" for a line across the gutter or above or below the columns."""
+    pitch = line.bottom - line.top
+    if line.x0 < centre < line.x1 or line.bottom < top - pitch or line.top > bottom + pitch:
+        return "full"
+    return "left" if line.x1 <= centre else "right"
+
+
+def _gutter(lines: list[Line]) -> tuple[float, float, float] | None:
+    """The gap between two columns, from pairs of lines standing side by side: (its x, and the top and
+    bottom of the stretch of the page in columns); None when the page has no such pairs."""
+    centres, tops, bottoms = [], [], []
     ordered = sorted(lines, key=lambda line: line.x0)
     for i, a in enumerate(ordered):
         for b in ordered[i + 1 :]:
@@ -148,9 +155,11 @@ def _gutter(lines: list[Line]) -> float | None:
             overlap = min(a.bottom, b.bottom) - max(a.top, b.top)
             if overlap > 0.3 * min(a.bottom - a.top, b.bottom - b.top):
                 centres.append((a.x1 + b.x0) / 2)
+                tops.append(min(a.top, b.top))
+                bottoms.append(max(a.bottom, b.bottom))
     if len(centres) < 2:
         return None
-    return statistics.median(centres)
+    return statistics.median(centres), min(tops), max(bottoms)
 
 
 def _join(lines: list[Line], words: hyphens.Vocabulary, language: str) -> str:
