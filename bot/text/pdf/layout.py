@@ -5,7 +5,7 @@ statement as ``Layout``, or None when the PDF has no typographic hierarchy to go
 size, as when a text file was printed line by line): that text is then repaired like copied text.
 
 - **Furniture**: a line in the top or bottom tenth of a page that repeats, digits and spacing aside,
-  at the same height (within 1.5 pt) on another page (a running header or footer), or that is a page number by itself.
+  at the same height (within a point or so) on another page (a running header or footer), or that is a page number by itself.
   Only there: a signature equal to the running header stays, it is not at the header's height.
 - **Title**: the largest text near the top of page 1 (one or more lines in a row); smaller lines above
   it are the letterhead. A date line right below it is the date line.
@@ -59,25 +59,29 @@ def read_layout(lines: list[Line]) -> Layout | None:
 
 def drop_furniture(lines: list[Line]) -> list[Line]:
     """The lines without running headers, footers and page numbers."""
-    seen: dict[str, set[tuple[int, float]]] = defaultdict(set)
+    seen: dict[tuple[str, int], set[int]] = defaultdict(set)  # (key, height in points) -> pages
     for line in lines:
         if _in_band(line):
-            seen[furniture.key(line.text)].add((line.page, line.baseline))
-    out = []
-    for line in lines:
-        if _in_band(line) and (furniture.is_page_number(line.text) or _repeats(line, seen)):
-            continue
-        out.append(line)
-    return out
+            seen[(furniture.key(line.text), round(line.baseline))].add(line.page)
+    return [
+        line
+        for line in lines
+        if not (_in_band(line) and (furniture.is_page_number(line.text) or _repeats(line, seen)))
+    ]
 
 
 def _in_band(line: Line) -> bool:
     return line.baseline < BAND * line.page_height or line.baseline > (1 - BAND) * line.page_height
 
 
-def _repeats(line: Line, seen: dict[str, set[tuple[int, float]]]) -> bool:
-    here = line.baseline
-    return any(page != line.page and abs(y - here) <= 1.5 for page, y in seen[furniture.key(line.text)])
+def _repeats(line: Line, seen: dict[tuple[str, int], set[int]]) -> bool:
+    """Whether the same text (digits aside) is at the same height, give or take a point, on another page."""
+    key, here = furniture.key(line.text), round(line.baseline)
+    for height in (here - 1, here, here + 1):
+        pages = seen.get((key, height), set())
+        if len(pages) > 1 or (pages and line.page not in pages):
+            return True
+    return False
 
 
 def _title_lines(lines: list[Line]) -> tuple[int, int] | None:

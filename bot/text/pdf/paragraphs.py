@@ -120,8 +120,10 @@ def _frames(lines: list[Line]) -> dict[int, tuple[float, float]]:
     """Each line's column, as (left, right) in points: the page's text frame, or the left or right
     column where the page has lines side by side."""
     classes: dict[int, str] = {}
-    for page in sorted({line.page for line in lines}):
-        on_page = [line for line in lines if line.page == page]
+    pages: dict[int, list[Line]] = {}
+    for line in lines:
+        pages.setdefault(line.page, []).append(line)
+    for on_page in pages.values():
         gutter = _gutter(on_page)
         for line in on_page:
             classes[id(line)] = "full" if gutter is None else _column(line, *gutter)
@@ -146,15 +148,18 @@ def _column(line: Line, centre: float, top: float, bottom: float) -> str:
 def _gutter(lines: list[Line]) -> tuple[float, float, float] | None:
     """The gap between two columns, from pairs of lines standing side by side: (its x, and the top and
     bottom of the stretch of the page in columns); None when the page has no such pairs."""
-    centres, tops, bottoms = [], [], []
-    ordered = sorted(lines, key=lambda line: line.x0)
+    centres: list[float] = []
+    tops: list[float] = []
+    bottoms: list[float] = []
+    ordered = sorted(lines, key=lambda line: line.top)
     for i, a in enumerate(ordered):
-        for b in ordered[i + 1 :]:
-            if b.x0 - a.x1 < 0.5 * a.size:
-                continue
+        for b in ordered[i + 1 : i + 40]:  # lines further down the list start lower: only near ones overlap
+            if b.top >= a.bottom:
+                break
+            left, right = (a, b) if a.x0 <= b.x0 else (b, a)
             overlap = min(a.bottom, b.bottom) - max(a.top, b.top)
-            if overlap > 0.3 * min(a.bottom - a.top, b.bottom - b.top):
-                centres.append((a.x1 + b.x0) / 2)
+            if right.x0 - left.x1 >= 0.5 * a.size and overlap > 0.3 * min(a.bottom - a.top, b.bottom - b.top):
+                centres.append((left.x1 + right.x0) / 2)
                 tops.append(min(a.top, b.top))
                 bottoms.append(max(a.bottom, b.bottom))
     if len(centres) < 2:
