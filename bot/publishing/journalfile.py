@@ -157,11 +157,13 @@ def _check_file(path: Path, st: os.stat_result) -> None:
 def _identify(db: sqlite3.Connection, path: Path) -> None:
     """Refuse a database that is not a statement-bot journal."""
     app = db.execute("PRAGMA application_id").fetchone()[0]
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version < 0:
+        raise CorruptJournal(f"{path}: has an impossible schema version ({version}); {MOVE_AWAY}")
     if app == APPLICATION_ID:
         return
     if app != 0:
         raise CorruptJournal(f"{path}: is another program's SQLite database (application id {app:#x}), not a journal")
-    version = db.execute("PRAGMA user_version").fetchone()[0]
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
     if version > len(MIGRATIONS):
         return  # a newer statement-bot's journal: ``migrate`` says so

@@ -22,6 +22,9 @@ from bot.errors import StatementError
 from bot.text.controls import clean_controls
 
 MAX_SHOWN = 60  # characters of a value quoted in an error message
+MAX_DEPTH = 50  # levels of [ and { nesting: a config or front matter needs three
+_QUOTED = re.compile(r"'[^'\n]*'|\"(?:[^\"\\\n]|\\.)*\"|#[^\n]*")
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 class YamlProblem(Exception):
@@ -87,8 +90,11 @@ def load_yaml(text: str, max_bytes: int) -> Any:
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
         raise YamlProblem(f"is too long ({size:,} bytes; limit {max_bytes:,})")
-    loader = _Loader(text)
+    if _flow_depth(text) > MAX_DEPTH:  # the parser's time grows with the square of the depth: refuse before
+        raise YamlProblem(f"nests too deeply (more than {MAX_DEPTH} levels of [ or {{)")
+    loader = None
     try:
+        loader = _Loader(text)  # the reader already refuses some characters here
         return loader.get_single_data()
     except YamlProblem:
         raise
@@ -101,7 +107,17 @@ def load_yaml(text: str, max_bytes: int) -> Any:
     except RecursionError:
         raise YamlProblem("nests too deeply") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
+
+
+def _flow_depth(text: str) -> int:
+    """How deep ``[`` and ``{`` nest, quoted strings and comments left out (a close estimate, computed fast)."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_QUOTED.sub("", text)):
+        depth = depth + 1 if bracket in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def clip(text: str, limit: int = 120) -> str:

@@ -113,6 +113,13 @@ def pages_overwritten(path: Path) -> None:
             f.write(rng.randbytes(page))
 
 
+def negative_version(path: Path) -> None:
+    full_journal(path)
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA user_version = -5")  # found by the fuzz suite: it used to be an IndexError
+    db.close()
+
+
 CORRUPTIONS: dict[str, Callable[[Path], None]] = {
     "0-byte": zero_bytes,
     "garbage": garbage,
@@ -123,6 +130,7 @@ CORRUPTIONS: dict[str, Callable[[Path], None]] = {
     "truncated": truncated,
     "header overwritten": header_overwritten,
     "pages overwritten": pages_overwritten,
+    "negative schema version": negative_version,
 }
 
 
