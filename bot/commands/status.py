@@ -63,8 +63,11 @@ def bot_line(config: Config) -> str:
     """Whether a bot (or a dry run) is running on this state."""
     from bot.publishing.locks import running_pid
 
-    pid = running_pid(config.state)
-    return f"bot: {'running (pid ' + str(pid) + ')' if pid else 'not running'}; state {config.state}"
+    pid, dry = running_pid(config.state), running_pid(config.state, dry_run=True)
+    line = f"bot: {'running (pid ' + str(pid) + ')' if pid else 'not running'}"
+    if dry:
+        line += f"; a dry run is running (pid {dry}): what it shows is not in this state"
+    return f"{line}; state {config.state}"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -74,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     if not config.state.exists():
+        print(bot_line(config))
         print(f"nothing yet: {config.state} does not exist (start `statement-bot run`)")
         return 0
     with Journal(config.state, create=False) as journal:  # first: it refuses a state file that is not a journal

@@ -41,6 +41,7 @@ class Context(Protocol):
 
     config: Config
     schedule: Schedule
+    dry_run: bool  # the network sends nothing: say "would post"
 
     def clock(self) -> datetime:
         """The daemon's time (UTC)."""
@@ -221,7 +222,7 @@ def report(
     for post in journal.posts(row.id) if row else []:
         if post.status == PostStatus.SENT and post.sent_at and post.sent_at >= since:
             log.info(
-                "posted %s %d/%d %s",
+                "would post %s %d/%d %s" if ctx.dry_run else "posted %s %d/%d %s",
                 post.action,
                 post.index,
                 result.total,

@@ -8,6 +8,7 @@ import json
 import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from bot.config import Config
 from bot.daemon.anniversary import next_occasion, parse_hhmm, spec_for
@@ -37,9 +38,9 @@ class Planner:
     """Turns statements into scheduled jobs; ``journal`` is the main thread's connection."""
 
     def __init__(
-        self, config: Config, journal: Journal, schedule: Schedule, clock: Callable[[], datetime], dry_run: bool = False
+        self, config: Config, journal: Journal, schedule: Schedule, clock: Callable[[], datetime], state: Path
     ):
-        self.config, self.journal, self.schedule, self.clock, self.dry_run = config, journal, schedule, clock, dry_run
+        self.config, self.journal, self.schedule, self.clock, self.state = config, journal, schedule, clock, state
         self.grace = timedelta(seconds=config.scheduler.grace_seconds)
 
     def plan(self, statement: Statement) -> None:
@@ -49,10 +50,9 @@ class Planner:
         except BotError as e:
             log.error("skipped: %s", e, extra={"statement": statement.id})
             return
-        if not self.dry_run:
-            self.journal.record_statement(
-                statement.id, statement.path, statement.content_hash, statement.title, self.clock()
-            )
+        self.journal.record_statement(
+            statement.id, statement.path, statement.content_hash, statement.title, self.clock()
+        )
         if self.journal.get_value(CANCELLED + statement.id) is not None:
             self.schedule.cancel(statement.id)
             return
@@ -67,13 +67,12 @@ class Planner:
     def adopt(self, statement: Statement, published: date, why: str) -> None:
         """Mark a statement as published elsewhere on ``published`` (its date, else its file's): no thread is
         posted, its anniversaries are kept."""
-        if not self.dry_run:
-            record = {
-                "at": self.clock().isoformat(),
-                "published": (statement.date or published).isoformat(),
-                "why": why,
-            }
-            self.journal.set_value(ADOPTED + statement.id, json.dumps(record))
+        record = {
+            "at": self.clock().isoformat(),
+            "published": (statement.date or published).isoformat(),
+            "why": why,
+        }
+        self.journal.set_value(ADOPTED + statement.id, json.dumps(record))
         self.plan(statement)
 
     def is_recent(self, statement: Statement, modified: datetime) -> bool:
@@ -102,7 +101,7 @@ class Planner:
         manual = self.journal.get_value(AT + statement.id)
         when = datetime.fromisoformat(json.loads(manual)["at"]) if manual else statement.publish_at or now
         if self.journal.get_value(MISSED + key.id) is not None:
-            if when <= now or self.dry_run:
+            if when <= now:
                 return  # stays missed until a person or a new publish_at says otherwise
             self.journal.delete_value(MISSED + key.id)
         existing = self.schedule.get(key)
@@ -127,7 +126,7 @@ class Planner:
 
     def _note_edit(self, statement: Statement, account: str) -> None:
         key = f"{EDITED}{statement.id}:{account}"
-        if self.dry_run or self.journal.get_value(key) == statement.content_hash:
+        if self.journal.get_value(key) == statement.content_hash:
             return
         self.journal.set_value(key, statement.content_hash, self.clock())
         log.warning(
@@ -165,9 +164,8 @@ class Planner:
 
     def missed(self, key: JobKey, due: datetime) -> None:
         """Record a job that came due while the bot was down for longer than the grace window."""
-        if not self.dry_run:
-            with Journal(self.config.state) as journal:  # the scheduler's thread calls this too
-                journal.set_value(MISSED + key.id, json.dumps({"due": due.isoformat()}), self.clock())
+        with Journal(self.state) as journal:  # the scheduler's thread calls this too
+            journal.set_value(MISSED + key.id, json.dumps({"due": due.isoformat()}), self.clock())
         log.warning(
             "missed %s due %s: the bot was down longer than the grace window; "
             "`statement-bot schedule PATH --at now` posts it",

@@ -13,6 +13,7 @@ import logging
 import os
 import queue
 import random
+import shutil
 import signal
 import threading
 from collections.abc import Callable
@@ -27,15 +28,14 @@ from bot.daemon.planner import FAILING, Planner, where
 from bot.daemon.scheduler import JobKey, Schedule
 from bot.daemon.watch import FileEvent, Watcher
 from bot.daemon.workers import AccountWorkers
-from bot.errors import BotError, ConfigError, PublishError, RateLimited, StatementError, Unavailable
+from bot.errors import BotError, ConfigError, JournalError, PublishError, RateLimited, StatementError, Unavailable
 from bot.model import Account, Statement
 from bot.networks.base import Adapter
-from bot.planning import plan_thread
 from bot.publishing.check import check_account, missing_variables
 from bot.publishing.connect import connect
+from bot.publishing.dry import DryAdapter, journal_copy
 from bot.publishing.journal import Journal
 from bot.publishing.locks import lock_state
-from bot.publishing.states import Kind
 
 log = logging.getLogger("statement-bot")
 
@@ -60,8 +60,13 @@ class Daemon:
     ):
         self.config, self.dry_run, self.post_backlog = config, dry_run, post_backlog
         self.first_start = False  # an empty journal and job store: the folder may hold an archive
-        self._real_networks = adapter_for is None  # the secrets come from the environment, so it must hold them
+        self._real_networks = adapter_for is None and not dry_run  # secrets from the environment: it must hold them
+        if dry_run:  # a network that sends nothing, so everything else runs as for real
+            adapter_for = DryAdapter
         self._adapter_for = adapter_for or (lambda account, journal: connect(account, config, journal))
+        # A dry run works on a private copy of the journal: it records what it "sent" as a real run
+        # would (so an edit is not "posted" again), and writes nothing beside the real state.
+        self.state = config.state
         self._clock = clock or (lambda: datetime.now(UTC))
         self.events: queue.SimpleQueue[Any] = queue.SimpleQueue()  # put() is safe in signal handlers
         self.stopping = threading.Event()
@@ -90,8 +95,11 @@ class Daemon:
         return self._adapter_for(account, journal)
 
     def notify(self, notice: Notice) -> None:
-        """Tell a person (through the configured channels), in the background."""
-        self.notifier.notify(notice)
+        """Tell a person (through the configured channels), in the background; a dry run only says it would."""
+        if self.dry_run:
+            log.info("would notify %s: %s", notice.event, notice.message, extra={"account": notice.account})
+        else:
+            self.notifier.notify(notice)
 
     def plan_anniversary(self, statement: Statement, account: str, journal: Journal) -> None:
         """Queue the next anniversary of a sent thread (jobs call this from their worker thread)."""
@@ -100,11 +108,18 @@ class Daemon:
     # -- lifecycle -----------------------------------------------------------------
     def run(self) -> int:
         """Start, reconcile, then handle events until SIGTERM/SIGINT or ``stop()``."""
-        if not self.dry_run and self._real_networks:
+        self.config.require_statements_dir()
+        if self._real_networks:
             self._require_environment()
-        lock = None if self.dry_run else lock_state(self.config.state)
-        self.journal = Journal(self.config.state)
-        self.planner = Planner(self.config, self.journal, self.schedule, self.clock, self.dry_run)
+        lock = lock_state(self.config.state, dry_run=self.dry_run)
+        if self.dry_run:
+            self.state = journal_copy(self.config.state)
+        try:
+            self.journal = Journal(self.state)
+        except JournalError as e:
+            os.close(lock)
+            raise JournalError(str(e).replace(str(self.state), str(self.config.state))) from None
+        self.planner = Planner(self.config, self.journal, self.schedule, self.clock, self.state)
         watcher = Watcher(self.config.statements_dir, self.config.scheduler.settle_seconds, self.events.put)
         try:
             self._signals()  # from here on a stop request waits for a clean moment
@@ -147,8 +162,9 @@ class Daemon:
             self.schedule.shutdown(wait=False)
             self.notifier.wait()
             self.journal.close()
-            if lock is not None:
-                os.close(lock)
+            os.close(lock)
+            if self.dry_run:
+                shutil.rmtree(self.state.parent, ignore_errors=True)
             log.info("stopped")
         return 0
 
@@ -161,7 +177,7 @@ class Daemon:
 
     def _check_accounts(self) -> None:
         """At start: every account's credentials, with one read-only call; a refused one is told to a person."""
-        with Journal(self.config.state) as journal:
+        with Journal(self.state) as journal:
             for account in self.config.accounts:
                 if self.stopping.is_set():
                     return
@@ -207,7 +223,6 @@ class Daemon:
         from bot.text.reading import iter_statements
 
         found: dict[str, tuple[Path, Statement]] = {}
-        self.config.statements_dir.mkdir(parents=True, exist_ok=True)
         for path, result in iter_statements(self.config.statements_dir.resolve(), self.config.tz):
             if isinstance(result, StatementError):
                 log.error("skipped: %s", result)
@@ -297,10 +312,7 @@ class Daemon:
             if path is None:
                 raise StatementError(key.statement_id, "no file has this statement id any more")
             statement = read_statement(path, self.config.tz)
-            if self.dry_run:
-                self._dry(statement, key)
-                return
-            with Journal(self.config.state) as journal:
+            with Journal(self.state) as journal:
                 JOBS[key.kind](self, journal, statement, key)
                 self._recovered(journal, key, statement)
         except Stopping:
@@ -313,7 +325,7 @@ class Daemon:
     def _failing(self, key: JobKey, error: PublishError) -> None:
         """Try a job that failed before planning again later, waiting longer each time; give up in the end."""
         settings, now = self.config.publishing, self.clock()
-        with Journal(self.config.state) as journal:
+        with Journal(self.state) as journal:
             record = json.loads(journal.get_value(FAILING + key.id) or "{}")
             since = datetime.fromisoformat(record["since"]) if "since" in record else now
             attempts = int(record.get("attempts", 0)) + 1
@@ -344,9 +356,3 @@ class Daemon:
             return
         journal.delete_value(FAILING + key.id)
         self.notify(Notice(Event.RECOVERED, key.account, key.statement_id, "the network answers again", statement.path))
-
-    def _dry(self, statement: Statement, key: JobKey) -> None:
-        thread = plan_thread(statement, self.config.account(key.account), self.config)
-        posts = thread.posts if key.kind == Kind.THREAD else thread.posts[:1]
-        for post in posts:
-            log.info("would post %s %d/%d", key.kind, post.index, len(posts), extra={**where(key), "index": post.index})

@@ -68,7 +68,6 @@ class Watcher:
         """Start watching; returns the statement files already there (which count as known)."""
         from watchdog.observers import Observer
 
-        self.folder.mkdir(parents=True, exist_ok=True)
         self.folder = self.folder.resolve()
         self._observer = Observer()
         self._observer.schedule(_Handler(self), str(self.folder), recursive=False)

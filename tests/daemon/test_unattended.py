@@ -16,7 +16,7 @@ from bot.daemon.planner import ADOPTED, FAILING
 from bot.errors import AuthError, Unavailable
 from bot.networks.base import Limits
 from bot.publishing.journal import Journal
-from tests.daemon.test_service import Bot, make_config, statement
+from tests.daemon.test_service import Bot, extra, make_config, statement
 from tests.networks.fake import FakeAdapter, chain_ok
 
 QUICK_RETRIES = """
@@ -275,3 +275,57 @@ def test_every_account_is_checked_at_start(tmp_path, bots, monkeypatch):
     bot = Bot(config, fakes={"masto": FakeAdapter(platform="mastodon", account="masto")})
     bots.append(bot)
     bot.wait(lambda: bot.log.messages("account check: @masto"))
+
+
+def test_a_dry_run_behaves_like_a_real_run_and_writes_nothing(tmp_path, bots, capsys):
+    config = make_config(tmp_path, accounts=MASTO)
+    path = config.statements_dir / "draft.txt"
+    path.write_text(statement("Draft"))
+    bot = Bot(config, dry_run=True)
+    bots.append(bot)
+    bot.wait(lambda: bot.log.messages("thread complete"))
+    assert bot.log.messages("would post post 1/1")
+    from bot.cli import main
+
+    assert main(["status", "--config", str(config.path)]) == 0
+    assert "a dry run is running (pid" in capsys.readouterr().out
+    path.write_text(statement("Draft, edited after it would have gone out"))
+    bot.wait(lambda: bot.log.messages("edited after posting started"))
+    bot.settle()
+    assert len(bot.log.messages("would post")) == 1  # as a real run: the edit is not posted again
+    bot.stop()
+    assert not config.state.exists() and not config.state.parent.exists()
+
+
+def test_a_dry_run_on_an_existing_state_leaves_it_as_it_was(tmp_path, bots):
+    config = make_config(tmp_path, accounts=MASTO)
+    fake = FakeAdapter(platform="mastodon", account="masto")
+    real = Bot(config, fakes={"masto": fake})
+    bots.append(real)
+    (config.statements_dir / "done.txt").write_text(statement("Done"))
+    real.wait(lambda: real.log.messages("thread complete"))
+    real.stop()
+    before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in config.state.parent.iterdir()}
+    (config.statements_dir / "new.txt").write_text(statement("New while rehearsing"))
+    dry = Bot(config, dry_run=True)
+    bots.append(dry)
+    dry.wait(lambda: dry.log.messages("would post"))
+    dry.settle()
+    assert [extra(r, "statement") for r in dry.log.messages("would post")] == ["new"]  # "done" is known as sent
+    dry.stop()
+    after = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in config.state.parent.iterdir()}
+    assert after == before
+
+
+def test_a_dry_run_honours_daily_caps(tmp_path, bots):
+    accounts = MASTO.replace("    credentials:", "    posts_per_day: 2\n    limit: 120\n    credentials:")
+    config = make_config(tmp_path, accounts=accounts)
+    body = " ".join(f"Sentence {i} about the strike and the demands of the workers." for i in range(10))
+    (config.statements_dir / "long.txt").write_text(statement("Long", body))
+    dry = Bot(config, dry_run=True)
+    bots.append(dry)
+    dry.wait(lambda: dry.log.messages("thread paused"))
+    assert (
+        len(dry.log.messages("would post")) == 2
+        and "daily cap of 2" in dry.log.messages("thread paused")[0].getMessage()
+    )
