@@ -28,9 +28,10 @@ _NAMES = (
 )
 _PATTERNS = (
     # An Authorization header as a gateway or SDK prints it, up to the next header or bracket.
-    re.compile(r"(?i)\b((?:proxy-)?authorization[\"']?\s*[:=]\s*[\"']?)[^;\[\]\n\r\"',}]+"),
+    # Everything up to the next header (";"), the end of the list ("]") or of the line: OAuth values hold quotes.
+    re.compile(r"(?i)\b((?:proxy-)?authorization[\"']?\s*[:=]\s*)[^;\[\]\n\r]+"),
     # OAuth 1.0a parameters and credential-looking query, form or JSON fields.
-    re.compile(rf"(?i)\b((?:{_NAMES})=\"?)[^&\s\"',;}}\[\]]+"),
+    re.compile(rf"(?i)\b((?:{_NAMES})=\\*\"?)[^&\s\"',;}}\[\]\\]+"),
     re.compile(rf"(?i)(\"(?:{_NAMES})\"\s*:\s*\")[^\"]+"),
     # JSON Web Tokens (Bluesky sessions, bearer tokens) wherever they appear.
     re.compile(r"()\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]+"),
@@ -70,11 +71,11 @@ def _encodings(secret: str) -> set[str]:
 
 def scrub(text: str) -> str:
     """``text`` with every remembered secret and anything credential-shaped replaced by ``[redacted]``."""
+    for pattern in _PATTERNS:  # first: a [redacted] put in by the forms below would end a header early
+        text = pattern.sub(lambda m: m.group(1) + REDACTED, text)
     for form in _forms:
         if form in text:
             text = text.replace(form, REDACTED)
-    for pattern in _PATTERNS:
-        text = pattern.sub(lambda m: m.group(1) + REDACTED, text)
     return text
 
 
