@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from datetime import date
@@ -17,6 +19,7 @@ from bot.text.controls import WORD_JOINER, clean_controls
 from bot.text.reading import MAX_TEXT_BYTES, Unreadable, iter_statements, read_bounded, read_statement, statement_files
 
 GOOD = "A statement that is fine. It has two sentences.\n"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def write(folder: Path, name: str, data: str | bytes) -> Path:
@@ -228,3 +231,49 @@ def test_valid_front_matter_still_reads(tmp_path):
         "pt-br",
         (date(2021, 1, 4),),
     )
+
+
+def test_preview_of_a_fifo_exits_2_at_once(tmp_path):
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "preview", str(fifo), "--platform", "x"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 2
+    assert done.stderr == f"statement-bot: {fifo}: is a FIFO (named pipe), not a regular file\n"
+
+
+def test_preview_of_a_link_to_dev_zero_exits_2_without_reading(tmp_path, capsys):
+    link = tmp_path / "zero.txt"
+    link.symlink_to("/dev/zero")
+    assert main(["preview", str(link), "--platform", "x"]) == 2
+    assert capsys.readouterr().err == (
+        f"statement-bot: {link}: is a symbolic link; statement files must be regular files, not links "
+        "(copy the file in instead)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        pytest.param("flate bomb (100 MB of operators)", marks=pytest.mark.slow),  # seconds to hit the memory cap
+        "50,000 nested [",
+        "operands before an inline image",
+        "3,000 pages of text",
+    ],
+)
+def test_the_issue_pdfs_end_as_a_statement_or_one_clean_line(tmp_path, label):
+    from tests.fuzz.pdfs import HOSTILE
+
+    path = write(tmp_path, "hostile.pdf", HOSTILE[label]())
+    started = time.monotonic()
+    try:
+        read_statement(path)
+    except StatementError as e:
+        assert "\n" not in str(e) and str(e).startswith(str(path)) and "bug" not in str(e)
+    assert time.monotonic() - started < 60
