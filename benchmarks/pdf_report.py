@@ -7,113 +7,23 @@ Per PDF, through ``read_statement`` exactly as ``preview`` reads a file: title e
 slogans and links found, signature; body words lost, added (junk) and broken (a piece of a word, or two
 words glued); paragraph ends (and list item ends) precision and recall; seconds per page, the isolated
 PDFium child included. Words are runs of letters, marks, digits and ZWNJ, a Han character a word by itself
-(``pdf_scoring.words``); they are aligned in order, so a misplaced paragraph costs what it displaces.
+(the scoring is ``tests/text/test_pdf_corpus.py``'s, which checks the same figures); they are aligned in
+order, so a misplaced paragraph costs what it displaces.
 """
 
 from __future__ import annotations
 
 import argparse
-import difflib
-import itertools
 import json
 import sys
 import time
-import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "tests" / "fixtures" / "pdfs"
-UNTUNED = CORPUS / "untuned"
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.pdf_scoring import words  # noqa: E402
 from bot.model import Statement  # noqa: E402
-
-
-@dataclass
-class Score:
-    name: str
-    pages: int
-    title_ok: bool
-    date_ok: bool
-    language_ok: bool
-    signature_ok: bool
-    slogans: tuple[int, int]  # found exactly / expected
-    links: tuple[int, int]
-    lost: int
-    added: int
-    broken: int
-    ends_precision: float
-    ends_recall: float
-    seconds: float
-
-    @property
-    def perfect(self) -> bool:
-        return (
-            self.title_ok
-            and self.date_ok
-            and self.language_ok
-            and self.signature_ok
-            and self.slogans[0] == self.slogans[1]
-            and self.links[0] == self.links[1]
-            and self.lost == self.added == self.broken == 0
-            and min(self.ends_precision, self.ends_recall) >= 0.95
-        )
-
-
-def nfc(text: str | None) -> str:
-    return unicodedata.normalize("NFC", text or "")
-
-
-def units(paragraphs: list[str] | tuple[str, ...]) -> list[list[str]]:
-    """The words of each paragraph, a list item counting as a paragraph of its own."""
-    return [words(line) for paragraph in paragraphs for line in paragraph.split("\n") if words(line)]
-
-
-def score(name: str, expected: dict[str, Any], statement: Statement, seconds: float) -> Score:
-    want_units, got_units = units(expected["paragraphs"]), units(statement.paragraphs)
-    want = [w for unit in want_units for w in unit]
-    got = [w for unit in got_units for w in unit]
-    matcher = difflib.SequenceMatcher(None, want, got, autojunk=False)
-    aligned: dict[int, int] = {}  # got index -> want index
-    for block in matcher.get_matching_blocks():
-        for k in range(block.size):
-            aligned[block.b + k] = block.a + k
-    vocabulary = set(want)
-    pairs = {a + b for a, b in itertools.pairwise(want)}
-    unmatched = [w for j, w in enumerate(got) if j not in aligned]
-    broken = sum(1 for w in unmatched if w not in vocabulary and (w in pairs or any(w in v for v in vocabulary)))
-    want_ends = _ends(want_units)
-    got_ends = {aligned.get(j, -1 - j) for j in _ends(got_units)}
-    hits = len(want_ends & got_ends)
-    slogans = [nfc(s) for s in expected["slogans"]]
-    links = [nfc(s) for s in expected["links"]]
-    return Score(
-        name=name,
-        pages=int(expected["pages"]),
-        title_ok=nfc(statement.title) == nfc(expected["title"]),
-        date_ok=str(statement.date) == str(expected["date"]),
-        language_ok=statement.language == expected["language"],
-        signature_ok=nfc(statement.signature) == nfc(expected["signature"]),
-        slogans=(sum(1 for s in statement.slogans if nfc(s) in slogans), len(slogans)),
-        links=(sum(1 for s in statement.links if nfc(s) in links), len(links)),
-        lost=len(want) - len(aligned),
-        added=len(unmatched) - broken,
-        broken=broken,
-        ends_precision=hits / len(got_ends) if got_ends else 0.0,
-        ends_recall=hits / len(want_ends) if want_ends else 1.0,
-        seconds=seconds,
-    )
-
-
-def _ends(paragraph_units: list[list[str]]) -> set[int]:
-    ends, position = set(), 0
-    for unit in paragraph_units:
-        position += len(unit)
-        ends.add(position - 1)
-    return ends
+from tests.text.test_pdf_corpus import CORPUS, UNTUNED, Score, corpus, score  # noqa: E402
 
 
 def read(pdf: Path) -> tuple[Statement, float]:
@@ -122,10 +32,6 @@ def read(pdf: Path) -> tuple[Statement, float]:
     start = time.perf_counter()
     statement = read_statement(pdf)
     return statement, time.perf_counter() - start
-
-
-def corpus(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.pdf") if p.with_suffix(".expected.json").exists())
 
 
 def report(folder: Path) -> list[Score]:

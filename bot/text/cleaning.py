@@ -190,7 +190,7 @@ def _join_lines(block: list[str], width: int, words: hyphens.Vocabulary, languag
     paragraphs = [block[0].strip()]
     for prev, line in itertools.pairwise(block):
         line = line.strip()
-        if width and _paragraph_ends(prev, line, width):
+        if width and _paragraph_ends(prev, line, width, fresh=paragraphs[-1] == prev.strip()):
             paragraphs.append(line)
         elif LIST_ITEM.match(line) or not width:
             paragraphs[-1] += "\n" + line
@@ -203,14 +203,14 @@ def _join_lines(block: list[str], width: int, words: hyphens.Vocabulary, languag
     return paragraphs
 
 
-def _paragraph_ends(prev: str, line: str, width: int) -> bool:
-    """A line that ends a sentence (or is a heading: no punctuation, the next line capitalised) and had
-    room for the next word was a real break."""
+def _paragraph_ends(prev: str, line: str, width: int, *, fresh: bool) -> bool:
+    """A line that ends a sentence and had room for the next word was a real break; so was a heading: a
+    short line standing alone after a paragraph (``fresh``), without punctuation, before a capital."""
     next_word = line.split(" ", 1)[0]
     if len(prev.rstrip()) + 1 + len(next_word) > width:
         return False
     core = prev.rstrip()
-    heading = core[-1:].isalnum() and line[:1].isupper() and len(core) < 0.75 * width
+    heading = fresh and core[-1:].isalnum() and line[:1].isupper() and len(core) < 0.75 * width
     return ends_sentence(prev) or heading
 
 

@@ -4,7 +4,8 @@ Contact lines in any language: a short label and a colon ("Email:", "E-mail :", 
 "ایمیل:", "البريد الإلكتروني:", "电子邮件：") before e-mail addresses, URLs or handles, or such links
 alone; and phone lines ("Tel. +44 20 7946 0123", "Tél. :", "Teléfono:", "هاتف:"), which are contacts but
 not links. Date lines are ``bot.text.dates``'s. Slogans are short lines ending in "!" after a finished
-sentence; the signature is one or two lines before the date, after the slogans.
+sentence or another closing line (some statements end with their slogans, after the links); the signature
+is one or two lines after the slogans.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ def peel(lines: list[str], footers: frozenset[str] = frozenset()) -> tuple[list[
     signature: list[str] = []
     links: list[str] = []
     when: date | None = None
+    last_words = True  # the slogans found so far are the very end of the text, after links and date
     end = len(lines)
     while end > 0:
         line = lines[end - 1].strip()
@@ -67,16 +69,23 @@ def peel(lines: list[str], footers: frozenset[str] = frozenset()) -> tuple[list[
             links[:0] = contact
         elif when is None and (parsed := parse_date(line)) is not None:
             when = parsed
-        elif is_slogan(line, before):
+        elif is_slogan(line, None) and (before is None or _closes(before)):
             slogans.insert(0, line)
-        elif not slogans and len(signature) < 2 and _is_signature(line, before):
-            signature.insert(0, line)
+            last_words = last_words and not (links or when)
+        elif (not slogans or (last_words and (links or when))) and len(signature) < 2 and _is_signature(line, before):
+            signature.insert(0, line)  # before the slogans, or before the links when the slogans end the text
         else:
             break
         end -= 1
     if not (slogans or links or when):
         return lines, Closing()
     return lines[:end], Closing(tuple(slogans), " ".join(signature) or None, when, tuple(links))
+
+
+def _closes(before: str) -> bool:
+    """Whether a slogan may follow this line: a finished sentence, or another line of the closing block
+    (slogans also come after the contact lines: "https://example.org" then "Long live solidarity!")."""
+    return ends_sentence(before) or contact_links(before) is not None or parse_date(before) is not None
 
 
 def contact_links(line: str) -> list[str] | None:

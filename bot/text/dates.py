@@ -120,7 +120,9 @@ def _from_solar(year: int, month: int, day: int) -> date | None:
     if not 1200 <= year <= 1600 or not 1 <= day <= (31 if month <= 6 else 30):
         return None
     days = _jalali_day_number(year, month, day)
-    return date.fromordinal(days - 1721425) if days else None
+    if month == 12 and day == 30 and days == _jalali_day_number(year + 1, 1, 1):
+        return None  # Esfand has 30 days in leap years only
+    return date.fromordinal(days - 1721425)
 
 
 _BREAKS = (-61, 9, 38, 199, 426, 686, 756, 818, 1111, 1181, 1210, 1635, 2060, 2097, 2192, 2262, 2324, 2394, 2456, 3178)

@@ -131,3 +131,202 @@ def test_markdown_heading_is_the_title():
 def test_persian_title_alone_on_first_line_is_found():
     c = clean("بیانیه درباره اعتصاب معلمان\n\nما از اعتصاب معلمان حمایت می‌کنیم.")
     assert c.title == "بیانیه درباره اعتصاب معلمان"
+
+
+# --- issue 9: the text path generalised --------------------------------------------------------------
+
+
+def rewrap(paragraph: str, width: int) -> list[str]:
+    """Wrap at ``width`` the way a justified A4 export copies out: a long word at the start of a line is
+    hyphenated back onto the line before ("retalia-" / "tion")."""
+    import textwrap
+
+    lines = textwrap.wrap(paragraph, width, break_on_hyphens=False)
+    for i in range(len(lines) - 1):
+        word = lines[i + 1].split(" ", 1)[0]
+        if len(word) >= 9 and word.isalpha() and word.islower():
+            cut = len(word) // 2
+            lines[i] += " " + word[:cut] + "-"
+            lines[i + 1] = lines[i + 1][len(word) :].lstrip() or ""
+            lines[i + 1] = word[cut:] + (" " + lines[i + 1] if lines[i + 1] else "")
+    return lines
+
+
+def test_seed_reflowed_to_a4_lines_of_108_characters_is_unwrapped_and_dehyphenated(seed_text):
+    seed = clean(seed_text)
+    body = [line for p in seed.paragraphs for line in rewrap(p, 108)]
+    assert max(len(line) for line in body) > 100 and any(line.endswith("-") for line in body)
+    text = "\n".join(
+        [*seed.title.split(" ")[:6], " ".join(seed.title.split(" ")[6:]), *body, *seed.slogans, seed.signature]
+        + ["January 4, 2020", *seed.contacts]
+    )
+    again = clean(text)
+    assert again.title == seed.title
+    assert again.paragraphs == seed.paragraphs
+    assert (again.slogans, again.signature, again.date, again.contacts) == (
+        seed.slogans,
+        seed.signature,
+        seed.date,
+        seed.contacts,
+    )
+
+
+def test_french_title_one_word_per_line_keeps_its_small_words_and_its_year():
+    title = "Déclaration des Droits de l'Homme et du Citoyen de 1789"
+    text = "\n".join(title.split(" ")) + "\nLes représentants du peuple français, constitués en Assemblée nationale.\n"
+    c = clean(text)
+    assert c.title == title
+    assert c.paragraphs == ("Les représentants du peuple français, constitués en Assemblée nationale.",)
+
+
+def test_a_date_line_under_the_title_is_the_date_and_not_body():
+    c = clean("Solidarity with the Striking Port Workers\n\nLondon, 4 January 2024\n\nThe strike goes on.")
+    assert (c.title, c.date, c.paragraphs) == (
+        "Solidarity with the Striking Port Workers",
+        date(2024, 1, 4),
+        ("The strike goes on.",),
+    )
+
+
+SPANISH = (
+    "los trabajadores de la salud de todo el país han decidido ir a la huelga para defender un bien co-\n"
+    "mún que es de todos, y pedimos a los sindicatos de otros países que pro-\n"
+    "muevan la solidaridad con los huelguistas en cada hospital y en cada centro de salud\n"
+    "de la región, porque la salud no se vende y la lucha de ellas es también la nuestra.\n"
+)
+
+
+def test_spanish_line_end_hyphens_go_even_after_a_prefix():
+    body = " ".join(clean(SPANISH, find_title=False).paragraphs)
+    assert "un bien común que" in body and "que promuevan la" in body and "-" not in body
+
+
+def test_a_space_before_a_line_end_hyphen_is_still_hyphenation_but_a_dash_is_kept():
+    french = (
+        "depuis des années les syndicats indépendants portent plainte devant les tribunaux du pays et\n"
+        "les syndicats ont déposé des plaintes qui ont toutes été jugées irrecevables ou bien admis -\n"
+        "sibles seulement après des années de procédure devant des tribunaux aux ordres du pouvoir\n"
+        "et nous continuerons de les soutenir - et de les défendre - aussi longtemps qu’il le faudra.\n"
+    )
+    body = " ".join(clean(french, find_title=False).paragraphs)
+    assert "admissibles seulement" in body
+    english = (
+        "the dockers have kept the terminals closed for three weeks now and the employers are nervous\n"
+        "we will stand with the striking dockers of the port and with their families and children -\n"
+        "and with every worker who refuses to handle the cargo of the companies that broke the strike\n"
+        "and we will go on and on until the dismissed workers are back at work with all their pay.\n"
+    )
+    assert "children - and with" in " ".join(clean(english, find_title=False).paragraphs)
+
+
+def test_headings_and_list_items_stay_lines_in_wrapped_text():
+    text = (
+        "The workers of the port have been on strike for three weeks now, and their demands are very clear\n"
+        "and reasonable in every respect. They are set out below.\n"
+        "Our demands\n"
+        "The union has written them down in a letter to the employers that was published this morning and\n"
+        "that every worker has signed with the name of the branch and the number of the union card.\n"
+        "• reinstatement of the dismissed workers\n"
+        "• an end to compulsory overtime\n"
+    )
+    assert clean(text, find_title=False).paragraphs == (
+        "The workers of the port have been on strike for three weeks now, and their demands are very clear "
+        "and reasonable in every respect. They are set out below.",
+        "Our demands",
+        "The union has written them down in a letter to the employers that was published this morning and "
+        "that every worker has signed with the name of the branch and the number of the union card.",
+        "• reinstatement of the dismissed workers\n• an end to compulsory overtime",
+    )
+
+
+def test_a_200000_character_word_is_cleaned_in_linear_time():
+    import time
+
+    word = "a" * 200_000
+    text = f"Title\n\n{word}- {word} and {word}-\n{word}\n\nhttps://example.org/{word}\n"
+    start = time.perf_counter()
+    c = clean(text)
+    assert time.perf_counter() - start < 5  # a quadratic step takes minutes here (136 s for 128,000 before)
+    assert sum(p.count("a" * 200_000) for p in c.paragraphs) >= 3
+
+
+@pytest.mark.parametrize(
+    "closing, slogans, signature, when, links",
+    [
+        (
+            "Vive la solidarité internationale\u202f!\nCollectif de solidarité (CSTI)\nParis, le 4 janvier 2020\n"
+            "Courriel\u00a0: contact@csti.example.org\nTél. : 01 23 45 67 89",
+            ("Vive la solidarité internationale\u202f!",),
+            "Collectif de solidarité (CSTI)",
+            date(2020, 1, 4),
+            ("contact@csti.example.org",),
+        ),
+        (
+            "¡Viva el Primero de Mayo!\nRed de Solidaridad Obrera\nMadrid, 1 de mayo de 2022\n"
+            "Correo: rsoi@example.es\nTeléfono: +34 910 000 000\nInstagram: @rsoi.internacional",
+            ("¡Viva el Primero de Mayo!",),
+            "Red de Solidaridad Obrera",
+            date(2022, 5, 1),
+            ("rsoi@example.es", "@rsoi.internacional"),
+        ),
+        (
+            "زنده باد همبستگی طبقاتی!\nشبکه‌ی همبستگی کارگری\n۱ اردیبهشت ۱۴۰۳\n"
+            "ایمیل: contact@hambastegi.example.net\nوب‌سایت: https://hambastegi.example.net",
+            ("زنده باد همبستگی طبقاتی!",),
+            "شبکه‌ی همبستگی کارگری",
+            date(2024, 4, 20),
+            ("contact@hambastegi.example.net", "https://hambastegi.example.net"),
+        ),
+        (
+            "عاش التضامن الأممي!\nاتحاد النقابات العمالية المستقلة\n٤ يناير ٢٠٢٠\n"
+            "البريد الإلكتروني: info@ittihad.example.org\nهاتف: +961 1 234 567",
+            ("عاش التضامن الأممي!",),
+            "اتحاد النقابات العمالية المستقلة",
+            date(2020, 1, 4),
+            ("info@ittihad.example.org",),
+        ),
+        (
+            "国际团结万岁！\n国际工人团结网络\n2020年1月4日\n电子邮件：contact@iwsn.example.org\nX：@iwsn_zh",
+            ("国际团结万岁！",),
+            "国际工人团结网络",
+            date(2020, 1, 4),
+            ("contact@iwsn.example.org", "@iwsn_zh"),
+        ),
+        (
+            "Hoch die internationale Solidarität!\nGewerkschaftliches Netzwerk\nBerlin, den 4. Januar 2020\n"
+            "E-Mail: info@netzwerk.example.de\nTel. 030 1234567",
+            ("Hoch die internationale Solidarität!",),
+            "Gewerkschaftliches Netzwerk",
+            date(2020, 1, 4),
+            ("info@netzwerk.example.de",),
+        ),
+    ],
+    ids=["fr", "es", "fa", "ar", "zh", "de"],
+)
+def test_closing_block_in_the_languages_the_tool_reads(closing, slogans, signature, when, links):
+    c = clean(f"Title of the statement\n\nThe last sentence of the body ends here.\n{closing}\n")
+    assert (c.slogans, c.signature, c.date, c.contacts) == (slogans, signature, when, links)
+    assert c.paragraphs == ("The last sentence of the body ends here.",)
+
+
+def test_slogans_may_come_after_the_links():
+    c = clean(
+        "Body text of the statement.\n\nIWSN\nhttps://iwsn.example.org\nLong live solidarity!\n", find_title=False
+    )
+    assert (c.signature, c.contacts, c.slogans) == ("IWSN", ("https://iwsn.example.org",), ("Long live solidarity!",))
+
+
+def test_a_signature_equal_to_the_running_header_is_kept():
+    header = "اتحاد النقابات العمالية المستقلة"
+    pages = [
+        f"{header}\nنص الصفحة {n} من البيان يستمر هنا.\n\nصفحة {d} من ٣" for n, d in ((1, "١"), (2, "٢"), (3, "٣"))
+    ]
+    text = "\n\n".join(pages) + f"\n\nعاش التضامن!\n{header}\n٤ يناير ٢٠٢٠\n"
+    c = clean(text, find_title=False)
+    assert c.signature == header and c.date == date(2020, 1, 4)
+    assert all(line != header and not line.startswith("صفحة ") for p in c.paragraphs for line in p.split("\n"))
+
+
+def test_persian_footers_spaced_differently_are_one_footer():
+    text = "متن صفحه‌ی اول بیانیه.\n\nصفحه ۱ از ۲\n\nمتن صفحه‌ی دوم بیانیه.\n\nصفحه ۲  از  ۲\n"
+    assert clean(text, find_title=False).paragraphs == ("متن صفحه‌ی اول بیانیه.", "متن صفحه‌ی دوم بیانیه.")

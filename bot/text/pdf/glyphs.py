@@ -303,7 +303,9 @@ def _attach_marks(glyphs: list[Glyph]) -> list[Glyph]:
         base = _base_under(cluster, glyphs, letters, previous)
         if base is not None:
             placed = after.setdefault(base, [])
-            placed += [m for m in cluster if all(m.char != p.char for p in placed)]
+            for mark in cluster:
+                if all(mark.char != other.char for other in placed):
+                    placed.append(mark)
         i = j
     out: list[Glyph] = []
     for i, glyph in enumerate(glyphs):

@@ -5,7 +5,8 @@ statement as ``Layout``, or None when the PDF has no typographic hierarchy to go
 size, as when a text file was printed line by line): that text is then repaired like copied text.
 
 - **Furniture**: a line in the top or bottom tenth of a page that repeats, digits and spacing aside,
-  at the same height (within a point or so) on another page (a running header or footer), or that is a page number by itself.
+  at the same height (within a point or so) on another page (a running header or footer), or that is a
+  page number by itself.
   Only there: a signature equal to the running header stays, it is not at the header's height.
 - **Title**: the largest text near the top of page 1 (one or more lines in a row); smaller lines above
   it are the letterhead. A date line right below it is the date line.
@@ -64,9 +65,7 @@ def drop_furniture(lines: list[Line]) -> list[Line]:
         if _in_band(line):
             seen[(furniture.key(line.text), round(line.baseline))].add(line.page)
     return [
-        line
-        for line in lines
-        if not (_in_band(line) and (furniture.is_page_number(line.text) or _repeats(line, seen)))
+        line for line in lines if not (_in_band(line) and (furniture.is_page_number(line.text) or _repeats(line, seen)))
     ]
 
 
