@@ -224,6 +224,7 @@ class Network:
     repost: RepostStyle
     link_display_max = 30  # characters of a link shown (after the scheme), then "…"
     refuses_duplicates = False  # the network refuses a text the account already posted (X)
+    default_endpoint = ""  # the API's host when the account names none
     media: MediaRules | None = None  # images on a post; None: the network takes none
     prices: Prices | None = None  # what a post costs (X's pay-per-use API); None: nothing
     link_cards = False  # a post's ``card`` URL is shown as a link card (Bluesky)
@@ -244,6 +245,10 @@ class Network:
     def limits_key(self, account: Account) -> str | None:
         """The key/value key under which the adapter caches limits the network reported, if it reports any."""
         return None
+
+    def endpoint(self, account: Account) -> str:
+        """Where the account's API is, as messages name it (``api_base`` when set)."""
+        return (account.api_base or account.instance or self.default_endpoint).split("://", 1)[-1].rstrip("/")
 
     def post_url(self, account: Account, remote_id: str) -> str | None:
         """The public URL of a post given its id, where the id alone is enough to build it."""

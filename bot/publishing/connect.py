@@ -8,9 +8,11 @@ request, its URL and headers), before the publisher prints it or the journal sto
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bot.config import secrets
+from bot.errors import AuthError, Unavailable
 from bot.networks.base import MemoryStore
 from bot.networks.registry import network_of
 from bot.redact import scrub_exception
@@ -30,20 +32,39 @@ def connect(account: Account, config: Config, store: KeyValue | None = None) -> 
         )
     except Exception as e:
         raise scrub_exception(e) from None
-    return Scrubbed(adapter)
+    return Scrubbed(adapter, _advice(account))
+
+
+def _advice(account: Account) -> Callable[[BaseException], BaseException]:
+    """What an error leaving the account's adapter should add, so it names what to fix: for refused
+    credentials the environment variables that hold them, for an unreachable network its address."""
+    network = network_of(account.platform)
+    variables = ", ".join(account.credentials.values())
+    where = network.endpoint(account)
+
+    def advise(error: BaseException) -> BaseException:
+        message = str(error.args[0]) if error.args else ""
+        if isinstance(error, AuthError) and variables and variables not in message:
+            error.args = (f"{message}; check the value of {variables}", *error.args[1:])
+        elif isinstance(error, Unavailable) and where and where not in message:
+            error.args = (f"{message} (at {where})", *error.args[1:])
+        return error
+
+    return advise
 
 
 class Scrubbed:
     """An adapter whose every error is scrubbed of secrets; other attributes (``upload``…) pass through, guarded too."""
 
-    def __init__(self, inner: Any):
+    def __init__(self, inner: Any, advise: Callable[[BaseException], BaseException] | None = None):
         self.inner = inner
+        self.advise = advise or (lambda e: e)
 
     def _call(self, name: str, *args: Any) -> Any:
         try:
             return getattr(self.inner, name)(*args)
         except Exception as e:
-            raise scrub_exception(e) from None
+            raise self.advise(scrub_exception(e)) from None
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self.inner, name)  # AttributeError as the adapter's own: isinstance checks stay true
@@ -54,7 +75,7 @@ class Scrubbed:
             try:
                 return value(*args, **kwargs)
             except Exception as e:
-                raise scrub_exception(e) from None
+                raise self.advise(scrub_exception(e)) from None
 
         return guarded
 

@@ -182,6 +182,12 @@ def _result(
     return ThreadResult(run.row.account, status, message, len(sent), len(posts), url, not_before)
 
 
+def _said(error: BaseException, account: str) -> str:
+    """The error's message without the adapter's own "account 'name': " (the run's message names the account)."""
+    text, prefix = str(error), f"account {account!r}: "
+    return text[len(prefix) :] if text.startswith(prefix) else text
+
+
 def _retry_later(run: _Run, stop: _Stop) -> _Stop:
     """A transient failure outlasted the inline retries: pause to try again later, or give up.
 
@@ -260,7 +266,8 @@ def _send(run: _Run, post: PostRow, root: PostRef | None, parent: PostRef | None
                 proven = True
                 continue
             raise _Stop(
-                ThreadStatus.FAILED, f"{run.who}: post {post.index}/{run.total} refused as a duplicate: {e}"
+                ThreadStatus.FAILED,
+                f"{run.who}: post {post.index}/{run.total} refused as a duplicate: {_said(e, run.row.account)}",
             ) from None
         except RateLimited as e:
             journal.mark_failed(post.id, str(e), run.now(), unknown=uncertain)
@@ -283,7 +290,8 @@ def _send(run: _Run, post: PostRow, root: PostRef | None, parent: PostRef | None
             if failures >= run.settings.max_attempts:
                 raise _Stop(
                     ThreadStatus.FAILED,
-                    f"{run.who}: post {post.index}/{run.total} failed {failures} times, last: {e}",
+                    f"{run.who}: post {post.index}/{run.total} failed {failures} times, "
+                    f"last: {_said(e, run.row.account)}",
                     transient=True,
                 ) from None
             run.sleep(run.backoff(failures))
@@ -292,20 +300,27 @@ def _send(run: _Run, post: PostRow, root: PostRef | None, parent: PostRef | None
             journal.forget_uploads(post.id)  # the network forgot them: upload again, once
             reuploads += 1
             if reuploads > 1:
-                raise _Stop(ThreadStatus.FAILED, f"{run.who}: post {post.index}/{run.total}: {e}") from None
+                raise _Stop(
+                    ThreadStatus.FAILED, f"{run.who}: post {post.index}/{run.total}: {_said(e, run.row.account)}"
+                ) from None
         except (AuthError, Rejected) as e:
             journal.mark_failed(post.id, str(e), run.now(), unknown=uncertain)
             if uncertain and isinstance(e, Rejected):
-                raise run.attention(post, f"the earlier attempt's outcome is unknown and now: {e}") from None
+                raise run.attention(
+                    post, f"the earlier attempt's outcome is unknown and now: {_said(e, run.row.account)}"
+                ) from None
             if isinstance(e, ReplyRefused):
                 raise _Stop(
                     ThreadStatus.NEEDS_ATTENTION,
-                    f"{run.who}: post {post.index}/{run.total} was refused as a reply in the thread: {e}. The posts "
+                    f"{run.who}: post {post.index}/{run.total} was refused as a reply in the thread: "
+                    f"{_said(e, run.row.account)}. The posts "
                     f"before it stay online. Post the rest by hand and record each with `statement-bot post "
                     f"{run.statement.path or run.statement.id} --account {run.row.account} --resolve INDEX=ID`, or "
                     f"retract the thread and set `mode: single` for this account (one post linking the statement).",
                 ) from None
-            raise _Stop(ThreadStatus.FAILED, f"{run.who}: post {post.index}/{run.total}: {e}") from None
+            raise _Stop(
+                ThreadStatus.FAILED, f"{run.who}: post {post.index}/{run.total}: {_said(e, run.row.account)}"
+            ) from None
 
 
 def _pace(run: _Run) -> None:
@@ -335,7 +350,7 @@ def _recover(run: _Run, post: PostRow, out: Outgoing, last_attempt: datetime | N
     try:
         return run.adapter.find(out)
     except Rejected as e:
-        raise run.attention(post, f"the network gives no way to check: {e}") from None
+        raise run.attention(post, f"the network gives no way to check: {_said(e, run.row.account)}") from None
 
 
 def _find_proven(run: _Run, post: PostRow, out: Outgoing) -> PostRef:
@@ -343,7 +358,7 @@ def _find_proven(run: _Run, post: PostRow, out: Outgoing) -> PostRef:
     try:
         found = run.adapter.find(out)
     except Rejected as e:
-        raise run.attention(post, f"the resend was refused as a duplicate, and {e}") from None
+        raise run.attention(post, f"the resend was refused as a duplicate, and {_said(e, run.row.account)}") from None
     if found is None:
         raise run.attention(post, "the resend was refused as a duplicate, but it is not among the recent posts")
     return found

@@ -31,6 +31,7 @@ class BlueskyNetwork(Network):
         timedelta(0), duplicate_proves_sent=False, by_hand=False, how="the record key fixed before the first attempt"
     )
     repost = RepostStyle.QUOTE
+    default_endpoint = "bsky.social"
     # app.bsky.embed.images: at most 4 images, each a blob of at most 2,000,000 bytes, ``alt`` required
     # (the lexicon sets no length; the Bluesky app stops at 2,000 characters, MAX_ALT_TEXT).
     media = MediaRules(

@@ -61,6 +61,7 @@ class TelegramNetwork(Network):
         how="a read-only probe from the account's probe_chat (else a person)",
     )
     repost = RepostStyle.QUOTE  # a new message replying to the original: Telegram shows the original above it
+    default_endpoint = "api.telegram.org"
     link_display_max = 4096  # Telegram shows a link as written
     theme = Theme("#2aabee", "#ffffff", "#000000", "#e7ebf0", "#2aabee", "#8d969f", "#000000", "#168acd")
 

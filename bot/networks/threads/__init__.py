@@ -41,6 +41,7 @@ class ThreadsNetwork(Network):
         how="the container's status, then the profile's recent posts (same text, same reply target)",
     )
     repost = RepostStyle.QUOTE  # quote_post_id
+    default_endpoint = "graph.threads.net"
     theme = Theme("#000000", "#ffffff", "#000000", "#e5e5e5", "#000000", "#999999", "#000000", "#0095f6")
 
     def rules(self, limit: int, url_cost: int) -> Rules:

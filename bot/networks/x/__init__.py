@@ -38,6 +38,7 @@ class XNetwork(Network):
         how="X refuses a resent text as a duplicate, then the post is looked up",
     )
     repost = RepostStyle.QUOTE
+    default_endpoint = "api.twitter.com"
     refuses_duplicates = True  # X answers 403 to a text the account posted recently
     # POST /2/media/upload: up to 4 images of at most 5 MB; alt text (POST /2/media/metadata) up to 1,000 characters.
     media = MediaRules(max_items=4, max_bytes=5 * 1024 * 1024, alt_limit=1000)
