@@ -12,20 +12,24 @@ statement. pypdfium2 is imported only in the child, never by a text statement's 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.errors import StatementError
-from bot.text.pdf.sandbox import Limits
 
-LIMITS = Limits()
+if TYPE_CHECKING:
+    from bot.text.pdf.sandbox import Limits
 
 
-def pdf_text(data: bytes, name: str, limits: Limits = LIMITS) -> str:
-    """The statement in a PDF as text (see the module's docstring); every failure a ``StatementError``."""
+def pdf_text(data: bytes, name: str, limits: Limits | None = None) -> str:
+    """The statement in a PDF as text (see the module's docstring); every failure a ``StatementError``.
+    ``limits`` bound the PDFium child (default ``sandbox.Limits()``: 10 s, 1 GiB)."""
     from bot.text.pdf.extract import read_lines
     from bot.text.pdf.layout import drop_furniture, read_layout
+    from bot.text.pdf.sandbox import Limits
 
     if b"%PDF" not in data[:1024]:
         raise StatementError(name, "is not a PDF (no %PDF header)")
-    lines = read_lines(data, name, limits)
+    lines = read_lines(data, name, limits or Limits())
     if not lines:
         raise StatementError(name, "PDF has no extractable text (a scanned image?)")
     layout = read_layout(lines)

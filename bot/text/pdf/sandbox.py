@@ -14,7 +14,6 @@ the function runs with the limits in force and gets the input bytes, nothing els
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -22,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _ROOT = str(Path(__file__).resolve().parents[3])  # the folder holding ``bot``, installed or not
-_BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from bot.text.pdf.sandbox import _child; _child()"
+_BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from bot.text.pdf.child import main; main()"
 
 
 @dataclass(frozen=True)
@@ -77,35 +76,3 @@ def run_isolated(target: str, data: bytes, limits: Limits = Limits()) -> bytes:
     if "MemoryError" in last[0]:
         raise IsolationError("memory", "out of memory")
     raise IsolationError("failed", last[0][:200])
-
-
-def _child() -> None:
-    """The child's side: limits first, then the input, the function and the answer."""
-    import importlib
-    import resource
-
-    _, _, target, memory, seconds = sys.argv
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _lower(resource.RLIMIT_AS, int(memory))
-    cpu = int(float(seconds)) + 1
-    _lower(resource.RLIMIT_CPU, cpu, cpu + 1)  # SIGXCPU at the soft limit, SIGKILL one second later
-    _lower(resource.RLIMIT_CORE, 0)  # a crash leaves no core file behind
-    answers = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # whatever a library prints goes to stderr, never into the answer
-    data = sys.stdin.buffer.read()
-    module, _, function = target.partition(":")
-    answer = getattr(importlib.import_module(module), function)(data)
-    answers.write(answer)
-    answers.flush()
-
-
-def _lower(kind: int, soft: int, hard: int | None = None) -> None:
-    """Set a limit no higher than the one already in force (a parent's own limit stays the ceiling)."""
-    import resource
-
-    old_hard = resource.getrlimit(kind)[1]
-    hard = soft if hard is None else hard
-    if old_hard != resource.RLIM_INFINITY:
-        hard = min(hard, old_hard)
-        soft = min(soft, hard)
-    resource.setrlimit(kind, (soft, hard))
