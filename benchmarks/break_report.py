@@ -21,7 +21,7 @@ import difflib
 import re
 import sys
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from bot.config import load_config  # noqa: E402
 from bot.errors import BotError  # noqa: E402
 from bot.model import Account, Organisation, Statement, Thread  # noqa: E402
-from bot.networks.registry import account_rules, platform_rules  # noqa: E402
+from bot.networks.registry import account_rules, network_of, platform_rules  # noqa: E402
 from bot.text.counting import Rules  # noqa: E402
 from bot.text.reading import read_statement  # noqa: E402
 from bot.text.threads import build_thread  # noqa: E402
@@ -118,8 +118,8 @@ def sentence_ends(text: str) -> list[int]:
         while end < len(text) and text[end] in CLOSERS:
             end += 1
         word = text[: m.end()].split()[-1] if text[: m.end()].split() else ""
-        if m.group(0) == "." and bare(word) in ABBREVIATIONS:
-            continue
+        if m.group(0) == "." and (bare(word) in ABBREVIATIONS or re.fullmatch(r"\w\.", bare(word))):
+            continue  # "Dr.", and initials ("J.", Russian "т. е.")
         ends.append(end)
     return ends
 
@@ -289,6 +289,7 @@ def main() -> None:
     print(head + f"{'head':>4} {'stub':>4} {'over':>4} {'lost':>4}")
     per_language: dict[str, list[int]] = defaultdict(lambda: [0] * 8)
     for name, statement, account, organisation, rules in cases(args.which or "all"):
+        account = replace(account, prices=account.prices or network_of(account.platform).prices)  # as planned
         try:
             thread = build_thread(statement, account, organisation, rules)
         except BotError as e:

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.config import load_config  # noqa: E402
-from bot.networks.registry import account_rules  # noqa: E402
+from bot.networks.registry import account_rules, network_of  # noqa: E402
 from bot.text.breaks import fewest_posts, window_starts  # noqa: E402
 from bot.text.pieces import SENTENCE, Piece, is_mid_sentence  # noqa: E402
 from bot.text.reading import read_statement  # noqa: E402
-from bot.text.threads import _pieces, build_thread  # noqa: E402
+from bot.text.threads import _hashtags, _pieces, build_thread  # noqa: E402
 
 SEED = ROOT / "statements" / "2020-01-04-iaswi-soleimani-assassination.txt"
 
@@ -65,9 +66,13 @@ def main() -> None:
         f"{'greedy sentences':>17} {'mid':>4}"
     )
     for account in config.accounts:
+        if account.platform not in ("x", "mastodon", "bluesky"):
+            continue
+        account = replace(account, prices=account.prices or network_of(account.platform).prices)  # as planned
         rules = account_rules(account)
         thread = build_thread(statement, account, config.organisation, rules)
-        pieces = _pieces(statement, account, config.organisation, rules, [])
+        tags = _hashtags(statement, account, config.organisation, rules, [])
+        pieces = _pieces(statement, account, config.organisation, tags)
         measure = rules.measure
         room = (
             rules.measure("\n" + account.numbering.format(i=99, n=99))

@@ -3,8 +3,11 @@
 The opener (title or ``hook``) and hashtags come first, then the body, then the
 closing block: slogans, signature and date, links. Titles, slogans and links are
 glued so they are only ever cut if one alone cannot fit a post (and then we warn).
+Hashtags go under the title when that costs no break an editor would avoid; else
+they move to the last post, else they are left out (with a warning either way).
 Numbering sits on its own last line (one newline costs what a space does), where
-it reads the same in RTL posts.
+it reads the same in RTL posts; a thread of one post has none. The split itself is
+``bot.text.splitting`` over the pieces of ``bot.text.pieces``.
 """
 
 from __future__ import annotations
@@ -12,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from bot.errors import SplitError
 from bot.model import Account, Organisation, Post, Statement, Thread
-from bot.text.breaks import choose_breaks, window_starts
+from bot.text.breaks import EXTRA_POST_COST, PAID_EXTRA_POST_COST
 from bot.text.counting import Rules
-from bot.text.pieces import GLUE, LINE, PARAGRAPH, Piece, paragraph_pieces
+from bot.text.pieces import GLUE, LINE, PARAGRAPH, Piece, gap_flags, paragraph_pieces
+from bot.text.splitting import Split, numbering_text, split
 
 FULL_STATEMENT = {
     "en": "Read the full statement: {url}",
@@ -30,13 +33,16 @@ MONTHS_EN = ("January February March April May June July August September Octobe
 
 
 def build_thread(statement: Statement, account: Account, organisation: Organisation, rules: Rules) -> Thread:
-    """Split ``statement`` for ``account``, measuring with ``rules`` (``bot.networks.registry.account_rules``)."""
+    """Split ``statement`` for ``account``, measuring with ``rules`` (``bot.networks.registry.account_rules``).
+
+    Raises ``SplitError`` when something cannot be made into posts within the limit (a link longer
+    than a post): such a thread is never started.
+    """
     warnings: list[str] = []
-    pieces = _pieces(statement, account, organisation, rules, warnings)
-    posts = _split(pieces, rules, account.numbering, warnings)
+    pieces, posts = _best_split(statement, account, organisation, rules, warnings)
     url = statement_url(statement, organisation)
     if account.max_posts and len(posts) > account.max_posts:
-        posts = _cut_to_max(pieces, rules, account, statement.language, url, len(posts), warnings)
+        posts = _cut_to_max(pieces, rules, account, statement, url, len(posts), warnings)
     return Thread(
         account=account.name,
         platform=account.platform,
@@ -48,49 +54,91 @@ def build_thread(statement: Statement, account: Account, organisation: Organisat
     )
 
 
+def _best_split(
+    statement: Statement, account: Account, organisation: Organisation, rules: Rules, warnings: list[str]
+) -> tuple[list[Piece], list[str]]:
+    """The pieces and posts, with the hashtags where they cost the fewest faults, then the fewest posts."""
+    tags = _hashtags(statement, account, organisation, rules, warnings)
+    name = statement.path or statement.id
+    best: tuple[int, int, int, list[Piece], Split, list[str]] | None = None
+    for rank, place in enumerate(("opener", "closing", "none") if tags else ("none",)):
+        notes: list[str] = []
+        pieces = _pieces(statement, account, organisation, tags if place == "opener" else [])
+        if place == "closing":
+            pieces = _join([pieces, [Piece(t, " ", GLUE) for t in tags]], "\n\n", PARAGRAPH)
+        done = split(pieces, rules, account.numbering, notes, name=name, extra=_extra_post_cost(account))
+        if best is None or (done.faults, len(done.texts), rank) < best[:3]:
+            best = (done.faults, len(done.texts), rank, pieces, done, notes)
+        if done.faults == 0:
+            break  # nothing to gain by moving them
+    assert best is not None
+    _, _, rank, pieces, done, notes = best
+    shown = " ".join(tags)
+    if rank == 1:
+        warnings.append(f"hashtags {shown} moved to the last post: under the title they would force a weak break")
+    elif rank == 2:
+        warnings.append(f"hashtags {shown} left out: in the first or last post they would force a weak break")
+    warnings.extend(notes)
+    return pieces, done.texts
+
+
 def statement_url(statement: Statement, organisation: Organisation) -> str | None:
     """Where the full statement is online: its ``url``, or the organisation's template filled in."""
     template = organisation.statement_url_template
     return statement.url or (template.format(id=statement.id) if template else None)
 
 
-def _pieces(
-    statement: Statement, account: Account, organisation: Organisation, rules: Rules, warnings: list[str]
-) -> list[Piece]:
+def _pieces(statement: Statement, account: Account, organisation: Organisation, tags: Sequence[str]) -> list[Piece]:
+    language = statement.language
     groups: list[list[Piece]] = []
     opener = statement.hook or statement.title
     url = statement_url(statement, organisation) if account.link_in_opener else None
     if url:  # asked for: the full statement's link right under the title
         opener = f"{opener}\n{url}" if opener else url
     if opener:
-        head = paragraph_pieces(opener, glue=True)
-        tags = _hashtags(statement, account, organisation, opener, rules, warnings)
+        head = paragraph_pieces(opener, glue=True, language=language)
         if tags:
             head = _join([head, [Piece(t, " ", GLUE) for t in tags]], "\n", GLUE)
         groups.append(head)
-    groups.extend(list(pieces) for pieces in _body(statement.paragraphs))
+    groups.extend(list(pieces) for pieces in _body(statement.paragraphs, language))
     slogans = statement.slogans or organisation.slogans
     if slogans:
-        groups.append(_lines(slogans))
+        groups.append(_lines(slogans, language))
     sign = [line for line in (statement.signature, _date_line(statement)) if line]
     if sign:
-        groups.append(_lines(sign))
+        groups.append(_lines(sign, language))
+    groups.append(_links(statement, account, organisation))
+    pieces = _join(groups, "\n\n", PARAGRAPH)
+    for k in range(len(pieces) - 1):
+        if pieces[k].brk == PARAGRAPH and (flags := gap_flags(pieces[k].text, pieces[k + 1].text, language)):
+            pieces[k] = pieces[k]._replace(flags=pieces[k].flags | flags)
+    return pieces
+
+
+def _extra_post_cost(account: Account) -> int:
+    """Where every post costs money (X), one more post only to avoid a weak or bad break."""
+    paid = account.prices is not None and account.prices.post > 0
+    return PAID_EXTRA_POST_COST if paid else EXTRA_POST_COST
+
+
+def _links(statement: Statement, account: Account, organisation: Organisation) -> list[Piece]:
+    """Where the contact links go: the closing post, one a line."""
     links = statement.links or organisation.links
-    if links:
-        # Where a post with a link costs more (X), the links are glued: all in the closing post if they fit.
-        priced = account.prices is not None and account.prices.post_with_link > account.prices.post
-        groups.append(_join([[Piece(link, "", GLUE)] for link in links], "\n", GLUE if priced else LINE))
-    return _join(groups, "\n\n", PARAGRAPH)
+    if not links:
+        return []
+    # Where a post with a link costs more (X), the links are glued: all in the closing post if they fit.
+    priced = account.prices is not None and account.prices.post_with_link > account.prices.post
+    return _join([[Piece(link, "", GLUE)] for link in links], "\n", GLUE if priced else LINE)
 
 
 @lru_cache(maxsize=32)
-def _body(paragraphs: tuple[str, ...]) -> tuple[tuple[Piece, ...], ...]:
+def _body(paragraphs: tuple[str, ...], language: str) -> tuple[tuple[Piece, ...], ...]:
     """The body's pieces, shared by every account a statement goes to."""
-    return tuple(tuple(paragraph_pieces(p)) for p in paragraphs)
+    return tuple(tuple(paragraph_pieces(p, language=language)) for p in paragraphs)
 
 
-def _lines(lines: Sequence[str]) -> list[Piece]:
-    return _join([paragraph_pieces(line, glue=True) for line in lines], "\n", LINE)
+def _lines(lines: Sequence[str], language: str) -> list[Piece]:
+    return _join([paragraph_pieces(line, glue=True, language=language) for line in lines], "\n", LINE)
 
 
 def _join(groups: Sequence[list[Piece]], sep: str, brk: int) -> list[Piece]:
@@ -107,13 +155,15 @@ def _join(groups: Sequence[list[Piece]], sep: str, brk: int) -> list[Piece]:
 
 
 def _hashtags(
-    statement: Statement, account: Account, organisation: Organisation, opener: str, rules: Rules, warnings: list[str]
+    statement: Statement, account: Account, organisation: Organisation, rules: Rules, warnings: list[str]
 ) -> list[str]:
+    """The statement's, account's and organisation's hashtags, each once, that fit one post with the title."""
+    opener = statement.hook or statement.title
     wanted: list[str] = []
     for tag in (*statement.hashtags, *account.hashtags, *organisation.hashtags):
         if tag.lower() not in {t.lower() for t in wanted} and tag.lower() not in opener.lower().split():
             wanted.append(tag)
-    room = _numbering_text(account.numbering, 99, 99)
+    room = numbering_text(account.numbering, 99, 99)
     kept: list[str] = []
     for tag in wanted:
         if rules.fits(opener + "\n" + " ".join(kept + [tag]) + room):
@@ -130,63 +180,26 @@ def _date_line(statement: Statement) -> str | None:
     return f"{MONTHS_EN[d.month - 1]} {d.day}, {d.year}" if statement.language == "en" else d.isoformat()
 
 
-def _numbering_text(numbering: str | None, i: int, n: int) -> str:
-    return "\n" + numbering.format(i=i, n=n) if numbering else ""
-
-
-def _split(
-    pieces: list[Piece], rules: Rules, numbering: str | None, warnings: list[str], total: int | None = None
-) -> list[str]:
-    """Split with room for numbering; ``total`` fixes n (max_posts), else n is the result's length."""
-    measure = rules.measure  # cached by bot.text.counting across statements
-    sizes = [measure(p.text) for p in pieces]
-    seps = [measure(p.sep) for p in pieces]
-    breaks = [p.brk for p in pieces]
-    widths = [size[0] + sep[0] for size, sep in zip(sizes, seps)]
-    digits = len(str(max(1, -(-sum(widths) // max(1, rules.limit - 6)))))  # a first guess at n
-    for _ in range(4):
-        widest = max(total or 0, 10**digits - 1)  # posts past max_posts are cut, but must fit first
-        room = rules.measure(_numbering_text(numbering, widest, widest))
-        budget = tuple(limit - used for limit, used in zip(rules.limits, room))
-        cuts = choose_breaks(breaks, widths, window_starts(sizes, seps, budget))
-        if len(str(len(cuts))) == digits or (total is not None and len(str(len(cuts))) < digits):
-            break
-        digits = len(str(len(cuts)))
-    n = total or len(cuts)
-    posts = []
-    for k, (start, end) in enumerate(cuts):
-        body = "".join(p.text + p.sep for p in pieces[start : end - 1]) + pieces[end - 1].text
-        text = body + _numbering_text(numbering, k + 1, n)
-        if not rules.fits(text):
-            if end - start > 1:
-                raise SplitError(f"post {k + 1} came out over the limit ({rules.count(text)} > {rules.limit})")
-            warnings.append(
-                f"post {k + 1}: {pieces[start].text[:40]!r} alone is longer than a post "
-                f"({rules.count(text)} > {rules.limit})"
-            )
-        posts.append(text)
-    return posts
-
-
 def _cut_to_max(
     pieces: list[Piece],
     rules: Rules,
     account: Account,
-    language: str,
+    statement: Statement,
     url: str | None,
     needed: int,
     warnings: list[str],
 ) -> list[str]:
     limit = account.max_posts or needed
+    name = statement.path or statement.id
     if not url:
         warnings.append(
             f"thread needs {needed} posts, over max_posts {limit}, and the statement has no url to link to "
             "(set url in the front matter or organisation.statement_url_template); nothing was cut"
         )
-        return _split(pieces, rules, account.numbering, [], None)
-    posts = _split(pieces, rules, account.numbering, [], limit)[: limit - 1]
-    link = FULL_STATEMENT.get(language, FULL_STATEMENT["en"]).format(url=url)
-    posts.append(link + _numbering_text(account.numbering, limit, limit))
+        return split(pieces, rules, account.numbering, [], name=name, extra=_extra_post_cost(account)).texts
+    posts = split(pieces, rules, account.numbering, [], total=limit, name=name).texts[: limit - 1]
+    link = FULL_STATEMENT.get(statement.language, FULL_STATEMENT["en"]).format(url=url)
+    posts.append(link + numbering_text(account.numbering, limit, limit))
     warnings.append(
         f"thread needs {needed} posts but max_posts is {limit}: post {limit} links to the full "
         f"statement instead of the remaining text"
