@@ -134,6 +134,7 @@ def _serve(memory_bytes: int) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _die_with_parent()
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     requests, answers = Connection(os.dup(0), writable=False), Connection(os.dup(1), readable=False)
     os.dup2(2, 1)  # anything a library prints goes to stderr, never into the answers
@@ -152,6 +153,19 @@ def _serve(memory_bytes: int) -> None:
         except MemoryError:
             answer = ("error", path, "needs more memory than the reading budget allows")
         answers.send(answer)
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel kill this helper when the bot dies, even mid-read (a killed bot leaves none)."""
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass  # no prctl: the helper still ends when its stdin closes
 
 
 if __name__ == "__main__":

@@ -64,7 +64,7 @@ def test_a_read_over_its_time_is_a_clean_error_and_the_helper_is_replaced(tmp_pa
     started = time.monotonic()
     with pytest.raises(StatementError, match=r"took longer than 1 s to read"):
         read_within(path, None, Budget(seconds=1))
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 5  # the budget, plus the kill, on a busy machine
     status = Path(f"/proc/{stuck}/status")
     assert not status.exists() or "State:\tZ" in status.read_text(encoding="utf-8")  # killed, perhaps unreaped
     assert read_within(path, None, Budget()).paragraphs == ("Words here.",)  # a fresh helper
