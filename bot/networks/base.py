@@ -263,6 +263,11 @@ class Network:
         """How ``@name`` (or ``@name@host``) is shown, or None when it stays plain text."""
         return Mention(text)
 
+    def facets(self, text: str) -> list[dict[str, Any]] | None:
+        """The rich-text annotations the adapter sends with ``text`` (Bluesky's facets), as far as they are
+        known before posting; None where the network has none (it finds links itself)."""
+        return None
+
 
 @runtime_checkable
 class Uploader(Protocol):

@@ -212,7 +212,7 @@ def _card(
         f'<span class="meta">{escape(network_of(platform).name)}</span>'
         f'<span class="num" title="post {index} of {total}"><bdi dir="ltr">{index}/{total}</bdi></span></div>'
         f'<div class="text" lang="{lang}" dir="{"rtl" if rtl else "auto"}">'
-        f"{rich_text(str(post['text']), platform)}</div>"
+        f"{_shown(post, platform)}</div>"
         f"{''.join(_media(m, shown) for m in post.get('media') or ())}"
         f'<div class="foot"><span class="meter m-{level}" role="meter" aria-valuemin="0" '
         f'aria-valuemax="{limit}" aria-valuenow="{length}" aria-label="length">'
@@ -240,6 +240,56 @@ def _status(url: str | None) -> str:
     if _WEB.match(url):  # only web links become clickable; anything else stays text
         return f'<span class="status live"><a href="{escape(url)}" rel="noreferrer">posted ↗</a></span>'
     return f'<span class="status live" title="{escape(url)}">posted</span>'
+
+
+def _shown(post: dict[str, Any], platform: str) -> str:
+    """A post as the network receives it: the sent form, marked up by its facets where it has them."""
+    if post.get("facets") is not None:
+        return faceted_text(str(post.get("sent_text") or post["text"]), post["facets"], platform)
+    return rich_text(str(post.get("sent_text") or post["text"]), platform)
+
+
+def faceted_text(text: str, facets: list[dict[str, Any]], platform: str) -> str:
+    """Escaped sent text with its facets (UTF-8 byte ranges) as links and tags; mentions and e-mails between
+    them marked as ``rich_text`` marks them."""
+    network = network_of(platform)
+    data = text.encode("utf-8")
+    out: list[str] = []
+    pos = 0
+    for facet in sorted(facets, key=lambda f: int(f["index"]["byteStart"])):
+        start, end = int(facet["index"]["byteStart"]), int(facet["index"]["byteEnd"])
+        if start < pos or end > len(data):
+            continue
+        out.append(_between(data[pos:start].decode("utf-8", "replace"), network))
+        shown = escape(data[start:end].decode("utf-8", "replace"))
+        feature = facet["features"][0] if facet.get("features") else {}
+        kind = str(feature.get("$type", "")).rsplit("#", 1)[-1]
+        uri = str(feature.get("uri", ""))
+        if kind == "link" and _WEB.match(uri):
+            out.append(
+                f'<a class="ent url" dir="auto" href="{escape(uri)}" title="{escape(uri)}" rel="noreferrer">{shown}</a>'
+            )
+        elif kind in ("tag", "mention"):
+            out.append(f'<span class="ent {"hashtag" if kind == "tag" else "mention"}" dir="auto">{shown}</span>')
+        else:
+            out.append(shown)
+        pos = end
+    out.append(_between(data[pos:].decode("utf-8", "replace"), network))
+    return "".join(out)
+
+
+def _between(text: str, network: Network) -> str:
+    """Text between facets: links there are already shortened display text, so only mentions and e-mails."""
+    out: list[str] = []
+    pos = 0
+    for ent in sorted(find_entities(text), key=lambda e: e.start):
+        if ent.start < pos or ent.kind not in ("mention", "email"):
+            continue
+        out.append(escape(text[pos : ent.start]))
+        out.append(_entity(ent, network))
+        pos = ent.end
+    out.append(escape(text[pos:]))
+    return "".join(out)
 
 
 def rich_text(text: str, platform: str) -> str:

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.model import Cost, Media, Statement, Thread
+from bot.networks.registry import network_of
 
 RULE = "─" * 60
 
@@ -38,7 +39,10 @@ def preview_document(statement: Statement, threads: list[Thread]) -> dict[str, A
     """The JSON preview: ``{"statement": {...}, "threads": [{account, platform, limit, cost, posts, warnings}]}``.
 
     Each post carries its ``media`` (path, alt, and bytes, width and height as uploaded,
-    after any resizing); ``cost`` is null where the network charges nothing.
+    after any resizing); ``cost`` is null where the network charges nothing. ``text`` is the
+    planned text; where the network receives another form (Bluesky shows links shortened)
+    ``sent_text`` gives it, and ``facets`` the rich-text annotations sent with it (Bluesky);
+    ``length`` counts what is sent.
     """
     return {
         "statement": statement_fields(statement),
@@ -48,15 +52,31 @@ def preview_document(statement: Statement, threads: list[Thread]) -> dict[str, A
                 "platform": t.platform,
                 "limit": t.limit,
                 "cost": cost_fields(t.cost),
-                "posts": [
-                    {"index": p.index, "text": p.text, "length": p.length, "media": [media_fields(m) for m in p.media]}
-                    for p in t.posts
-                ],
+                "posts": _posts(t),
                 "warnings": list(t.warnings),
             }
             for t in threads
         ],
     }
+
+
+def _posts(thread: Thread) -> list[dict[str, Any]]:
+    network = network_of(thread.platform)
+    sent = network.rules(thread.limit, network.url_cost).sent
+    posts = []
+    for p in thread.posts:
+        post: dict[str, Any] = {
+            "index": p.index,
+            "text": p.text,
+            "length": p.length,
+            "media": [media_fields(m) for m in p.media],
+        }
+        if (shown := sent(p.text)) != p.text:
+            post["sent_text"] = shown
+        if (facets := network.facets(p.text)) is not None:
+            post["facets"] = facets
+        posts.append(post)
+    return posts
 
 
 def cost_fields(cost: Cost | None) -> dict[str, Any] | None:

@@ -27,7 +27,9 @@ def test_json_preview_has_the_documented_shape(seed_path, capsys):
         assert set(thread) == {"account", "platform", "limit", "cost", "posts", "warnings"}
         rules = rules_for(thread["platform"], limit=thread["limit"])
         for i, post in enumerate(thread["posts"], 1):
-            assert set(post) == {"index", "text", "length", "media"} and post["index"] == i
+            # Bluesky posts also carry their facets, and sent_text where links are shown shortened.
+            keys = {"index", "text", "length", "media"} | ({"facets"} if thread["platform"] == "bluesky" else set())
+            assert keys <= set(post) <= keys | {"sent_text"} and post["index"] == i
             assert post["media"] == []  # the seed is a text statement without an image
             assert post["length"] == rules.count(post["text"]) <= thread["limit"]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.model import MediaRules
 from bot.networks.base import Mention, Network, Recovery, RepostStyle, Theme
@@ -59,6 +59,13 @@ class BlueskyNetwork(Network):
     def link_text(self, url: str) -> str:
         """Bluesky's own shortening (the facet keeps the full URL)."""
         return display_url(url)
+
+    def facets(self, text: str) -> list[dict[str, Any]]:
+        """Link and hashtag facets over the text as sent (links shortened; byte offsets). A mention's facet
+        needs the account's DID, which the adapter looks up when posting, so it is not among these."""
+        from bot.networks.bluesky.facets import build_facets
+
+        return build_facets(text)[1]
 
     def mention(self, text: str) -> Mention | None:
         """A Bluesky handle is a domain: ``@name`` alone, or ``@a@b``, stays plain text."""
