@@ -20,7 +20,6 @@ from datetime import date
 from bot.text import closing, furniture, hyphens
 from bot.text.closing import ends_sentence
 from bot.text.dates import parse_date
-from bot.text.language import detect_language
 
 # Words a title keeps in lower case, in the languages the tool reads ("Déclaration des Droits de l'Homme").
 SMALL_WORDS = frozenset(
@@ -50,23 +49,23 @@ def clean(text: str, *, find_title: bool = True) -> Cleaned:
     recovered too."""
     lines = _normalise(text)
     lines = [line for line in lines if not furniture.is_page_number(line)]
-    heads, feet = _running(lines)
-    lines, block = closing.peel(lines, feet)
+    keyed = [furniture.key(line) for line in lines]
+    heads, feet = _running(lines, keyed)
+    body, block = closing.peel(lines, feet)
     running = heads | feet
-    lines = [line for line in lines if not line.strip() or furniture.key(line) not in running]
+    lines = [line for line, key in zip(body, keyed) if not key or key not in running]
     title, when = None, block.date
     if find_title:
         title, lines = _title(lines)
         if title is not None:
             top_date, lines = _date_line(lines)
             when = when or top_date
-    words = hyphens.Vocabulary.of(text)
-    language = detect_language(text)
+    context = hyphens.Text(text)
     width = _wrap_width(lines)
-    paragraphs = [p for block_ in _blocks(lines, width) for p in _join_lines(block_, width, words, language)]
-    paragraphs = [_rejoin_dangling_hyphens(p, words, language) for p in paragraphs]
+    paragraphs = [p for block_ in _blocks(lines, width) for p in _join_lines(block_, width, context)]
+    paragraphs = [_rejoin_dangling_hyphens(p, context) for p in paragraphs]
     if title is not None:
-        title = _rejoin_dangling_hyphens(title, words, language)
+        title = _rejoin_dangling_hyphens(title, context)
     return Cleaned(title, tuple(p for p in paragraphs if p), block.slogans, block.signature, when, block.links)
 
 
@@ -75,19 +74,21 @@ def _normalise(text: str) -> list[str]:
     return [line.expandtabs(4).rstrip() for line in text.split("\n")]
 
 
-def _running(lines: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+def _running(lines: list[str], keyed: list[str]) -> tuple[frozenset[str], frozenset[str]]:
     """Keys of running headers and footers: short unpunctuated lines at the start (end) of two or more
     pages, a page being a run of lines between blank lines. A header may equal the signature (the end of
     the text is no page start), a footer is stepped over when the closing block is read."""
-    keyed = [furniture.key(line) for line in lines]
     starts: dict[str, int] = {}
     ends: dict[str, int] = {}
     for i, key in enumerate(keyed):
-        if not key or len(key) > 80 or ends_sentence(lines[i]) or closing.contact_links(lines[i].strip()):
+        start, end = i == 0 or not keyed[i - 1], i + 1 == len(keyed) or not keyed[i + 1]
+        if not key or not (start or end) or len(key) > 80 or ends_sentence(lines[i]):
             continue
-        if i == 0 or not keyed[i - 1]:
+        if closing.contact_links(lines[i].strip()) is not None:
+            continue
+        if start:
             starts[key] = starts.get(key, 0) + 1
-        if i + 1 == len(keyed) or not keyed[i + 1]:
+        if end:
             ends[key] = ends.get(key, 0) + 1
     heads = frozenset(k for k, n in starts.items() if n >= 2)
     feet = frozenset(k for k, n in ends.items() if n >= 2 and k not in heads)
@@ -185,7 +186,7 @@ def _continues(last: str, first: str, width: int) -> bool:
     return len(last) >= 0.75 * width and not first[:1].isupper()
 
 
-def _join_lines(block: list[str], width: int, words: hyphens.Vocabulary, language: str) -> list[str]:
+def _join_lines(block: list[str], width: int, context: hyphens.Text) -> list[str]:
     """Unwrap a block into paragraphs; lines of unwrapped text, headings and list items stay lines."""
     paragraphs = [block[0].strip()]
     for prev, line in itertools.pairwise(block):
@@ -195,7 +196,7 @@ def _join_lines(block: list[str], width: int, words: hyphens.Vocabulary, languag
         elif LIST_ITEM.match(line) or not width:
             paragraphs[-1] += "\n" + line
         elif paragraphs[-1].endswith("-") and line[:1].islower():
-            paragraphs[-1] = _dehyphenate(paragraphs[-1], line, words, language)
+            paragraphs[-1] = _dehyphenate(paragraphs[-1], line, context)
         elif _cjk(paragraphs[-1][-1:]) and _cjk(line[:1]):
             paragraphs[-1] += line
         else:
@@ -214,16 +215,16 @@ def _paragraph_ends(prev: str, line: str, width: int, *, fresh: bool) -> bool:
     return ends_sentence(prev) or heading
 
 
-def _dehyphenate(out: str, line: str, words: hyphens.Vocabulary, language: str) -> str:
+def _dehyphenate(out: str, line: str, context: hyphens.Text) -> str:
     """Join ``out`` ending in "organi-" (or "admis -", a space before the hyphen) with ``line``."""
     head, _, tail = out[:-1].rstrip().rpartition(" ") if out.endswith(" -") else out.rpartition(" ")
     left = tail if out.endswith(" -") else (tail or head)[:-1]
     if not tail:
         head = ""
     rest, _, after = line.partition(" ")
-    if out.endswith(" -") and (rest.lower() in words.repeated or not left):
+    if out.endswith(" -") and (not left or rest.lower() in context.words.repeated):
         return out + " " + line  # a dash before a word used elsewhere: "the workers -\nand their families"
-    word = hyphens.join(left, rest, words, language, at_line_end=True)
+    word = hyphens.join(left, rest, context, at_line_end=True)
     return " ".join(p for p in (head, word, after) if p)
 
 
@@ -231,7 +232,7 @@ def _cjk(char: str) -> bool:
     return bool(char) and ("\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef" or "\uac00" <= char <= "\ud7af")
 
 
-def _rejoin_dangling_hyphens(paragraph: str, words: hyphens.Vocabulary, language: str) -> str:
+def _rejoin_dangling_hyphens(paragraph: str, context: hyphens.Text) -> str:
     """ "anti- imperialists" (an extraction break after a hyphen) becomes "anti-imperialists"; a suspended
     hyphen ("pre- and post-war") stays."""
     if "- " not in paragraph:
@@ -241,6 +242,6 @@ def _rejoin_dangling_hyphens(paragraph: str, words: hyphens.Vocabulary, language
         left, right = m.group(1), m.group(2)
         if right.lower() in hyphens.SUSPENDED or not right[:1].islower():
             return m.group(0)
-        return hyphens.join(left, right, words, language, at_line_end=False)
+        return hyphens.join(left, right, context, at_line_end=False)
 
     return _DANGLING.sub(fix, paragraph)

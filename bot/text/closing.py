@@ -34,6 +34,7 @@ _PHONE_WORDS = (
 _PHONE_LABEL = re.compile(
     rf"^(?:{'|'.join(sorted(map(re.escape, _PHONE_WORDS), key=len, reverse=True))})\.?\s*[:：]?\s*", re.I
 )
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")  # a digit of another script (Persian, Arabic-Indic...)
 _PHONE = re.compile(r"^\+?\(?\d[\d\s().\-/]{5,}\d$")
 _SEPARATORS = re.compile(r"^[\s,;|·•/]*$")
 
@@ -105,6 +106,8 @@ def contact_links(line: str) -> list[str] | None:
 
 
 def _ascii_digits(text: str) -> str:
+    if not _OTHER_DIGIT.search(text):
+        return text
     return "".join(str(unicodedata.digit(c)) if unicodedata.category(c) == "Nd" else c for c in text)
 
 

@@ -15,6 +15,8 @@ _PAGE_WORDS = (
     "page|p|pp|pg|pag|pág|página|pagina|seite|s|sayfa|sivu|strona|str|стр|страница|σελίδα|σελ|עמוד|עמ|صفحه|صفحة|ص"
 )
 _OF_WORDS = "of|sur|de|von|di|da|/|из|από|מתוך|از|من|av|van|z"
+_DIGITS = re.compile(r"\d+")  # \d is any script's decimal digit in a str pattern
+_SPACE = re.compile(r"\s+")
 _PAGE_NUMBER = re.compile(
     rf"^(?:(?:{_PAGE_WORDS})\.?)?[-–—(\[]?#[-–—)\]]?(?:(?:{_OF_WORDS})#)?$"  # 3, - 3 -, Page 3 of 5, p. 3
     r"|^第#页(?:[,，]?共#页)?$|^#/#$",  # 第 3 页，共 5 页
@@ -24,14 +26,7 @@ _PAGE_NUMBER = re.compile(
 
 def key(line: str) -> str:
     """The line with every digit (any script) as ``#``, runs of them as one, and no spaces; lowercase."""
-    out: list[str] = []
-    for char in line:
-        if char.isdigit() or unicodedata.category(char) == "Nd":
-            if not out or out[-1] != "#":
-                out.append("#")
-        elif not char.isspace():
-            out.append(char.lower())
-    return "".join(out)
+    return _SPACE.sub("", _DIGITS.sub("#", line)).lower()
 
 
 def is_page_number(line: str) -> bool:

@@ -7,13 +7,18 @@ prefixes with a hyphen (co-operation, anti-war), French a few (ex-, non-, vice-)
 "coautor", "promuevan"); a capital or a digit after the hyphen (anti-OTAN, COVID-19) keeps it.
 
 ``Vocabulary`` holds the words of the whole text once, so each decision is a set lookup: repairing a
-text stays linear in its length however many hyphens it has.
+text stays linear in its length however many hyphens it has. ``Text`` works it (and the language) out
+only when a first decision needs it.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
+
+from bot.text.language import detect_language
 
 # Prefixes written with a hyphen, per language; a language not listed has none.
 PREFIXES = {
@@ -43,22 +48,30 @@ class Vocabulary:
 
     @classmethod
     def of(cls, text: str) -> Vocabulary:
-        solid: set[str] = set()
-        repeated: set[str] = set()
-        hyphenated: set[str] = set()
-        for match in _WORD.finditer(text):
-            word = match.group(0).lower().replace("‐", "-")
-            if "-" in word:
-                hyphenated.add(word)
-            for part in word.split("-"):
-                if part in solid:
-                    repeated.add(part)
-                solid.add(part)
-        return cls(frozenset(solid), frozenset(hyphenated), frozenset(repeated))
+        tokens = _WORD.findall(text.lower().replace("‐", "-"))
+        hyphenated = frozenset(t for t in tokens if "-" in t)
+        counts = Counter(part for t in tokens for part in t.split("-")) if hyphenated else Counter(tokens)
+        return cls(frozenset(counts), hyphenated, frozenset(w for w, n in counts.items() if n > 1))
 
 
-def join(left: str, right: str, words: Vocabulary, language: str, *, at_line_end: bool) -> str:
+class Text:
+    """A text's vocabulary and language, worked out the first time a hyphen decision needs them."""
+
+    def __init__(self, text: str):
+        self._text = text
+
+    @cached_property
+    def words(self) -> Vocabulary:
+        return Vocabulary.of(self._text)
+
+    @cached_property
+    def language(self) -> str:
+        return detect_language(self._text)
+
+
+def join(left: str, right: str, text: Text, *, at_line_end: bool) -> str:
     """``left`` and ``right`` (the pieces either side of a hyphen) as one word, with or without it."""
+    words = text.words
     bare_left, bare_right = _letters(left), _letters(right)
     hyphenated, solid = f"{left}-{right}", f"{left}{right}"
     if f"{bare_left}-{bare_right}".lower() in words.hyphenated:
@@ -67,7 +80,7 @@ def join(left: str, right: str, words: Vocabulary, language: str, *, at_line_end
         return solid
     if bare_right[:1].isupper() or bare_right[:1].isdigit() or bare_left[-1:].isdigit():
         return hyphenated
-    if bare_left.lower() in PREFIXES.get(language, frozenset()):
+    if bare_left.lower() in PREFIXES.get(text.language, frozenset()):
         return hyphenated
     return solid if at_line_end else hyphenated
 

@@ -22,7 +22,6 @@ import statistics
 from dataclasses import dataclass
 
 from bot.text import hyphens
-from bot.text.language import detect_language
 from bot.text.pdf.glyphs import Line
 
 MARKER = re.compile(r"^(?:[•◦▪▫‣⁃∙●○■□➢➤►▸]|[-–—*](?=\s)|[(]?[0-9٠-٩۰-۹]{1,3}[.)](?=\s|$))\s*")
@@ -47,13 +46,11 @@ def paragraphs(lines: list[Line]) -> list[str]:
             blocks.append(_Block([line], bool(MARKER.match(line.text))))
         else:
             blocks[-1].lines.append(line)
-    text = "\n".join(line.text for line in lines)
-    words = hyphens.Vocabulary.of(text)
-    language = detect_language(text)
+    context = hyphens.Text("\n".join(line.text for line in lines))
     out: list[str] = []
     previous_item = False
     for block in blocks:
-        joined = _join(block.lines, words, language)
+        joined = _join(block.lines, context)
         if block.item:
             joined = MARKER.sub(lambda m: m.group(0).rstrip() + " ", joined, count=1).rstrip()
         if block.item and previous_item:
@@ -167,13 +164,13 @@ def _gutter(lines: list[Line]) -> tuple[float, float, float] | None:
     return statistics.median(centres), min(tops), max(bottoms)
 
 
-def _join(lines: list[Line], words: hyphens.Vocabulary, language: str) -> str:
+def _join(lines: list[Line], context: hyphens.Text) -> str:
     out = lines[0].text
     for a, b in itertools.pairwise(lines):
         if a.hyphen or (out.endswith("-") and out[-2:-1].isalpha() and b.text[:1].islower()):
             head, _, left = out.rstrip("-").rpartition(" ")
             right, _, tail = b.text.partition(" ")
-            word = hyphens.join(left, right, words, language, at_line_end=True)
+            word = hyphens.join(left, right, context, at_line_end=True)
             out = " ".join(p for p in (head, word, tail) if p)
         elif _cjk(out[-1:]) and _cjk(b.text[:1]):
             out += b.text
