@@ -134,6 +134,18 @@ def test_cjk_next_to_latin_has_no_space_where_writer_only_added_spacing():
     assert texts([*han, gap, *digits]) == ["仅在2019"]
 
 
+def test_a_letter_spaced_line_gets_its_words_back():
+    glyphs, x = [], LEFT
+    for char in "WORKERS’ SOLIDARITY":
+        if char == " ":
+            x += 3.0  # a space wider than the letter-spacing
+            continue
+        glyphs.append(Glyph(char, x, 797, x + 6, 809, 800, 9.0))
+        glyphs.append(Glyph(" ", x + 6, 800, x + 6, 800, 800, 1.0))  # PDFium's space between spaced letters
+        x += 6 + 3.4
+    assert texts(glyphs) == ["WORKERS’ SOLIDARITY"]
+
+
 # --- properties: whatever the script, no word is lost and the order is kept ---------------------------
 
 LATIN = st.text(alphabet="abcdefghijklmnopqrstuvwxyzÉéèçñ", min_size=1, max_size=9)

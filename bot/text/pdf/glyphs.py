@@ -17,6 +17,7 @@ back where a mark says it was.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 import unicodedata
@@ -236,6 +237,8 @@ def _line(
     baseline = statistics.median(f.baseline for f in group)
     glyphs = _insert_zwnj(glyphs, zwnj, baseline, size)
     text = _SPACES.sub(" ", unicodedata.normalize("NFC", "".join(g.char for g in glyphs))).strip(" ")
+    if not rtl and _letter_spaced(text):
+        text = _unspaced(glyphs)
     if rtl:
         text = balance_brackets(_rtl_list_marker(text))
     visible = [g for g in glyphs if _ink(g.char) and not _is_control(g.char)]
@@ -258,6 +261,27 @@ def _line(
         page_width=width,
         page_height=height,
     )
+
+
+def _letter_spaced(text: str) -> bool:
+    """A line set with wide letter-spacing ("I N T E R N A T I O N A L"): PDFium put a space between every two
+    letters, so nearly every token is one character."""
+    tokens = text.split(" ")
+    return len(tokens) >= 6 and sum(1 for t in tokens if len(t) == 1) >= 0.8 * len(tokens)
+
+
+def _unspaced(glyphs: list[Glyph]) -> str:
+    """A letter-spaced line's words again: the gap between the letters of a word is the letter-spacing,
+    a word gap is wider by about a space."""
+    visible = [g for g in glyphs if _ink(g.char) and not _is_control(g.char)]
+    gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(visible)]
+    if not gaps:
+        return "".join(g.char for g in visible)
+    spacing = statistics.median(gaps)
+    out = visible[0].char
+    for glyph, gap in zip(visible[1:], gaps):
+        out += (" " if gap > spacing + 0.15 * glyph.size and not _is_mark(glyph.char) else "") + glyph.char
+    return unicodedata.normalize("NFC", out)
 
 
 def _is_rtl(chars: Iterable[str]) -> bool:
