@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.text.pdf.bidi import balance_brackets
-from bot.text.pdf.glyphs import HYPHEN, LINE_BREAK, ZWNJ, Glyph, page_lines
+from bot.text.pdf.glyphs import HYPHEN, LINE_BREAK, Glyph, page_lines
+from bot.text.pdf.repair import ZWNJ
 
 SIZE = 12.0
 ADVANCE = 6.0  # every letter 6 pt wide, a space 3 pt, a CJK character 12 pt

@@ -15,7 +15,8 @@ import re
 import unicodedata
 from typing import Any
 
-from bot.text.pdf.glyphs import ZWNJ, Glyph, Line, page_lines
+from bot.text.pdf.glyphs import Glyph, Line, page_lines
+from bot.text.pdf.repair import ZWNJ
 
 MAX_PAGES = 200  # a statement is a few pages; a 3,000-page file is refused before any page is read
 MAX_PAGE_CHARS = 40_000  # a dense A4 page of 8 pt text has ~8,000
