@@ -106,8 +106,8 @@ BEFORE: dict[str, frozenset[str]] = {
     ),
     "de": _words(
         "und oder aber denn sondern sowie doch jedoch sowohl weder noch dass weil ob wenn als obwohl obgleich damit "
-        "während bevor ehe nachdem seit seitdem sodass falls da indem sobald solange bis dessen deren denen welcher "
-        "welche welches welchem welchen wo was"
+        "während bevor ehe nachdem seit seitdem sodass falls da indem sobald solange bis der die das dem den dessen "
+        "deren denen welcher welche welches welchem welchen wo was"
     ),
     "fa": _words(
         "و یا اما ولی ولیکن لیکن بلکه سپس پس نیز هم که تا اگر اگرچه هرچند چون زیرا چونکه وقتی مگر آنچه هرچه هرکه"

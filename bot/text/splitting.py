@@ -16,7 +16,15 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from bot.errors import SplitError
-from bot.text.breaks import EXTRA_POST_COST, FAULT, Choice, break_costs, choose_breaks, window_starts
+from bot.text.breaks import (
+    EXTRA_POST_COST,
+    FAULT,
+    Choice,
+    break_costs,
+    choose_breaks,
+    fewest_posts,
+    window_starts,
+)
 from bot.text.counting import Rules, graphemes
 from bot.text.entities import find_entities
 from bot.text.pieces import BIDI, CUT, GLUE, Piece, closers_for, open_controls
@@ -30,6 +38,7 @@ class Split(NamedTuple):
 
     texts: list[str]
     cost: int
+    spare: int = 0  # posts more than the fewest possible
 
     @property
     def faults(self) -> int:
@@ -59,11 +68,18 @@ def split(
     """
     if not pieces:
         return Split([], 0)
-    pieces = _cut_long_words(pieces, rules, numbering, warnings, name)
     measure = rules.measure  # cached by each counter across statements
     sizes = [measure(p.text) for p in pieces]
     seps = [measure(p.sep) for p in pieces]
     widths = [size[0] + sep[0] for size, sep in zip(sizes, seps)]
+    guess = total or -(-sum(widths) // max(1, rules.limit - 6))  # about how many posts
+    widest = 10 ** (len(str(guess)) + (total is None)) - 1  # a digit to spare: cut words must fit any post
+    cut = _cut_long_words(pieces, sizes, rules, numbering_text(numbering, widest, widest), warnings, name)
+    if cut is not pieces:
+        pieces = cut
+        sizes = [measure(p.text) for p in pieces]
+        seps = [measure(p.sep) for p in pieces]
+        widths = [size[0] + sep[0] for size, sep in zip(sizes, seps)]
     if total is None and all(
         sum(s[d] for s in sizes) + sum(s[d] for s in seps[:-1]) <= lim for d, lim in enumerate(rules.limits)
     ):
@@ -78,14 +94,15 @@ def split(
         budget = tuple(limit - used - extra for limit, used, extra in zip(rules.limits, room, slack))
         short = max(0, -(-rules.limit // 3) - room[0])
         costs = break_costs(pieces, widths, budget[0])
-        choice = choose_breaks(costs, window_starts(sizes, seps, budget), widths, short, extra=extra)
+        lows = window_starts(sizes, seps, budget)
+        choice = choose_breaks(costs, lows, widths, short, extra=extra)
         if len(str(len(choice.cuts))) > digits and total is None:
             digits = len(str(len(choice.cuts)))
             continue
         texts = _texts(pieces, choice, numbering, total)
         over = [(k, t) for k, t in enumerate(texts) if not rules.fits(t)]
         if not over:
-            return Split(texts, choice.cost)
+            return Split(texts, choice.cost, len(texts) - fewest_posts(lows))
         # The whole post measured more than its pieces: tighten the budget by the largest excess and redo.
         slack = tuple(
             extra + max(0, *(measure(t)[d] - lim for _, t in over))
@@ -112,14 +129,14 @@ def _texts(pieces: list[Piece], choice: Choice, numbering: str | None, total: in
 
 
 def _cut_long_words(
-    pieces: list[Piece], rules: Rules, numbering: str | None, warnings: list[str], name: str
+    pieces: list[Piece], sizes: Sequence[Size], rules: Rules, numbering: str, warnings: list[str], name: str
 ) -> list[Piece]:
-    """Pieces longer than a post, cut at grapheme boundaries; an entity that cannot fit is an error."""
-    room = rules.measure(numbering_text(numbering, 9999, 9999))
+    """Pieces longer than a post (with ``numbering``), cut at grapheme boundaries; an entity that cannot fit
+    is an error. Returns ``pieces`` itself when nothing is cut."""
+    room = rules.measure(numbering)
     budget = tuple(limit - used for limit, used in zip(rules.limits, room))
     out: list[Piece] | None = None
-    for k, piece in enumerate(pieces):
-        size = rules.measure(piece.text)
+    for k, (piece, size) in enumerate(zip(pieces, sizes)):
         if all(q <= b for q, b in zip(size, budget)):
             if out is not None:
                 out.append(piece)

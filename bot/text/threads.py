@@ -57,27 +57,32 @@ def build_thread(statement: Statement, account: Account, organisation: Organisat
 def _best_split(
     statement: Statement, account: Account, organisation: Organisation, rules: Rules, warnings: list[str]
 ) -> tuple[list[Piece], list[str]]:
-    """The pieces and posts, with the hashtags where they cost the fewest faults, then the fewest posts."""
+    """The pieces and posts with the hashtags where they force the fewest weak or bad breaks (and, where
+    posts cost money, the fewest posts): under the title, else in the last post, else nowhere."""
     tags = _hashtags(statement, account, organisation, rules, warnings)
     name = statement.path or statement.id
-    best: tuple[int, int, int, list[Piece], Split, list[str]] | None = None
+    paid = _extra_post_cost(account) == PAID_EXTRA_POST_COST
+    best: tuple[tuple[int, int, int], list[Piece], Split, list[str]] | None = None
     for rank, place in enumerate(("opener", "closing", "none") if tags else ("none",)):
         notes: list[str] = []
         pieces = _pieces(statement, account, organisation, tags if place == "opener" else [])
         if place == "closing":
             pieces = _join([pieces, [Piece(t, " ", GLUE) for t in tags]], "\n\n", PARAGRAPH)
         done = split(pieces, rules, account.numbering, notes, name=name, extra=_extra_post_cost(account))
-        if best is None or (done.faults, len(done.texts), rank) < best[:3]:
-            best = (done.faults, len(done.texts), rank, pieces, done, notes)
-        if done.faults == 0:
-            break  # nothing to gain by moving them
+        key = (done.faults, len(done.texts) if paid else 0, rank)
+        if best is None or key < best[0]:
+            best = (key, pieces, done, notes)
+        if done.faults == 0 and (done.spare == 0 or not paid):
+            break  # the hashtags cost nothing where they are
     assert best is not None
-    _, _, rank, pieces, done, notes = best
+    (_, _, rank), pieces, done, notes = best
     shown = " ".join(tags)
     if rank == 1:
-        warnings.append(f"hashtags {shown} moved to the last post: under the title they would force a weak break")
+        warnings.append(
+            f"hashtags {shown} moved to the last post: under the title they would cost a weak break or a post"
+        )
     elif rank == 2:
-        warnings.append(f"hashtags {shown} left out: in the first or last post they would force a weak break")
+        warnings.append(f"hashtags {shown} left out: in the first or last post they would cost a weak break or a post")
     warnings.extend(notes)
     return pieces, done.texts
 

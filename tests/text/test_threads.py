@@ -5,6 +5,7 @@ import pytest
 from bot.config import parse_config
 from bot.errors import StatementError
 from bot.model import Account, Organisation, Statement
+from bot.networks.registry import platform_rules
 from bot.planning import plan_threads as build_threads
 from bot.text.reading import read_statement
 from tests.support import thread_for
@@ -135,3 +136,123 @@ def test_platform_preview_needs_no_account(tmp_path, seed):
     config = parse_config("{}", tmp_path / "bot.yaml")
     (thread,) = build_threads(seed, config, platform="bluesky")
     assert thread.platform == "bluesky" and thread.limit == 300
+
+
+def _statement(paragraphs, title="T", language="en", **kw):
+    return Statement(id="s1", title=title, paragraphs=tuple(paragraphs), language=language, content_hash="h", **kw)
+
+
+def test_a_thread_of_one_post_has_no_numbering():
+    thread = thread_for(_statement(["One short paragraph."]), Account(name="a", platform="x"), Organisation())
+    assert [p.text for p in thread.posts] == ["T\n\nOne short paragraph."]
+
+
+def test_no_post_ends_after_a_function_word_a_name_or_a_number_when_a_clean_break_exists():
+    from bot.text.breakwords import AFTER
+
+    sentence = (
+        "Workers in the Middle East and across the region were joined on November 15, 2019 by 1500 protesters "
+        "who marched to the Islamic Revolutionary Guard Corps offices, and they were not alone."
+    )
+    thread = thread_for(_statement([sentence] * 6), Account(name="a", platform="x"), Organisation())
+    for post in thread.posts[:-1]:
+        last = re.sub(r"\n\d+/\d+$", "", post.text).split()[-1]
+        assert last.lower() not in AFTER["en"], post.text
+        assert not last.isdigit() and last not in ("Middle", "November", "Islamic", "Revolutionary", "Guard")
+
+
+def test_a_heading_or_a_lead_in_never_ends_a_post():
+    body = ("The strike went on for weeks and the workers held out against every threat they received. " * 2).strip()
+    paragraphs = [body, "## What we demand", body, "We demand the following:", "- " + body, body]
+    for platform in ("x", "mastodon", "bluesky"):
+        thread = thread_for(_statement(paragraphs), Account(name="a", platform=platform), Organisation())
+        for post in thread.posts[:-1]:
+            last_line = re.sub(r"\n\d+/\d+$", "", post.text).rstrip().splitlines()[-1]
+            assert not last_line.startswith("#") and not last_line.endswith(":"), (platform, post.text)
+
+
+def test_hashtags_move_to_the_last_post_where_under_the_title_they_would_cost_a_paid_post():
+    from bot.model import Prices
+
+    # One long name (every gap inside it a weak break), 233 characters: with the title it fits one post; with
+    # the tags too, it does not.
+    first = " ".join(["Haft Tappeh Sugar Cane Company Workers Union"] * 5) + " Members."
+    s = _statement([first, "They have not been paid for months. " * 5, "Solidarity with them."])
+    org = Organisation(hashtags=("#HaftTappeh", "#GeneralStrike", "#WorkersUnite", "#Iran"))
+    paid = Account(name="a", platform="x", prices=Prices(post=0.015, post_with_link=0.2))
+    moved = thread_for(s, paid, org)
+    assert moved.posts[0].text == f"T\n\n{first}\n1/2"
+    assert moved.posts[-1].text.endswith("Solidarity with them.\n\n#HaftTappeh #GeneralStrike #WorkersUnite #Iran\n2/2")
+    assert any("moved to the last post" in w for w in moved.warnings)
+    kept = thread_for(s, Account(name="a", platform="x"), org)  # no price per post: the tags stay up top
+    assert kept.posts[0].text == "T\n#HaftTappeh #GeneralStrike #WorkersUnite #Iran\n1/3"  # not half the name
+    assert len(moved.posts) == 2 and len(kept.posts) == 3
+    for thread in (moved, kept):
+        assert all(platform_rules("x").fits(p.text) for p in thread.posts)
+
+
+def test_an_entity_longer_than_a_post_is_an_error_naming_the_statement_and_the_piece():
+    from bot.errors import SplitError
+
+    tag = "#" + "Solidarity" * 60
+    s = _statement([f"Use {tag} today."], path="statements/s1.md")
+    for platform in ("x", "mastodon", "bluesky"):
+        with pytest.raises(SplitError, match=r"statements/s1\.md: the hashtag '#SolidaritySolidarity.*never cut"):
+            thread_for(s, Account(name="a", platform=platform), Organisation())
+
+
+def test_post_refuses_to_start_a_thread_that_cannot_be_split(tmp_path):
+    from datetime import UTC, datetime
+
+    from bot.publishing.journal import Journal
+    from bot.publishing.states import Outcome
+    from bot.publishing.statement import publish_statement
+    from tests.networks.fake import FakeAdapter
+
+    config = parse_config(CONFIG, tmp_path / "bot.yaml")
+    s = _statement(["Fine words.", "#" + "Solidarity" * 30], path="statements/s1.md")
+    adapter = FakeAdapter(platform="x", max_chars=280)
+    with Journal(tmp_path / "journal.sqlite3") as journal:
+        (result,) = publish_statement(
+            journal,
+            s,
+            [config.account("main-x")],
+            config,
+            lambda account: adapter,
+            now=lambda: datetime(2026, 1, 1, tzinfo=UTC),
+            sleep=lambda seconds: None,
+        )
+    assert result.status == Outcome.FAILED and "statements/s1.md" in result.message and "never cut" in result.message
+    assert adapter.live() == []
+
+
+def test_bluesky_says_bytes_when_the_byte_limit_is_what_a_word_breaks():
+    word = "🏳️‍🌈" * 250  # 250 graphemes (fits 300) but 3,500 bytes (over 3,000)
+    thread = thread_for(_statement([f"Pride {word} now."]), Account(name="a", platform="bluesky"), Organisation())
+    rules = platform_rules("bluesky")
+    assert all(rules.fits(p.text) for p in thread.posts)
+    assert any("bytes > 3,000" in w for w in thread.warnings), thread.warnings
+    assert all(p.text.count("🏳️‍🌈") * len("🏳️‍🌈".encode()) <= 3000 for p in thread.posts)
+
+
+def test_a_bidi_isolate_stays_in_one_post_where_it_fits():
+    quoted = "\u2067" + " ".join(["کارگران"] * 12) + "\u2069"
+    sentence = " ".join(["word"] * 30)
+    s = _statement([f"{sentence} {quoted} {sentence}. {sentence}."])
+    for platform in ("x", "bluesky"):
+        for post in thread_for(s, Account(name="a", platform=platform), Organisation()).posts:
+            assert post.text.count("\u2067") == post.text.count("\u2069"), post.text
+
+
+def test_a_bidi_embedding_longer_than_a_post_is_closed_and_reopened():
+    long = "\u202b" + " ".join(["کارگران"] * 120) + "\u202c"
+    thread = thread_for(_statement([f"Before {long} after."]), Account(name="a", platform="x"), Organisation())
+    rules = platform_rules("x")
+    assert len(thread.posts) > 2 and all(rules.fits(p.text) for p in thread.posts)
+    for post in thread.posts:
+        body = re.sub(r"\n\d+/\d+$", "", post.text)
+        assert body.count("\u202b") == body.count("\u202c"), body  # every post balanced on its own
+    words = " ".join(re.sub(r"\n\d+/\d+$", "", p.text) for p in thread.posts).split()
+    assert [w.strip("\u202b\u202c") for w in words] == f"T Before {long} after.".replace("\u202b", "").replace(
+        "\u202c", ""
+    ).split()
