@@ -205,8 +205,8 @@ def test_post_refuses_to_start_a_thread_that_cannot_be_split(tmp_path):
     from datetime import UTC, datetime
 
     from bot.publishing.journal import Journal
-    from bot.publishing.states import Outcome
     from bot.publishing.statement import publish_statement
+    from bot.publishing.states import Outcome
     from tests.networks.fake import FakeAdapter
 
     config = parse_config(CONFIG, tmp_path / "bot.yaml")
