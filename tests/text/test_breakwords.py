@@ -15,7 +15,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "texts"
 
 def _lists() -> list[tuple[str, str, str, str]]:
     """(language, part A or B, class, item) for every item of break_words.md."""
-    out, lang, part = [], "", ""
+    out: list[tuple[str, str, str, str]] = []
+    lang, part = "", ""
     for line in (FIXTURES / "break_words.md").read_text(encoding="utf-8").splitlines():
         if m := re.match(r"## .*\((\w+)\)", line):
             lang, part = m.group(1), ""
@@ -65,7 +66,9 @@ def _samples() -> list[tuple[str, str, str, str]]:
 
 def _parse(marked: str) -> tuple[str, dict[int, str], list[tuple[int, int]]]:
     """The plain text, the marker at each offset, and the spans that must stay whole."""
-    text, marks, spans, opened = "", {}, [], -1
+    text, opened = "", -1
+    marks: dict[int, str] = {}
+    spans: list[tuple[int, int]] = []
     for ch in marked:
         if ch in "|¦×":
             marks[len(text)] = ch
