@@ -204,7 +204,7 @@ def _cut_to_max(
         return split(pieces, rules, account.numbering, [], name=name, extra=_extra_post_cost(account)).texts
     posts = split(pieces, rules, account.numbering, [], total=limit, name=name).texts[: limit - 1]
     link = FULL_STATEMENT.get(statement.language, FULL_STATEMENT["en"]).format(url=url)
-    posts.append(link + numbering_text(account.numbering, limit, limit))
+    posts.append(link + (numbering_text(account.numbering, limit, limit) if limit > 1 else ""))  # no "1/1"
     warnings.append(
         f"thread needs {needed} posts but max_posts is {limit}: post {limit} links to the full "
         f"statement instead of the remaining text"

@@ -256,3 +256,11 @@ def test_a_bidi_embedding_longer_than_a_post_is_closed_and_reopened():
     assert [w.strip("\u202b\u202c") for w in words] == f"T Before {long} after.".replace("\u202b", "").replace(
         "\u202c", ""
     ).split()
+
+
+def test_max_posts_of_one_is_the_link_alone_without_numbering(seed):
+    from dataclasses import replace
+
+    s = replace(seed, url="https://workers-iran.org/s/soleimani")
+    thread = thread_for(s, Account(name="a", platform="x", max_posts=1), ORG)
+    assert [p.text for p in thread.posts] == ["Read the full statement: https://workers-iran.org/s/soleimani"]
