@@ -160,13 +160,16 @@ def _identify(db: sqlite3.Connection, path: Path) -> None:
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version < 0:
         raise CorruptJournal(f"{path}: has an impossible schema version ({version}); {MOVE_AWAY}")
+    if version > len(MIGRATIONS) and app in (0, APPLICATION_ID):
+        raise JournalError(
+            f"{path}: journal schema version {version} is newer than this statement-bot ({len(MIGRATIONS)}); "
+            "run the statement-bot that wrote it, or a newer one"
+        )
     if app == APPLICATION_ID:
         return
     if app != 0:
         raise CorruptJournal(f"{path}: is another program's SQLite database (application id {app:#x}), not a journal")
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
-    if version > len(MIGRATIONS):
-        return  # a newer statement-bot's journal: ``migrate`` says so
     if version == 0 and not tables:
         raise CorruptJournal(f"{path}: is an empty SQLite database, not a journal; {MOVE_AWAY}")
     if version == 0 or not tables >= OUR_TABLES:

@@ -18,3 +18,5 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     crashes = sum(len(t.crashes) for t in TALLIES.values())
     hangs = sum(len(t.hangs) for t in TALLIES.values())
     terminalreporter.write_line(f"total inputs {total}, crashes {crashes}, hangs {hangs}")
+    slowest = max(TALLIES.values(), key=lambda t: t.slowest)
+    terminalreporter.write_line(f"slowest input: {slowest.slowest:.1f} s in {slowest.name}: {slowest.slowest_input}")

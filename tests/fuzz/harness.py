@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from bot.errors import BotError
 
-BUG_MARKS = ("statement-bot bug", "Traceback", "unexpected ")
+BUG_MARKS = ("statement-bot bug", "Traceback")  # every error boundary says "statement-bot bug" for a bug
 HANG_MARKS = ("took longer than",)
 
 
@@ -38,6 +38,7 @@ class Tally:
     hangs: list[str] = field(default_factory=list)
     seconds: float = 0.0
     slowest: float = 0.0
+    slowest_input: str = ""
 
     def row(self) -> str:
         per = self.seconds / self.inputs * 1000 if self.inputs else 0.0
@@ -110,4 +111,5 @@ def check(t: Tally, label: str, run: Callable[[], object], names: tuple[str, ...
     finally:
         elapsed = time.perf_counter() - started
         t.seconds += elapsed
-        t.slowest = max(t.slowest, elapsed)
+        if elapsed > t.slowest:
+            t.slowest, t.slowest_input = elapsed, label[:100]
