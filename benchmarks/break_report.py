@@ -125,7 +125,7 @@ def sentence_ends(text: str) -> list[int]:
 
 
 def ends_mid_sentence(text: str) -> bool:
-    core = text.rstrip().rstrip(CLOSERS)
+    core = text.rstrip().rstrip(CLOSERS + "\u00a0\u202f")  # French: "vivants.\u00a0»"
     return bool(core) and core[-1] not in TERMINAL
 
 

@@ -174,6 +174,7 @@ def choose_breaks(
     # increasing values. j = 0 (the first post, never a stub) is handled on its own.
     wide: dict[int, deque[tuple[int, int]]] = {}
     stubs: dict[int, deque[tuple[int, int]]] = {}
+    rows = list(enumerate(value))
     next_wide = next_stub = 1
     s = 0  # the first j whose post j..i-1 is a stub
     last_f = 0
@@ -189,17 +190,36 @@ def choose_breaks(
                 s += 1
         else:
             s = i
+        # Push each candidate's covers (one per post count) into its window, keeping values increasing.
         while next_wide < s and next_wide < i:
-            _push(wide, next_wide, fewest, value)
+            j = next_wide
+            for d, row in rows:
+                v = row[j]
+                if v < INF:
+                    queue = wide.get(fewest[j] + d)
+                    if queue is None:
+                        queue = wide[fewest[j] + d] = deque()
+                    while queue and queue[-1][0] >= v:
+                        queue.pop()
+                    queue.append((v, j))
             next_wide += 1
         while next_stub < i:
-            if next_stub >= s:
-                _push(stubs, next_stub, fewest, value)
+            j = next_stub
+            if j >= s:
+                for d, row in rows:
+                    v = row[j]
+                    if v < INF:
+                        queue = stubs.get(fewest[j] + d)
+                        if queue is None:
+                            queue = stubs[fewest[j] + d] = deque()
+                        while queue and queue[-1][0] >= v:
+                            queue.pop()
+                        queue.append((v, j))
             next_stub += 1
         stub_low = low if low > s else s
         penalty = BAD if i < n else 0
         cost = costs[i - 1]
-        for d in range(spare + 1):
+        for d, row in rows:
             count = f + d - 1
             best, start = (0, 0) if count == 0 and low == 0 else (INF, -1)
             queue = wide.get(count)
@@ -208,14 +228,15 @@ def choose_breaks(
                     queue.popleft()
                 if queue and queue[0][0] < best:
                     best, start = queue[0]
-            queue = stubs.get(count)
-            if queue:
-                while queue and queue[0][1] < stub_low:
-                    queue.popleft()
-                if queue and queue[0][0] + penalty < best:
-                    best, start = queue[0][0] + penalty, queue[0][1]
+            if stubs:
+                queue = stubs.get(count)
+                if queue:
+                    while queue and queue[0][1] < stub_low:
+                        queue.popleft()
+                    if queue and queue[0][0] + penalty < best:
+                        best, start = queue[0][0] + penalty, queue[0][1]
             if start >= 0:
-                value[d][i] = best + cost
+                row[i] = best + cost
                 back[d][i] = start
     d = min(range(spare + 1), key=lambda e: value[e][n] + e * extra)
     total = value[d][n]
@@ -227,14 +248,3 @@ def choose_breaks(
         d = fewest[i] + d - 1 - fewest[j]
         i = j
     return Choice(cuts[::-1], total)
-
-
-def _push(window: dict[int, deque[tuple[int, int]]], j: int, fewest: Sequence[int], value: list[list[int]]) -> None:
-    for d in range(len(value)):
-        v = value[d][j]
-        if v >= INF:
-            continue
-        queue = window.setdefault(fewest[j] + d, deque())
-        while queue and queue[-1][0] >= v:
-            queue.pop()
-        queue.append((v, j))

@@ -11,7 +11,7 @@ words and are left out. Words are compared lower-cased, Arabic without its harak
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 
 def _words(text: str) -> frozenset[str]:
@@ -163,9 +163,11 @@ def base_language(language: str) -> str:
     return language.split("-")[0].split("_")[0].lower()
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise(word: str) -> str:
     """A word as the lists spell it: lower case, ’ as ', Arabic without harakat."""
-    return word.lower().replace("’", "'").translate(_HARAKAT)
+    word = word.lower().replace("’", "'")
+    return word if word.isascii() else word.translate(_HARAKAT)
 
 
 @cache

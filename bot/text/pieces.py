@@ -52,6 +52,7 @@ _NUMBER = re.compile(r"^[(\[]?[-−+$€£¥]?[0-9٠-٩۰-۹][0-9٠-٩۰-۹.,'�
 _ORDINAL = re.compile(r"^[0-9]{1,3}\.$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-•*–·▪◦‣]|\(?[0-9٠-٩۰-۹]{1,3}[.)、]|[a-z][.)]|[一二三四五六七八九十]+、)\s*")
 _LEAD_END = re.compile(r"(?:[:：]|" + "|".join(bw.LEAD_INS) + r")[" + re.escape(_TRAILING) + r"]*$")
+_BRACKETS = OPENERS + CLOSERS
 _MARKERS = frozenset("- • * – · ▪ ◦ ‣".split())
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
@@ -81,18 +82,20 @@ def paragraph_pieces(paragraph: str, *, glue: bool = False, language: str = "en"
         words = _glue_punctuation(_SPACE.split(line.strip()))
         item = ITEM if not glue and _LIST_ITEM.match(line) else 0
         for wi, word in enumerate(words):
-            parts = segments(word, language) if needs_icu(word) else ((word, True),)
+            icu = needs_icu(word)
+            parts = segments(word, language) if icu else ((word, True),)
             for si, (part, clean) in enumerate(parts[:-1]):
                 brk, flags = _rank_inside(part, parts[si + 1][0], clean, lang)
-                pieces.append(Piece(part, "", GLUE if glue else brk, flags | item, _words(part, lang)))
+                pieces.append(Piece(part, "", GLUE if glue else brk, flags | item, _words(part, lang, True)))
             last = parts[-1][0]
+            units = _words(last, lang, icu)
             if wi + 1 < len(words):
                 brk, flags = (GLUE, 0) if glue else _rank(words, wi, lang)
-                pieces.append(Piece(last, " ", brk, flags | item, _words(last, lang)))
+                pieces.append(Piece(last, " ", brk, flags | item, units))
             else:
                 end = LEAD if not glue and _LEAD_END.search(line) else 0
                 sep, brk = ("\n", LINE) if li + 1 < len(lines) else ("", PARAGRAPH)
-                pieces.append(Piece(last, sep, brk, end | item, _words(last, lang)))
+                pieces.append(Piece(last, sep, brk, end | item, units))
     if heading:
         pieces = [p._replace(flags=p.flags | LEAD) for p in pieces]
     if _BIDI.search(paragraph):
@@ -100,11 +103,11 @@ def paragraph_pieces(paragraph: str, *, glue: bool = False, language: str = "en"
     return pieces
 
 
-def _words(part: str, lang: str) -> int:
-    han = ideographs(part) if needs_icu(part) else 0
+def _words(part: str, lang: str, icu: bool) -> int:
+    han = ideographs(part) if icu else 0
     if han:
         return han * (2 if lang == "ja" else 3)
-    return WORD_UNITS if any(c.isalnum() for c in part) else 0
+    return 0 if _ONLY_PUNCT.match(part) else WORD_UNITS
 
 
 def _is_heading(lines: list[str]) -> bool:
@@ -179,20 +182,19 @@ def gap_flags(before: str, after: str, language: str) -> int:
 
 def _word_flags(words: list[str], wi: int, lang: str) -> int:
     word, nxt = words[wi], words[wi + 1]
-    bare = bw.normalise(word.strip(OPENERS + CLOSERS))
+    bare = bw.normalise(word.strip(_BRACKETS))
+    following = bw.normalise(nxt.strip(_BRACKETS))
     if (
         bare in bw.AFTER.get(lang, ())
         or bare in bw.BOUND_ABBREVIATIONS
         or _NUMBER.match(word)
-        or _phrase_before(words, wi, lang)
-        or (_is_month(word) and _NUMBER.match(nxt.rstrip(",.")))
-        or bw.normalise(nxt.strip(OPENERS + CLOSERS)) in bw.NEVER_BEFORE.get(lang, ())
+        or (bare in bw.MONTHS and _NUMBER.match(nxt.rstrip(",.")))
+        or following in bw.NEVER_BEFORE.get(lang, ())
         or _in_name(words, wi)
+        or _phrase_before(words, wi, lang)
     ):
         return WEAK
-    if ideographs(word[-1:] + nxt[:1]) == 2:
-        return 0
-    return GOOD if bw.normalise(nxt.strip(OPENERS + CLOSERS)) in bw.BEFORE.get(lang, ()) else 0
+    return GOOD if following in bw.BEFORE.get(lang, ()) else 0
 
 
 def _phrase_before(words: list[str], wi: int, lang: str) -> bool:

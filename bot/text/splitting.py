@@ -13,6 +13,7 @@ redone; if it still does not fit, that is a ``SplitError``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import NamedTuple
 
 from bot.errors import SplitError
@@ -39,6 +40,7 @@ class Split(NamedTuple):
     texts: list[str]
     cost: int
     spare: int = 0  # posts more than the fewest possible
+    ends: tuple[int, ...] = ()  # for each post, the index of the piece after its last
 
     @property
     def faults(self) -> int:
@@ -85,13 +87,13 @@ def split(
     ):
         whole = _join(pieces, 0, len(pieces))
         if rules.fits(whole):
-            return Split([whole], 0)  # one post: no "1/1"
+            return Split([whole], 0, 0, (len(pieces),))  # one post: no "1/1"
     slack = (0,) * len(rules.limits)
     digits = len(str(max(1, -(-sum(widths) // max(1, rules.limit - 6)))))  # a first guess at n
     for _ in range(ROOM_ATTEMPTS + 4):
         widest = max(total or 0, 10**digits - 1)  # posts past max_posts are cut, but must fit first
         room = measure(numbering_text(numbering, widest, widest))
-        budget = tuple(limit - used - extra for limit, used, extra in zip(rules.limits, room, slack))
+        budget = tuple(limit - used - tight for limit, used, tight in zip(rules.limits, room, slack))
         short = max(0, -(-rules.limit // 3) - room[0])
         costs = break_costs(pieces, widths, budget[0])
         lows = window_starts(sizes, seps, budget)
@@ -102,11 +104,11 @@ def split(
         texts = _texts(pieces, choice, numbering, total)
         over = [(k, t) for k, t in enumerate(texts) if not rules.fits(t)]
         if not over:
-            return Split(texts, choice.cost, len(texts) - fewest_posts(lows))
+            return Split(texts, choice.cost, len(texts) - fewest_posts(lows), tuple(end for _, end in choice.cuts))
         # The whole post measured more than its pieces: tighten the budget by the largest excess and redo.
         slack = tuple(
-            extra + max(0, *(measure(t)[d] - lim for _, t in over))
-            for d, (lim, extra) in enumerate(zip(rules.limits, slack))
+            tight + max(0, *(measure(t)[d] - lim for _, t in over))
+            for d, (lim, tight) in enumerate(zip(rules.limits, slack))
         )
     k, text = over[0]
     raise SplitError(f"{name}: post {k + 1} of the thread would be over the limit ({rules.overrun(text)})")
@@ -135,6 +137,8 @@ def _cut_long_words(
     is an error. Returns ``pieces`` itself when nothing is cut."""
     room = rules.measure(numbering)
     budget = tuple(limit - used for limit, used in zip(rules.limits, room))
+    if all(max(map(itemgetter(d), sizes)) <= b for d, b in enumerate(budget)):
+        return pieces  # the common case, checked at C speed
     out: list[Piece] | None = None
     for k, (piece, size) in enumerate(zip(pieces, sizes)):
         if all(q <= b for q, b in zip(size, budget)):

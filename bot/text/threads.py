@@ -72,8 +72,11 @@ def _best_split(
         key = (done.faults, len(done.texts) if paid else 0, rank)
         if best is None or key < best[0]:
             best = (key, pieces, done, notes)
-        if done.faults == 0 and (done.spare == 0 or not paid):
-            break  # the hashtags cost nothing where they are
+        # Moved only if they cost a weak break or, on a paid network, a post: the first post holding just the
+        # title and hashtags, one more than the fewest. Left out only to avoid a weak break.
+        opener_alone = place == "opener" and done.ends[:1] == (_opener_length(pieces),)
+        if done.faults == 0 and not (paid and done.spare and opener_alone):
+            break
     assert best is not None
     (_, _, rank), pieces, done, notes = best
     shown = " ".join(tags)
@@ -82,9 +85,14 @@ def _best_split(
             f"hashtags {shown} moved to the last post: under the title they would cost a weak break or a post"
         )
     elif rank == 2:
-        warnings.append(f"hashtags {shown} left out: in the first or last post they would cost a weak break or a post")
+        warnings.append(f"hashtags {shown} left out: in the first or last post they would cost a weak break")
     warnings.extend(notes)
     return pieces, done.texts
+
+
+def _opener_length(pieces: list[Piece]) -> int:
+    """How many pieces the title and hashtags take (up to the first paragraph end)."""
+    return next((k + 1 for k, p in enumerate(pieces) if p.brk == PARAGRAPH), len(pieces))
 
 
 def statement_url(statement: Statement, organisation: Organisation) -> str | None:
