@@ -82,6 +82,8 @@ class _Loader(yaml.SafeLoader):
             self.deep_construct = was_deep
             kind = _KINDS.get(node.tag, node.tag.rsplit(":", 1)[-1])
             reason = "not written as one" if isinstance(e, (AttributeError, KeyError)) else str(e)
+            if reason.startswith("offset must be a timedelta"):  # Python's own words name its internals
+                reason = "a UTC offset must be less than 24 hours"
             return Invalid(str(node.value), kind, reason or type(e).__name__)
 
 
