@@ -52,6 +52,10 @@ class StatementError(BotError):
         self.path = path
         self.problem = problem
 
+    def __reduce__(self) -> tuple[type[StatementError], tuple[str, str]]:
+        # Pickled as its two parts: statements are read in another process (bot.daemon.reader).
+        return (StatementError, (self.path, self.problem))
+
 
 class SplitError(BotError):
     """A statement cannot be made into posts for an account."""

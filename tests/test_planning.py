@@ -104,7 +104,7 @@ def test_the_daemon_job_posts_the_thread_post_planned(tmp_path) -> None:
 
     class Context:
         def __init__(self) -> None:
-            self.config, self.schedule = config, None
+            self.config, self.schedule, self.dry_run = config, None, False
 
         def clock(self) -> datetime:
             return datetime.now(UTC)

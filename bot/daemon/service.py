@@ -25,6 +25,8 @@ from bot.config import Config
 from bot.daemon.jobs import JOBS
 from bot.daemon.notify import Event, Notice, Notifier
 from bot.daemon.planner import FAILING, Planner, where
+from bot.daemon.reader import Reader
+from bot.daemon.reader import Stopped as ReadStopped
 from bot.daemon.scheduler import JobKey, Schedule
 from bot.daemon.watch import FileEvent, Watcher
 from bot.daemon.workers import AccountWorkers
@@ -40,6 +42,7 @@ from bot.publishing.locks import lock_state
 log = logging.getLogger("statement-bot")
 
 STOP_TIMEOUT = 8.0  # seconds a stop waits for posts in flight; SIGTERM ends the bot within 10 s
+READ_BUDGET = 120.0  # seconds one statement may take to read (a PDF has its own, shorter, limits)
 
 
 class Stopping(BaseException):
@@ -70,6 +73,8 @@ class Daemon:
         self._clock = clock or (lambda: datetime.now(UTC))
         self.events: queue.SimpleQueue[Any] = queue.SimpleQueue()  # put() is safe in signal handlers
         self.stopping = threading.Event()
+        self.stop_requested = threading.Event()  # set at once by a signal, before the main loop sees "stop"
+        self.reader = Reader(READ_BUDGET)
         self.workers = AccountWorkers(self._run_job)
         self.notifier = Notifier(config.notify)
         self.handling = False  # the main thread is handling an event
@@ -161,6 +166,7 @@ class Daemon:
                 log.warning("stopped while a network call was under way; its outcome is settled at the next start")
             self.schedule.shutdown(wait=False)
             self.notifier.wait()
+            self.reader.close()
             self.journal.close()
             os.close(lock)
             if self.dry_run:
@@ -202,14 +208,22 @@ class Daemon:
         )
 
     def stop(self) -> None:
-        """Ask ``run()`` to stop cleanly (also what SIGTERM and SIGINT do)."""
+        """Ask ``run()`` to stop cleanly (also what SIGTERM and SIGINT do); a read under way is given up."""
+        self.stop_requested.set()
         self.events.put("stop")
+
+    def read(self, path: Path) -> Statement:
+        """Read a statement in the reader process, within its budget; a stop request ends the wait."""
+        try:
+            return self.reader.read(path, self.config.tz, self.stop_requested.is_set)
+        except ReadStopped:
+            raise StatementError(str(path), "not read: the bot is stopping") from None
 
     def _signals(self) -> None:
         if threading.current_thread() is not threading.main_thread():
             return
-        signal.signal(signal.SIGTERM, lambda *_: self.events.put("stop"))
-        signal.signal(signal.SIGINT, lambda *_: self.events.put("stop"))
+        signal.signal(signal.SIGTERM, lambda *_: self.stop())
+        signal.signal(signal.SIGINT, lambda *_: self.stop())
         signal.signal(signal.SIGHUP, lambda *_: self.events.put("reload"))
 
     def sleep(self, seconds: float) -> None:
@@ -220,16 +234,21 @@ class Daemon:
     # -- planning (main thread) ----------------------------------------------------
     def reconcile(self) -> None:
         """Make the job store match the folder and the journal (start, SIGHUP)."""
-        from bot.text.reading import iter_statements
+        from bot.text.reading import statement_files
 
         found: dict[str, tuple[Path, Statement]] = {}
-        for path, result in iter_statements(self.config.statements_dir.resolve(), self.config.tz):
-            if isinstance(result, StatementError):
-                log.error("skipped: %s", result)
-            elif result.id in found:
-                log.error("skipped: %s: statement id %r is already used by %s", path, result.id, found[result.id][0])
+        for path in statement_files(self.config.statements_dir.resolve()):
+            try:
+                statement = self.read(path)
+            except StatementError as e:
+                log.error("skipped: %s", e)
+                continue
+            if statement.id in found:
+                log.error(
+                    "skipped: %s: statement id %r is already used by %s", path, statement.id, found[statement.id][0]
+                )
             else:
-                found[result.id] = (path, result)
+                found[statement.id] = (path, statement)
         self.paths = {sid: path for sid, (path, _) in found.items()}
         self.ids = {path: sid for sid, path in self.paths.items()}
         for planned in self.schedule.planned():
@@ -267,15 +286,14 @@ class Daemon:
 
     def on_file(self, event: FileEvent) -> None:
         """React to one settled file event."""
-        from bot.text.reading import read_statement
-
         old = self.ids.pop(event.src or event.path, None)
         if event.kind == "deleted":
+            log.info("deleted %s", event.path.name, extra={"statement": old} if old else {})
             if old is not None:
                 self._forget(old, f"{event.path.name} was deleted")
             return
         try:
-            statement = read_statement(event.path, self.config.tz)
+            statement = self.read(event.path)
         except StatementError as e:
             log.error("skipped: %s", e)
             if old is not None:  # still that statement's file: a later fix or deletion must find it
@@ -303,15 +321,13 @@ class Daemon:
             self.workers.submit(key)
 
     def _run_job(self, key: JobKey) -> None:
-        from bot.text.reading import read_statement
-
         if self.stopping.is_set():
             return
         path = self.paths.get(key.statement_id)
         try:
             if path is None:
                 raise StatementError(key.statement_id, "no file has this statement id any more")
-            statement = read_statement(path, self.config.tz)
+            statement = self.read(path)
             with Journal(self.state) as journal:
                 JOBS[key.kind](self, journal, statement, key)
                 self._recovered(journal, key, statement)

@@ -362,15 +362,24 @@ def wait_until(moment: datetime) -> None:
 
 
 def read_until(proc: subprocess.Popen, needle: str, timeout: float = 20.0) -> list[str]:
+    """The process's log lines up to the first holding ``needle``; an error after ``timeout`` seconds,
+    even when the process writes nothing more."""
+    import selectors
+
+    assert proc.stderr is not None
     lines: list[str] = []
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        if not line:
-            break
-        lines.append(line)
-        if needle in line:
-            return lines
+    with selectors.DefaultSelector() as selector:
+        selector.register(proc.stderr, selectors.EVENT_READ)
+        while (left := deadline - time.monotonic()) > 0:
+            if not selector.select(left):
+                break
+            line = proc.stderr.readline()
+            if not line:
+                break
+            lines.append(line)
+            if needle in line:
+                return lines
     raise AssertionError(f"{needle!r} not seen; got:\n{''.join(lines)}")
 
 
