@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.errors import StatementError
-from bot.media.attach import attach
+from bot.media.attach import has_image, with_media
 from bot.model import Account, Cost, Organisation, Post, Prices, Statement, Thread
 from bot.networks.registry import account_rules, network_of, platform_rules
 from bot.text.entities import url_spans
@@ -95,10 +95,18 @@ def _plan(
             thread = _within_budget(thread, statement, account, organisation, rules)
         else:
             thread = _priced(thread, account.prices)
-    media_rules = reported.media if reported is not None and reported.media is not None else network.media
-    if media_rules is not None and thread.posts:
-        media = attach(statement, media_rules)
-        thread = replace(thread, posts=(replace(thread.posts[0], media=media), *thread.posts[1:]))
+    media_rules = network.media_for(account)
+    if media_rules is not None and reported is not None and reported.media is not None:
+        media_rules = reported.media  # what the network reported of itself (a Mastodon instance) wins
+    posts = len(thread.posts)
+    thread = with_media(
+        thread, statement, media_rules, rules.count, network.caption_limit, network.source_document_bytes
+    )
+    missing = network.media_missing(account)
+    if missing and has_image(statement):
+        thread = replace(thread, warnings=(*thread.warnings, missing))
+    if len(thread.posts) != posts and thread.cost is not None:  # an image or a document in a post of its own
+        thread = _priced(thread, account.prices)
     url = statement_url(statement, organisation)
     if network.link_cards and url:
         # A post with images cannot carry a card too: the images win, the card goes to the next post with the URL.

@@ -104,15 +104,19 @@ def _filter(overview: Overview, args: argparse.Namespace, first_seen: dict[str, 
 
 
 def _document(config: Config, overview: Overview, only_failed: bool) -> dict[str, object]:
+    from bot.daemon.overview import cost_document
+
     summary = {
         account: {state.value: n for state, n in counts.items()} for account, counts in overview.summary().items()
     }
     rows = overview.needing_a_person() if only_failed else overview.rows
-    return {"timezone": config.timezone, "summary": summary, "rows": [r.document() for r in rows]}
+    costs = {account: cost_document(cost) for account, cost in sorted(overview.costs().items())}
+    return {"timezone": config.timezone, "summary": summary, "costs": costs, "rows": [r.document() for r in rows]}
 
 
 def _text(config: Config, overview: Overview, only_failed: bool) -> list[str]:
     from bot.daemon.overview import State
+    from bot.preview.render import money
 
     summary = overview.summary()
     if not summary:
@@ -123,6 +127,10 @@ def _text(config: Config, overview: Overview, only_failed: bool) -> list[str]:
              "  " + "account".ljust(width) + "".join(f"  {s.value:>{len(s.value)}}" for s in columns)]  # fmt: skip
     for account, counts in sorted(summary.items()):
         lines.append("  " + account.ljust(width) + "".join(f"  {counts.get(s, 0):>{len(s.value)}}" for s in columns))
+    costs = overview.costs()
+    if costs:
+        lines.append("\ncost of what was posted (at the configured prices):")
+        lines += [f"  {account.ljust(width)}  {money(cost)}" for account, cost in sorted(costs.items())]
     urgent = overview.needing_a_person()
     if urgent:
         lines.append(f"\nneeds you ({len(urgent)}):")
@@ -142,9 +150,13 @@ def _text(config: Config, overview: Overview, only_failed: bool) -> list[str]:
 
 
 def _line(config: Config, row: Row) -> str:
+    from bot.preview.render import money
+
     parts = [f"{row.account}: {row.state.value}"]
     if row.total:
         parts.append(f"{row.sent}/{row.total} posts")
+    if row.cost is not None and row.cost.posts:
+        parts.append(money(row.cost))
     if row.when is not None:
         parts.append(("until " if row.state.value in ("paused", "retrying") else "") + local(row.when, config))
     text = ", ".join(parts)

@@ -13,9 +13,12 @@ from typing import Any
 from bot.config import Config
 from bot.daemon.planner import ADOPTED, CANCELLED, EDITED, FAILING, MISSED
 from bot.daemon.scheduler import JobKey, Planned
+from bot.model import Cost, Prices
+from bot.networks.registry import network_of
+from bot.planning import thread_cost
 from bot.publishing.journal import Journal
 from bot.publishing.rows import StatementRow, ThreadRow
-from bot.publishing.states import Kind, PostStatus, ThreadStatus
+from bot.publishing.states import Action, Kind, PostStatus, ThreadStatus
 
 
 class State(StrEnum):
@@ -56,6 +59,7 @@ class Row:
     advice: str = ""
     edited: bool = False
     anniversaries: tuple[tuple[str, str, datetime | None], ...] = ()  # (year, what, when)
+    cost: Cost | None = None  # what its posts cost where the network charges (anniversaries included)
 
     def document(self) -> dict[str, Any]:
         """JSON-ready, times in ISO 8601 with their offset."""
@@ -66,6 +70,7 @@ class Row:
             "advice": self.advice or None, "edited": self.edited,
             "anniversaries": [{"year": y, "state": s, "when": w.isoformat() if w else None}
                               for y, s, w in self.anniversaries],
+            "cost": cost_document(self.cost),
         }  # fmt: skip
 
 
@@ -86,6 +91,27 @@ class Overview:
         """The rows a person must act on, oldest statement first."""
         return [r for r in self.rows if r.state in NEEDS_PERSON]
 
+    def costs(self) -> dict[str, Cost]:
+        """Per account whose network charges, what its posts cost (one currency per account)."""
+        out: dict[str, Cost] = {}
+        for row in self.rows:
+            if row.cost is None:
+                continue
+            was, add = out.get(row.account, Cost(row.cost.currency, 0.0, 0, 0)), row.cost
+            amount = round(was.amount + add.amount, 6)
+            out[row.account] = Cost(
+                was.currency, amount, was.posts + add.posts, was.posts_with_links + add.posts_with_links
+            )
+        return out
+
+
+def cost_document(cost: Cost | None) -> dict[str, Any] | None:
+    """A cost as the JSON preview gives it."""
+    if cost is None:
+        return None
+    return {"currency": cost.currency, "amount": cost.amount, "posts": cost.posts,
+            "posts_with_links": cost.posts_with_links}  # fmt: skip
+
 
 def build(config: Config, journal: Journal, jobs: list[Planned]) -> Overview:
     """The overview of every statement the journal has seen."""
@@ -94,14 +120,26 @@ def build(config: Config, journal: Journal, jobs: list[Planned]) -> Overview:
     for job in jobs:
         by_statement.setdefault(job.key.statement_id, []).append(job)
     overview = Overview()
+    prices = {a.name: a.prices for a in config.accounts}  # the config's, or the network's own
     for statement in journal.statement_rows():
         threads = journal.threads(statement.id)
         planned = by_statement.get(statement.id, [])
         accounts = {t.account for t in threads} | {j.key.account for j in planned}
         accounts |= _noted_accounts(notes, statement.id) | _configured(config, notes, statement.id)
         for account in sorted(accounts):
-            overview.rows.append(_row(journal, statement, account, threads, planned, notes))
+            row = _row(journal, statement, account, threads, planned, notes)
+            overview.rows.append(replace(row, cost=_cost(journal, threads, account, prices)))
     return overview
+
+
+def _cost(journal: Journal, threads: list[ThreadRow], account: str, prices: dict[str, Prices | None]) -> Cost | None:
+    """What the account's posts of these threads cost: every post that went out (deleted since or not), no boosts."""
+    mine = [t for t in threads if t.account == account]
+    charged = prices.get(account) if account in prices else (network_of(mine[0].platform).prices if mine else None)
+    if charged is None:
+        return None
+    texts = [p.text for t in mine for p in journal.posts(t.id) if p.sent_at is not None and p.action != Action.BOOST]
+    return thread_cost(texts, charged)
 
 
 def _configured(config: Config, notes: dict[str, str], statement_id: str) -> set[str]:

@@ -1,4 +1,4 @@
-"""Read, check and fit images to a network's ``MediaRules``; render a PDF's first page.
+"""Read, check and fit images to a network's ``MediaRules``; render a PDF's first page (in a sandbox).
 
 An image that already fits is used byte for byte (read, never decoded: no Pillow). One
 that does not is scaled down and re-encoded with Pillow until it fits: JPEG at falling
@@ -18,7 +18,10 @@ from bot.errors import StatementError
 from bot.model import MediaRules
 
 MAX_SOURCE_BYTES = 50 << 20  # an image file larger than this is refused before it is read
-PDF_PAGE_SIDE = 2000  # pixels of the longer side of a rendered PDF page
+_RENDER = "bot.media.render:first_page"
+# A statement's page renders in ~1.5 s (PDFium, then PNG); 1 GiB is the PDF reader's own memory limit.
+RENDER_SECONDS = 20.0
+RENDER_MEMORY = 1 << 30
 QUALITIES = (90, 82, 74, 66, 58, 50)
 MIMES = {"png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif", "webp": "image/webp"}
 
@@ -111,7 +114,11 @@ def _read(path: str, statement: str, mtime: int, size: int) -> Image:
 
 
 def render_pdf_page(path: str, statement: str) -> Image:
-    """The first page of the PDF at ``path`` as a PNG, its longer side ``PDF_PAGE_SIDE`` pixels."""
+    """The first page of the PDF at ``path`` as a PNG, its longer side ``render.PAGE_SIDE`` pixels.
+
+    PDFium renders in a limited child process (``bot.text.pdf.sandbox``), never in this one:
+    a hostile PDF that would abort or exhaust it is a ``StatementError`` naming ``statement``.
+    """
     try:
         stat = os.stat(path)
     except OSError as e:
@@ -121,21 +128,33 @@ def render_pdf_page(path: str, statement: str) -> Image:
 
 @lru_cache(maxsize=4)
 def _render(path: str, statement: str, mtime: int) -> Image:
-    import pypdfium2  # ~0.2 s to import: only a PDF statement without an image of its own pays it
+    from bot.media.render import ERROR
+    from bot.text.pdf.sandbox import IsolationError, Limits, run_isolated
 
+    problem = f"cannot render the first page of {path}"
     try:
-        pdf = pypdfium2.PdfDocument(path)
-        try:
-            page = pdf[0]
-            scale = PDF_PAGE_SIDE / max(page.get_size())
-            picture = page.render(scale=scale, fill_color=(255, 255, 255, 255)).to_pil()
-        finally:
-            pdf.close()
-    except (pypdfium2.PdfiumError, IndexError, OSError) as e:
-        raise StatementError(statement, f"cannot render the first page of {path} ({e})") from None
-    out = io.BytesIO()
-    picture.convert("RGB").save(out, "PNG", optimize=True)
-    return Image(out.getvalue(), MIMES["png"], picture.width, picture.height)
+        with open(path, "rb") as f:
+            data = f.read(MAX_SOURCE_BYTES + 1)
+    except OSError as e:
+        raise StatementError(statement, f"{problem}: {e.strerror}") from None
+    if len(data) > MAX_SOURCE_BYTES:
+        raise StatementError(statement, f"{problem}: over the {MAX_SOURCE_BYTES:,} bytes this bot reads")
+    try:
+        answer = run_isolated(_RENDER, data, Limits(RENDER_SECONDS, RENDER_MEMORY))
+    except IsolationError as e:
+        if e.kind == "timeout":
+            why = f"it took longer than {RENDER_SECONDS:g} s; not rendered"
+        elif e.kind == "memory":
+            why = f"it needs more than {RENDER_MEMORY >> 20:,} MB ({e.detail}); not rendered"
+        else:
+            why = f"the renderer failed: {e.detail}"
+        raise StatementError(statement, f"{problem}: {why}") from None
+    if answer.startswith(ERROR):
+        raise StatementError(statement, f"{problem} ({answer[len(ERROR) :].decode('utf-8', 'replace')[:200]})")
+    found = sniff(answer)
+    if found is None or found[0] != MIMES["png"]:
+        raise StatementError(statement, f"{problem}: the renderer's answer was not a PNG")
+    return Image(answer, *found)
 
 
 def fits(image: Image, rules: MediaRules) -> bool:

@@ -228,6 +228,12 @@ class Network:
     media: MediaRules | None = None  # images on a post; None: the network takes none
     prices: Prices | None = None  # what a post costs (X's pay-per-use API); None: nothing
     link_cards = False  # a post's ``card`` URL is shown as a link card (Bluesky)
+    # The text a post with media may carry (Telegram's 1,024-character caption): a longer first post gets the
+    # image in a post of its own before it, captioned with the title (``bot.media.attach.with_media``).
+    caption_limit: int | None = None
+    # The statement's source file (a PDF) follows the thread as a post of its own, captioned with the title,
+    # when it is at most this many bytes (Telegram's sendDocument: 50 MB); None: never.
+    source_document_bytes: int | None = None
     theme = Theme("#444", "#fff", "#111", "#e5e5e5", "#444", "#666", "#111", "#0645ad")
 
     def rules(self, limit: int, url_cost: int) -> Rules:
@@ -240,6 +246,14 @@ class Network:
 
     def check(self, account: Account) -> tuple[str, str] | None:
         """A problem with the account's settings as (key, problem), for the config to report; None if fine."""
+        return None
+
+    def media_for(self, account: Account) -> MediaRules | None:
+        """The images ``account`` may post: ``media``, unless the account lacks a setting images need here."""
+        return self.media
+
+    def media_missing(self, account: Account) -> str | None:
+        """Why ``account`` posts no image although the network takes images (a setting to add), for previews."""
         return None
 
     def limits_key(self, account: Account) -> str | None:

@@ -7,6 +7,10 @@ holds the request for post r (before or after saving it), the test kills the pos
 and the next run resumes. After the last run the server must hold every post exactly
 once, in order, each replying to the one before. A second set of tests makes 30 % of
 all requests fail (seeded) and reruns until the thread is complete.
+
+On Telegram the statement is a PDF: its first page goes out as the photo of post 1 and
+the PDF itself follows as a document, post 20, so the files are killed and resumed too
+(and read back byte for byte).
 """
 
 from __future__ import annotations
@@ -55,6 +59,8 @@ class Network:
     env: dict[str, str]
     read: Callable[[], list[tuple[str, str, str | None, str | None]]]  # (id, text, parent id, root id), in order
     skip_on_resume: dict[str, int] = field(default_factory=dict)
+    pdf: bool = False  # the statement is a PDF (its page as the first post's image, the file as the last post)
+    files: Callable[[], list[tuple[str, bytes]]] | None = None  # the files posted, read back: (kind, bytes)
 
 
 def x_network(server, tag: str, tier: str = "basic") -> Network:
@@ -123,7 +129,7 @@ def bluesky_network(server, tag: str) -> Network:
     return Network("bluesky", server.faults, account, {"CRASH_SKY_PASSWORD": password}, read, {"before": 1, "after": 0})
 
 
-def telegram_network(server, tag: str, probe: bool = True) -> Network:
+def telegram_network(server, tag: str, probe: bool = True, pdf: bool = True) -> Network:
     bot = server.create_bot(f"crash{tag}_bot")
     channel = server.create_channel(f"crash{tag}", bot)
     probe_line = f"    probe_chat: '{server.create_channel(None, bot, title='probes').id}'\n" if probe else ""
@@ -136,13 +142,33 @@ def telegram_network(server, tag: str, probe: bool = True) -> Network:
         posts = server.messages(channel)
         root = posts[0]["message_id"] if posts else None
         return [
-            (p["message_id"], p["text"], p["reply_to_message_id"], root if p["reply_to_message_id"] else None)
+            (p["message_id"], p["text"] if p["text"] is not None else p["caption"], p["reply_to_message_id"],
+             root if p["reply_to_message_id"] else None)
             for p in posts
-        ]
+        ]  # fmt: skip
+
+    def files():
+        found = []
+        for message in server.messages(channel):
+            if message["photo"]:
+                found.append(("photo", telegram_file(server, bot.token, message["photo"][-1]["file_id"])))
+            if message["document"]:
+                found.append(("document", telegram_file(server, bot.token, message["document"]["file_id"])))
+        return found
 
     # A probe from the probe chat asks for message N (a create request too): after a commit the first
-    # one finds the post; before it, two missing ids end the search and the post is sent again.
-    return Network("telegram", server.faults, account, {"CRASH_TG_TOKEN": bot.token}, read, {"before": 3, "after": 1})
+    # one finds the post (its quote matching the text or caption); before it, two missing ids end the
+    # search and the post is sent again.
+    env = {"CRASH_TG_TOKEN": bot.token}
+    return Network("telegram", server.faults, account, env, read, {"before": 3, "after": 1}, pdf=pdf, files=files)
+
+
+def telegram_file(server, token: str, file_id: str) -> bytes:
+    """A file's bytes as a bot downloads it: getFile, then GET /file/bot<token>/<file_path>."""
+    import httpx
+
+    got = httpx.post(f"{server.base_url}/bot{token}/getFile", json={"file_id": file_id}).json()
+    return httpx.get(f"{server.base_url}/file/bot{token}/{got['result']['file_path']}").content
 
 
 def threads_network(server, tag: str) -> Network:
@@ -177,9 +203,30 @@ def network(request, x_server, mastodon_server, pds, telegram_server, threads_se
     made.faults.clear()
 
 
+def statement_pdf(tag: str, path: Path) -> None:
+    """The statement as a PDF: the title, then ``POSTS - 1`` paragraphs (the PDF itself is post ``POSTS``)."""
+    from fpdf import FPDF
+
+    paragraphs = statement_text(tag).split("---\n", 2)[2].split("\n\n")[: POSTS - 1]
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 18)
+    pdf.multi_cell(0, 9, f"Crash test {tag}", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("helvetica", size=11)
+    for paragraph in paragraphs:
+        pdf.multi_cell(0, 5.5, paragraph.strip(), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+    pdf.output(str(path))
+
+
 def setup_files(tmp_path: Path, net: Network, publishing: str) -> tuple[list[str], dict[str, str]]:
     tag = f"{random.randrange(10**6):06d}"
-    (tmp_path / "statement.md").write_text(statement_text(tag), encoding="utf-8")
+    statement = tmp_path / ("statement.pdf" if net.pdf else "statement.md")
+    if net.pdf:
+        statement_pdf(tag, statement)
+    else:
+        statement.write_text(statement_text(tag), encoding="utf-8")
     (tmp_path / "bot.yaml").write_text(
         f"state: state/j.sqlite3\n{publishing}accounts:\n{net.account_yaml}", encoding="utf-8"
     )
@@ -189,7 +236,7 @@ def setup_files(tmp_path: Path, net: Network, publishing: str) -> tuple[list[str
         "-m",
         "bot",
         "post",
-        str(tmp_path / "statement.md"),
+        str(statement),
         "--config",
         str(tmp_path / "bot.yaml"),
     ], env
@@ -211,6 +258,20 @@ def assert_thread_exactly_once(net: Network, texts: list[str]) -> int:
         assert parent == (posts[i - 1][0] if i else None), f"{net.name}: post {i + 1} replies to the wrong post"
         assert root == (posts[0][0] if i else None), f"{net.name}: post {i + 1} has the wrong root"
     return duplicates
+
+
+def assert_files_exactly_once(net: Network, tmp_path: Path) -> int:
+    """The planned files (the first page on post 1, the PDF last) went out once each, byte for byte; their bytes."""
+    if net.files is None or not net.pdf:
+        return 0
+    with Journal(tmp_path / "state" / "j.sqlite3") as journal:
+        [row] = journal.threads()
+        planned = [m.media.data for p in journal.posts(row.id) for m in journal.post_media(p.id)]
+    got = net.files()
+    assert [kind for kind, _ in got] == ["photo", "document"], f"{net.name}: files posted {[k for k, _ in got]}"
+    assert [data for _, data in got] == planned
+    assert got[1][1] == (tmp_path / "statement.pdf").read_bytes()
+    return sum(len(data) for _, data in got)
 
 
 def run_to_end(cmd: list[str], env: dict[str, str], cwd: Path, tries: int = 30) -> tuple[int, str]:
@@ -315,9 +376,10 @@ def test_kill_9_at_every_post_then_rerun_posts_each_exactly_once(network, moment
     runs, out = run_to_end(cmd, env, tmp_path, tries=1)
     assert "✔" in out
     duplicates = assert_thread_exactly_once(network, planned_texts(tmp_path))
+    sent = assert_files_exactly_once(network, tmp_path)
     print(
         f"FIGURES {network.name} kill-{moment}: {kills} kills + {runs} final run, {len(network.read())} posts, "
-        f"{duplicates} duplicates"
+        f"{duplicates} duplicates" + (f", files read back: photo + PDF, {sent:,} bytes" if sent else "")
     )
 
 
@@ -356,6 +418,7 @@ def test_thirty_percent_of_calls_failing_still_completes_without_duplicates(netw
     failed = [kind for kind in plan[:requests] if kind != "pass"]
     assert len(failed) >= 0.2 * requests
     duplicates = assert_thread_exactly_once(network, planned_texts(tmp_path))
+    assert_files_exactly_once(network, tmp_path)
     print(
         f"FIGURES {network.name} 30% failing (seed {seed}): {runs} run(s), {requests} requests of which "
         f"{len(failed)} failed "
@@ -410,7 +473,7 @@ def test_retract_deletes_the_whole_thread_on_each_server(network, tmp_path):
 
 def test_telegram_without_a_probe_chat_stops_for_a_person_then_resumes_with_resolve(telegram_server, tmp_path):
     # A bot cannot read its channel: with no probe chat, a post saved but unanswered is a person's call.
-    net = telegram_network(telegram_server, f"n{random.randrange(10**6)}", probe=False)
+    net = telegram_network(telegram_server, f"n{random.randrange(10**6)}", probe=False, pdf=False)
     cmd, env = setup_files(tmp_path, net, "")
     net.faults.clear()
     net.faults.add("pass", count=3)

@@ -49,6 +49,12 @@ def sniff(data: bytes) -> tuple[str, int, int] | None:
     return None
 
 
+def extension(data: bytes) -> str:
+    """The usual file extension of an image's bytes ("bin" when it is none this module knows)."""
+    found = sniff(data)
+    return {"jpeg": "jpg"}.get(found[0], found[0]) if found else "bin"
+
+
 def _jpeg(data: bytes) -> tuple[str, int, int] | None:
     """Walk JPEG segments to the first start-of-frame marker."""
     pos = 2

@@ -97,8 +97,9 @@ def send_document(call: Call) -> Any:
     if data is not None and len(data) > call.state.settings.max_document_bytes:
         raise ApiError(413, "Request Entity Too Large")
     parsed = tm.formatted(call, "caption", "caption_entities", caption=True)
+    extension = name.rsplit(".", 1)[-1] if "." in name else "bin"
     document = existing or call.state.add_file(
-        "document", len(data or b""), file_name=name, mime_type=mime or "application/octet-stream"
+        "document", len(data or b""), data, extension, file_name=name, mime_type=mime or "application/octet-stream"
     )
     return send(call, {"document": document}, parsed, caption=True)
 
@@ -115,26 +116,41 @@ def send_photo(call: Call) -> Any:
         _, width, height = sniffed
         if width + height > 10000 or max(width, height) > 20 * max(1, min(width, height)):
             raise bad("PHOTO_INVALID_DIMENSIONS")
-        existing = call.state.add_file("photo", len(data), sizes=photo_sizes(call, width, height, len(data)))
+        existing = call.state.add_file("photo", len(data), sizes=photo_sizes(call, width, height, data))
     parsed = tm.formatted(call, "caption", "caption_entities", caption=True)
     sizes = (existing or {}).get("sizes") or [existing]  # a single PhotoSize's file_id may be sent again too
     return send(call, {"photo": sizes}, parsed, caption=True)
 
 
-def photo_sizes(call: Call, width: int, height: int, size: int) -> list[dict[str, Any]]:
-    """PhotoSize objects, smallest first, as Telegram returns several scaled copies."""
+def photo_sizes(call: Call, width: int, height: int, data: bytes) -> list[dict[str, Any]]:
+    """PhotoSize objects, smallest first, as Telegram returns several scaled copies. Only the largest can be
+    downloaded here (getFile), and it serves the uploaded bytes: Telegram would serve its own re-encoding."""
     sizes: list[dict[str, Any]] = []
     longest = max(width, height)
     for bound in PHOTO_BOUNDS:
         scale = min(1.0, bound / longest)
         w, h = max(1, round(width * scale)), max(1, round(height * scale))
+        largest = scale == 1.0 or bound == PHOTO_BOUNDS[-1]
         if not sizes or (w, h) != (sizes[-1]["width"], sizes[-1]["height"]):
-            sizes.append(
-                {**call.state.add_file("photo_size", math.ceil(size * scale * scale)), "width": w, "height": h}
-            )
+            size = math.ceil(len(data) * scale * scale)
+            kept = call.state.add_file("photo_size", size, data if largest else None, media.extension(data))
+            sizes.append({**kept, "width": w, "height": h})
         if scale == 1.0:
             break
     return sizes
+
+
+def get_file(call: Call) -> Any:
+    # getFile: "a File object … the file can then be downloaded via https://api.telegram.org/file/bot<token>/
+    # <file_path>"; "bots can download files of up to 20MB in size".
+    known = call.state.files.get(call.arg("file_id"))
+    if known is None:
+        raise bad("invalid file_id")
+    if "file_path" not in known:
+        raise bad("wrong file_id or the file is temporarily unavailable")
+    if int(known["file_size"]) > 20 * 1024 * 1024:
+        raise bad("file is too big")
+    return {k: known[k] for k in ("file_id", "file_unique_id", "file_size", "file_path")}
 
 
 def message_of(call: Call, purpose: str) -> tuple[Chat, Any]:
@@ -195,6 +211,7 @@ METHODS: dict[str, Callable[[Call], Any]] = {
     "deletemessage": delete_message,
     "editmessagetext": edit_message_text,
     "getupdates": get_updates,
+    "getfile": get_file,
 }
 TOKEN_SHAPE = re.compile(r"[1-9]\d*:[^/]+")
 
@@ -215,6 +232,9 @@ class TelegramHandler(FaultingHandler):
             if chat is None:
                 return 404, {}, {"error": "no such chat"}
             return 200, {}, [m.as_dict() for m in self.state.messages[chat.id].values()]
+        download = re.fullmatch(r"/file/bot([^/]*)/(.+)", parts.path)
+        if download and self.command == "GET":
+            return self.download(unquote(download.group(1)), unquote(download.group(2)))
         match = re.fullmatch(r"/bot([^/]*)/([^/]+)", parts.path)
         if match is None:
             return 404, {}, {"ok": False, "error_code": 404, "description": "Not Found"}
@@ -229,6 +249,17 @@ class TelegramHandler(FaultingHandler):
             return self.fail(bad(str(error)))
         except ApiError as error:
             return self.fail(error)
+
+    def download(self, token: str, path: str) -> Reply:
+        """``GET /file/bot<token>/<file_path>``: a file getFile named, for a valid token."""
+        try:
+            self.authenticate(token)
+        except ApiError as error:
+            return self.fail(error)
+        data = self.state.blobs.get(path)
+        if data is None:
+            return 404, {}, {"ok": False, "error_code": 404, "description": "Not Found"}
+        return 200, {"Content-Type": "application/octet-stream"}, data
 
     def authenticate(self, token: str) -> TelegramBot:
         """The bot whose token this is; tokens never appear in error descriptions."""

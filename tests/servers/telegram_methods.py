@@ -185,11 +185,56 @@ def check_reply(call: Call, chat: Chat, target: tuple[str, int, bool]) -> int | 
     if message_id <= 0:
         return None
     where = call.state.resolve(reply_chat_id) if reply_chat_id else chat
-    if where is not None and call.state.visible(where, message_id) is not None:
+    target_message = call.state.visible(where, message_id) if where is not None else None
+    if target_message is not None:
+        check_quote(call, target_message)
         return message_id if where is chat else None
     if allow_missing:
         return None
     raise bad("message to be replied not found")
+
+
+STYLES = ("bold", "italic", "underline", "strikethrough", "spoiler")  # what a quote must repeat exactly
+
+
+def check_quote(call: Call, target: Message) -> None:
+    """ReplyParameters.quote: "an exact substring of the message to be replied to, including bold, italic,
+    underline, strikethrough, spoiler … entities"; the text or caption is searched, else QUOTE_TEXT_INVALID."""
+    reply = params.obj(call.args, "reply_parameters")
+    quote = str(reply.get("quote") or "") if isinstance(reply, dict) else ""
+    if not quote:
+        return
+    mode = str(reply.get("quote_parse_mode") or "").lower() if isinstance(reply, dict) else ""
+    try:
+        parsed = parse_html(quote) if mode == "html" else Formatted(quote, [])
+    except EntityError as error:
+        raise bad(f"can't parse quote entities: {error}") from error
+    if measure(call.state, parsed.text) > 1024:
+        raise bad("QUOTE_TEXT_INVALID")
+    text, entities = (
+        (target.text, target.entities) if target.text is not None else (target.caption, target.caption_entities)
+    )
+    text = text or ""
+    start = text.find(parsed.text)
+    while start >= 0 and parsed.text:
+        if _same_styles(entities, parsed.entities, utf16_len(text[:start]), utf16_len(parsed.text)):
+            return
+        start = text.find(parsed.text, start + 1)
+    raise bad("QUOTE_TEXT_INVALID")
+
+
+def _same_styles(message: list[dict[str, Any]], quote: list[dict[str, Any]], at: int, size: int) -> bool:
+    """Whether the message's style entities over [at, at + size) (UTF-16 units) are exactly the quote's."""
+
+    def spans(entities: list[dict[str, Any]], shift: int) -> set[tuple[str, int, int]]:
+        out = set()
+        for e in entities:
+            start, end = int(e["offset"]) - shift, int(e["offset"]) + int(e["length"]) - shift
+            if e["type"] in STYLES and end > 0 and start < size:
+                out.add((str(e["type"]), max(start, 0), min(end, size)))
+        return out
+
+    return spans(message, at) == spans(quote, 0)
 
 
 def send(call: Call, content: dict[str, Any], parsed: Formatted, caption: bool) -> dict[str, Any]:

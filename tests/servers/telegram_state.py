@@ -127,6 +127,7 @@ class TelegramState:
         self.chats: dict[int, Chat] = {}
         self.messages: dict[int, dict[int, Message]] = {}
         self.files: dict[str, dict[str, Any]] = {}
+        self.blobs: dict[str, bytes] = {}  # file_path -> the bytes getFile's download serves
         self.settings = Settings()
         self.sent: dict[int, deque[float]] = {}
         self.sent_all: deque[float] = deque()
@@ -144,6 +145,7 @@ class TelegramState:
             self.chats.clear()
             self.messages.clear()
             self.files.clear()
+            self.blobs.clear()
             self.sent.clear()
             self.sent_all.clear()
             self.settings = Settings()
@@ -217,8 +219,11 @@ class TelegramState:
             self.messages[chat.id][message.message_id] = message
             return message
 
-    def add_file(self, kind: str, size: int, **info: Any) -> dict[str, Any]:
-        """Register an uploaded file under a new file_id / file_unique_id."""
+    def add_file(
+        self, kind: str, size: int, data: bytes | None = None, extension: str = "bin", **info: Any
+    ) -> dict[str, Any]:
+        """Register an uploaded file under a new file_id / file_unique_id; ``data``, when given, is what a
+        download of it (getFile) serves."""
         with self.lock:
             file = {
                 "file_id": f"{kind[:2].upper()}{secrets.token_urlsafe(30)}",
@@ -226,5 +231,10 @@ class TelegramState:
                 "file_size": size,
                 **info,
             }
-            self.files[file["file_id"]] = {"kind": kind, **file}
+            stored: dict[str, Any] = {"kind": kind, **file}
+            if data is not None:
+                folder = "photos" if kind.startswith("photo") else "documents"
+                stored["file_path"] = f"{folder}/file_{len(self.blobs)}.{extension}"
+                self.blobs[stored["file_path"]] = data
+            self.files[file["file_id"]] = stored
             return file

@@ -185,21 +185,24 @@ def create(state: ThreadsState, user: ThreadsUser, args: dict[str, Any]) -> Any:
         is_carousel_item=params.flag(args, "is_carousel_item"),
     )
     if kind in ("IMAGE", "VIDEO"):
-        container.failure = fetch_failure(state, source, kind)
+        container.failure, container.fetched = fetch(state, source, kind)
     state.containers[container.id] = container
     if kind == "TEXT" and params.flag(args, "auto_publish_text"):
         return publish(state, user, container.id)
     return {"id": container.id}
 
 
-def fetch_failure(state: ThreadsState, url: str, kind: str) -> str | None:
-    """Fetch the media as Meta would (loopback only here); the container's error_message if it fails."""
+def fetch(state: ThreadsState, url: str, kind: str) -> tuple[str | None, bytes | None]:
+    """Fetch the media as Meta would (loopback only here): (the container's error_message if it fails, the
+    bytes Meta now keeps a copy of)."""
     try:
         data, _ = media.fetch_local(url, state.settings.max_image_bytes if kind == "IMAGE" else 1 << 30)
     except media.FetchError:
-        return "FAILED_DOWNLOADING_VIDEO" if kind == "VIDEO" else "UNKNOWN"
+        return ("FAILED_DOWNLOADING_VIDEO" if kind == "VIDEO" else "UNKNOWN"), None
     sniffed = media.sniff(data) if kind == "IMAGE" else ("video", 0, 0)
-    return None if sniffed and sniffed[0] in ("png", "jpeg", "video") else "UNKNOWN"  # images: JPEG or PNG
+    if sniffed and sniffed[0] in ("png", "jpeg", "video"):  # images: JPEG or PNG
+        return None, data
+    return "UNKNOWN", None
 
 
 def publish(state: ThreadsState, user: ThreadsUser, creation_id: str) -> Any:
@@ -230,6 +233,7 @@ def publish(state: ThreadsState, user: ThreadsUser, creation_id: str) -> Any:
         container.id,
         media_url=container.image_url,
         alt_text=container.alt_text,
+        fetched=container.fetched,
         reply_to=parent.id if parent else None,
         root_id=(parent.root_id or parent.id) if parent else None,
         link_attachment=container.link_attachment,

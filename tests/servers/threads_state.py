@@ -54,6 +54,7 @@ class Container:
     children: list[str] = field(default_factory=list)
     is_carousel_item: bool = False
     failure: str | None = None  # the error_message it will end with (image could not be fetched…)
+    fetched: bytes | None = None  # the image as Meta fetched it when the container was made
     published_id: str | None = None
 
 
@@ -70,6 +71,7 @@ class Post:
     container_id: str
     media_url: str | None = None
     alt_text: str | None = None
+    fetched: bytes | None = None  # Meta's copy of the image: the post keeps it whatever happens to image_url
     reply_to: str | None = None
     root_id: str | None = None
     link_attachment: str | None = None
@@ -88,6 +90,7 @@ class Post:
             "root_id": self.root_id,
             "media_url": self.media_url,
             "alt_text": self.alt_text,
+            "image": self.fetched,
             "children": list(self.children),
             "link_attachment": self.link_attachment,
             "container_id": self.container_id,

@@ -12,6 +12,7 @@ import re
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot.model import MediaRules
 from bot.networks.base import Mention, Network, Pace, Recovery, RepostStyle, Theme
 
 if TYPE_CHECKING:
@@ -63,6 +64,13 @@ class TelegramNetwork(Network):
     repost = RepostStyle.QUOTE  # a new message replying to the original: Telegram shows the original above it
     default_endpoint = "api.telegram.org"
     link_display_max = 4096  # Telegram shows a link as written
+    # sendPhoto: "at most 10 MB", "width and height must not exceed 10000 in total"; Telegram keeps photos at most
+    # 2560 px on a side, so larger ones are scaled here. No alt text: the Bot API has no field for one.
+    media = MediaRules(
+        max_items=1, max_bytes=10 * 1024 * 1024, alt_limit=0, max_side=2560, types=("image/jpeg", "image/png")
+    )
+    caption_limit = 1024  # sendPhoto/sendDocument caption: "0-1024 characters after entities parsing"
+    source_document_bytes = 50 * 1024 * 1024  # sendDocument: "files of any type of up to 50 MB"
     theme = Theme("#2aabee", "#ffffff", "#000000", "#e7ebf0", "#2aabee", "#8d969f", "#000000", "#168acd")
 
     def rules(self, limit: int, url_cost: int) -> Rules:

@@ -16,6 +16,7 @@ the channel, and no one else's message is touched.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Callable
@@ -67,19 +68,28 @@ class TelegramAdapter:
         return AccountCheck(f"@{me.get('username')}", can_post, note)
 
     def post(self, out: Outgoing) -> PostRef:
-        """Send one message; a reply in the chain, or (an anniversary) a reply to the original message."""
-        params: dict[str, Any] = {
-            "chat_id": self.chat,
-            "text": to_html(out.text, bold_first_line=_opens(out)),
-            "parse_mode": "HTML",
-            "link_preview_options": {"is_disabled": True},
-        }
+        """Send one message; a reply in the chain, or (an anniversary) a reply to the original message.
+
+        A post with a file is that file with the text as its caption: an image as a photo
+        (``sendPhoto``), anything else (the statement's PDF) as a document (``sendDocument``).
+        """
+        text = to_html(out.text, bold_first_line=_opens(out))
+        params: dict[str, Any] = {"chat_id": self.chat, "parse_mode": "HTML"}
         if out.reply_to is not None:
             params["reply_parameters"] = {"message_id": self._id(out.reply_to)}
             params["disable_notification"] = True  # subscribers are notified once per statement
         elif out.quote is not None:  # the original may be gone: then the message stands alone
             params["reply_parameters"] = {"message_id": self._id(out.quote), "allow_sending_without_reply": True}
-        message = self.api.call("sendMessage", params, self.chat)
+        if not out.media:
+            params.update(text=text, link_preview_options={"is_disabled": True})
+            message = self.api.call("sendMessage", params, self.chat)
+        else:
+            media = out.media[0].media  # Telegram's rules allow one file a post
+            photo = media.mime.startswith("image/")
+            params["caption"] = text
+            field = "photo" if photo else "document"
+            upload = (field, _file_name(media.path, media.mime), media.data)
+            message = self.api.call("sendPhoto" if photo else "sendDocument", params, self.chat, upload)
         if not isinstance(message, dict) or not str(message.get("message_id", "")).isdigit():
             raise Unavailable(
                 f"account {self.account.name!r}: Telegram answered without a message id", self.account.name
@@ -200,6 +210,13 @@ class TelegramAdapter:
 def _opens(out: Outgoing) -> bool:
     """Whether the post opens a thread (its first line, the title, is shown bold)."""
     return out.reply_to is None and out.quote is None
+
+
+def _file_name(path: str, mime: str) -> str:
+    """The name Telegram shows for a file: the statement's own for its PDF, a plain one for an image."""
+    if mime.startswith("image/"):
+        return "statement." + ("jpg" if mime == "image/jpeg" else mime.split("/")[-1])
+    return os.path.basename(path.split("#", 1)[0]) or "statement.pdf"
 
 
 def _link(chat: str, message_id: int) -> str:

@@ -7,6 +7,7 @@ before they are used, and httpx's and httpcore's log records have bot tokens bla
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Callable
@@ -52,10 +53,19 @@ class BotApi:
         self._token = token
         self.http = httpx.Client(base_url=f"{base.rstrip('/')}/bot{token}/", timeout=timeout)
 
-    def call(self, method: str, params: dict[str, Any], chat: str) -> Any:
-        """The method's ``result``; ``chat`` is the chat the call is about, for messages."""
+    def call(self, method: str, params: dict[str, Any], chat: str, file: tuple[str, str, bytes] | None = None) -> Any:
+        """The method's ``result``; ``chat`` is the chat the call is about, for messages.
+
+        ``file`` (field, file name, bytes) goes up as multipart/form-data, the other parameters as
+        form fields with objects in JSON (core.telegram.org/bots/api#sending-files).
+        """
         try:
-            response = self.http.post(method, json=params)
+            if file is None:
+                response = self.http.post(method, json=params)
+            else:
+                form = {k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items()}
+                field, name, data = file
+                response = self.http.post(method, data=form, files={field: (name, data)})
         except httpx.HTTPError as e:  # timeouts, refused or dropped connections: the outcome is unknown
             raise Unavailable(f"{self._who} {method} failed: {type(e).__name__}", self.account) from None
         try:

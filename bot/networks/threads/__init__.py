@@ -12,6 +12,7 @@ import re
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot.model import MediaRules
 from bot.networks.base import Mention, Network, Recovery, RepostStyle, Theme
 
 if TYPE_CHECKING:
@@ -42,6 +43,12 @@ class ThreadsNetwork(Network):
     )
     repost = RepostStyle.QUOTE  # quote_post_id
     default_endpoint = "graph.threads.net"
+    # Meta fetches an image from a public URL (``image_url``): the account's ``media_dir`` is a folder the
+    # organisation's web server serves at ``media_base_url`` (``bot.networks.threads.hosting``).
+    options = {"media_dir": str, "media_base_url": str}  # noqa: RUF012 - read-only by convention
+    # Image posts: "JPEG and PNG", "8 MB maximum" (developers.facebook.com/docs/threads/posts, media
+    # specifications); alt_text up to 1,000 characters.
+    media = MediaRules(max_items=1, max_bytes=8 * 1024 * 1024, alt_limit=1000, types=("image/jpeg", "image/png"))
     theme = Theme("#000000", "#ffffff", "#000000", "#e5e5e5", "#000000", "#999999", "#000000", "#0095f6")
 
     def rules(self, limit: int, url_cost: int) -> Rules:
@@ -55,6 +62,33 @@ class ThreadsNetwork(Network):
         from bot.networks.threads.adapter import ThreadsAdapter
 
         return ThreadsAdapter(account, token=secrets["access_token"], timeout=timeout, store=store)
+
+    def check(self, account: Account) -> tuple[str, str] | None:
+        """``media_dir`` (an absolute folder) and ``media_base_url`` (an http(s) URL) come together."""
+        folder, base = account.options.get("media_dir"), account.options.get("media_base_url")
+        if (folder is None) != (base is None):
+            return ("media_dir" if folder is None else "media_base_url"), (
+                "media_dir and media_base_url go together: the folder the bot writes images to, and the public "
+                "URL where the organisation's web server serves that folder"
+            )
+        if folder is not None and not str(folder).startswith("/"):
+            return "media_dir", f"must be an absolute path (the bot may run from any folder), got {str(folder)!r}"
+        if base is not None and not re.match(r"https?://[^/\s]+", str(base)):
+            return "media_base_url", f"must be an http(s) URL, got {str(base)[:60]!r}"
+        return None
+
+    def media_for(self, account: Account) -> MediaRules | None:
+        """Images only where the account says where to put them so that Meta can fetch them."""
+        return self.media if account.options.get("media_base_url") else None
+
+    def media_missing(self, account: Account) -> str | None:
+        """Without ``media_dir``/``media_base_url`` the image is left out, and the preview says why."""
+        if account.options.get("media_base_url"):
+            return None
+        return (
+            "no image on Threads: Threads fetches images from a public URL; set media_dir and media_base_url "
+            "(a folder your web server publishes) to post the statement's image"
+        )
 
     def mention(self, text: str) -> Mention | None:
         """Threads links ``@username`` (letters, digits, ``.`` and ``_``); ``@user@host`` stays text."""

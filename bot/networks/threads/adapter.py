@@ -28,6 +28,7 @@ from bot.model import Account
 from bot.networks.base import AccountCheck, KeyValue, Limits, Outgoing, PostRef
 from bot.networks.threads import API
 from bot.networks.threads.graph import Graph, GraphRejected, GraphThrottled
+from bot.networks.threads.hosting import MediaHost, await_image, container_params
 from bot.networks.threads.tokens import TokenKeeper, refresh_url
 
 RECENT = 100  # posts per page when looking a post up (the API's maximum)
@@ -56,6 +57,7 @@ class ThreadsAdapter:
         self.graph = Graph(account.name, base, timeout, self.tokens.current)
         self._refresh_url = refresh_url(base)
         self._checked: dict[str, str] = {}  # a container's status as ``find`` just read it
+        self.host = MediaHost.of(account, timeout)  # where images go for Meta to fetch them
 
     def limits(self) -> Limits | None:
         """Threads reports no text limits: they are the documented ones."""
@@ -72,7 +74,11 @@ class ThreadsAdapter:
         used, total = usage.get("quota_usage"), (usage.get("config") or {}).get("quota_total")
         left = None if used is None or total is None else int(total) - int(used)
         note = f"{left} of {total} posts left in 24 h" if left is not None else "quota not reported"
-        return AccountCheck(f"@{me.get('username')}", None if left is None else left > 0, note)
+        can_post = None if left is None else left > 0
+        problem = self.host.check() if self.host is not None else None
+        if problem:  # every post with an image would fail
+            note, can_post = f"{note}; images: {problem}", False
+        return AccountCheck(f"@{me.get('username')}", can_post, note)
 
     def post(self, out: Outgoing) -> PostRef:
         """Publish one post (a reply, or a quote); its container is reused if an earlier attempt made one."""
@@ -133,26 +139,23 @@ class ThreadsAdapter:
 
     # -- containers ---------------------------------------------------------------------
     def _create(self, out: Outgoing) -> str:
-        """A new text container for ``out``, kept in the journal before it is published."""
-        params: dict[str, Any] = {"media_type": "TEXT", "text": out.text}
-        if out.reply_to is not None:
-            params["reply_to_id"] = out.reply_to.id
-        if out.quote is not None:
-            params["quote_post_id"] = out.quote.id
+        """A new container for ``out`` (text, or an image with text), kept in the journal before it is published."""
+        params = container_params(out, self.host, self.account.name)
         made = str(self.graph.call("POST", "/me/threads", params, "create container").get("id") or "")
         if not made:
             raise Unavailable(
                 f"account {self.account.name!r}: Threads made a container without an id", self.account.name
             )
         # After a crash, ``find`` asks this container whether the post went out.
-        self.store.set_value(self._key(out), json.dumps({"id": made, "text": _digest(out.text)}))
+        self.store.set_value(self._key(out), json.dumps({"id": made, "text": _digest(out)}))
         return made
 
     def _publish(self, out: Outgoing, container: str) -> PostRef:
-        """Publish ``container``: text containers are ready at once; one that is not is waited for, one that
-        expired is made again (once)."""
+        """Publish ``container``: text containers are ready at once, image ones once Meta has fetched the image;
+        one that is not is waited for, one that expired is made again (once)."""
         remade = False
         for _ in range(READY_CHECKS):
+            self._await_image(out, container)
             try:
                 answer = self.graph.call("POST", "/me/threads_publish", {"creation_id": container}, "publish")
             except GraphThrottled as e:
@@ -178,6 +181,14 @@ class ThreadsAdapter:
             f"account {self.account.name!r}: Threads container {container} never got ready", self.account.name
         )
 
+    def _await_image(self, out: Outgoing, container: str) -> None:
+        """An image post's container is published once Meta has fetched the image (``hosting.await_image``)."""
+        if out.media and self.host is not None:
+            fields = {"fields": "status,error_message"}
+            url = self.host.url(out.media[0].media)
+            status = lambda: self.graph.call("GET", f"/{container}", fields, "read container status")  # noqa: E731
+            await_image(status, self.sleep, self.account.name, url)
+
     def _published(self, out: Outgoing, container: str | None) -> PostRef:
         """The post a PUBLISHED container became, found by text and reply target; a person's call if it is not."""
         found = self._search(out)
@@ -202,8 +213,8 @@ class ThreadsAdapter:
             data = json.loads(self.store.get_value(self._key(out)) or "null")
         except ValueError:
             return None
-        if not isinstance(data, dict) or data.get("text") != _digest(out.text) or not data.get("id"):
-            return None  # none, or made for a text the thread was re-planned away from
+        if not isinstance(data, dict) or data.get("text") != _digest(out) or not data.get("id"):
+            return None  # none, or made for a text (or image) the thread was re-planned away from
         return str(data["id"])
 
     def _key(self, out: Outgoing) -> str:
@@ -290,5 +301,7 @@ class ThreadsAdapter:
         return datetime.fromtimestamp(self.clock() + seconds, UTC)
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+def _digest(out: Outgoing) -> str:
+    """What a kept container was made for: the text, and the image's content if there is one."""
+    files = "".join(a.media.digest for a in out.media)
+    return hashlib.sha256((out.text + files).encode("utf-8")).hexdigest()[:16]
