@@ -25,8 +25,6 @@ from bot.config import Config
 from bot.daemon.jobs import JOBS
 from bot.daemon.notify import Event, Notice, Notifier
 from bot.daemon.planner import FAILING, Planner, where
-from bot.daemon.reader import Reader
-from bot.daemon.reader import Stopped as ReadStopped
 from bot.daemon.scheduler import JobKey, Schedule
 from bot.daemon.watch import FileEvent, Watcher
 from bot.daemon.workers import AccountWorkers
@@ -38,11 +36,12 @@ from bot.publishing.connect import connect
 from bot.publishing.dry import DryAdapter, journal_copy
 from bot.publishing.journal import Journal
 from bot.publishing.locks import lock_state
+from bot.text.budget import Budget, read_within, stop_helpers
 
 log = logging.getLogger("statement-bot")
 
 STOP_TIMEOUT = 8.0  # seconds a stop waits for posts in flight; SIGTERM ends the bot within 10 s
-READ_BUDGET = 120.0  # seconds one statement may take to read (a PDF has its own, shorter, limits)
+READ_BUDGET = Budget(seconds=60.0)  # one statement's time and memory (a PDF has its own, shorter, limits)
 
 
 class Stopping(BaseException):
@@ -73,8 +72,6 @@ class Daemon:
         self._clock = clock or (lambda: datetime.now(UTC))
         self.events: queue.SimpleQueue[Any] = queue.SimpleQueue()  # put() is safe in signal handlers
         self.stopping = threading.Event()
-        self.stop_requested = threading.Event()  # set at once by a signal, before the main loop sees "stop"
-        self.reader = Reader(READ_BUDGET)
         self.workers = AccountWorkers(self._run_job)
         self.notifier = Notifier(config.notify)
         self.handling = False  # the main thread is handling an event
@@ -166,7 +163,7 @@ class Daemon:
                 log.warning("stopped while a network call was under way; its outcome is settled at the next start")
             self.schedule.shutdown(wait=False)
             self.notifier.wait()
-            self.reader.close()
+            stop_helpers()
             self.journal.close()
             os.close(lock)
             if self.dry_run:
@@ -209,15 +206,12 @@ class Daemon:
 
     def stop(self) -> None:
         """Ask ``run()`` to stop cleanly (also what SIGTERM and SIGINT do); a read under way is given up."""
-        self.stop_requested.set()
+        stop_helpers()  # a statement being read is given up: the bot stops now, not after the read
         self.events.put("stop")
 
     def read(self, path: Path) -> Statement:
-        """Read a statement in the reader process, within its budget; a stop request ends the wait."""
-        try:
-            return self.reader.read(path, self.config.tz, self.stop_requested.is_set)
-        except ReadStopped:
-            raise StatementError(str(path), "not read: the bot is stopping") from None
+        """Read a statement in a helper process, within its time and memory budget; a stop ends the wait."""
+        return read_within(path, self.config.tz, READ_BUDGET)
 
     def _signals(self) -> None:
         if threading.current_thread() is not threading.main_thread():

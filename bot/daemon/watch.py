@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from bot.text.reading import is_statement_file
+from bot.text.reading import is_statement_file, statement_files
 
 log = logging.getLogger("statement-bot.daemon.watch")
 
@@ -37,7 +37,7 @@ class FileEvent:
 
 def _signature(path: Path) -> tuple[int, int] | None:
     try:
-        st = path.stat()
+        st = path.lstat()  # the entry itself: a link is a statement file to report, whatever it points at
     except OSError:
         return None
     return (st.st_size, st.st_mtime_ns)
@@ -73,7 +73,7 @@ class Watcher:
         self._observer.schedule(_Handler(self), str(self.folder), recursive=False)
         self._observer.start()
         # Listed after the observer starts, so a file created meanwhile is seen either way.
-        present = sorted(p for p in self.folder.iterdir() if p.is_file() and is_statement_file(p))
+        present = statement_files(self.folder)
         with self._cond:
             self._known.update(present)
         self._thread = threading.Thread(target=self._settle_loop, name="watch-settle", daemon=True)
@@ -163,7 +163,7 @@ class _Handler:
 
     def __init__(self, watcher: Watcher):
         self.watcher = watcher
-        self.folder = os.path.realpath(watcher.folder)
+        self.folder = os.path.abspath(watcher.folder)
 
     def dispatch(self, event: Any) -> None:
         if event.is_directory or event.event_type not in ("created", "modified", "deleted", "moved", "closed"):
@@ -180,4 +180,5 @@ class _Handler:
             self.watcher.touched(Path(src))
 
     def _mine(self, path: str) -> bool:
-        return os.path.dirname(os.path.realpath(path)) == self.folder
+        # The entry's own folder, not its target's: a link pointing elsewhere is reported when read, not ignored.
+        return os.path.dirname(os.path.abspath(path)) == self.folder

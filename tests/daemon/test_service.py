@@ -364,23 +364,39 @@ def wait_until(moment: datetime) -> None:
 def read_until(proc: subprocess.Popen, needle: str, timeout: float = 20.0) -> list[str]:
     """The process's log lines up to the first holding ``needle``; an error after ``timeout`` seconds,
     even when the process writes nothing more."""
-    import selectors
+    import queue as queues
 
-    assert proc.stderr is not None
+    if not hasattr(proc, "lines"):  # one reader thread per process hands its lines over a queue
+        proc.lines = queues.SimpleQueue()  # type: ignore[attr-defined]
+
+        def pump() -> None:
+            assert proc.stderr is not None
+            for line in proc.stderr:
+                proc.lines.put(line)  # type: ignore[attr-defined]
+            proc.lines.put("")  # type: ignore[attr-defined]
+
+        threading.Thread(target=pump, daemon=True).start()
     lines: list[str] = []
     deadline = time.monotonic() + timeout
-    with selectors.DefaultSelector() as selector:
-        selector.register(proc.stderr, selectors.EVENT_READ)
-        while (left := deadline - time.monotonic()) > 0:
-            if not selector.select(left):
-                break
-            line = proc.stderr.readline()
-            if not line:
-                break
-            lines.append(line)
-            if needle in line:
-                return lines
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            line = proc.lines.get(timeout=left)  # type: ignore[attr-defined]
+        except queues.Empty:
+            break
+        if not line:
+            break
+        lines.append(line)
+        if needle in line:
+            return lines
     raise AssertionError(f"{needle!r} not seen; got:\n{''.join(lines)}")
+
+
+def read_rest(proc: subprocess.Popen) -> list[str]:
+    """Every line the (ended) process wrote after what ``read_until`` already took."""
+    lines: list[str] = []
+    while line := proc.lines.get(timeout=10):  # type: ignore[attr-defined]
+        lines.append(line)
+    return lines
 
 
 def mastodon_config(tmp_path: Path, server) -> tuple[Config, dict[str, str]]:
@@ -454,7 +470,7 @@ def test_second_run_refuses_sigterm_stops_cleanly_and_secrets_stay_out_of_logs(t
     finally:
         first.send_signal(signal.SIGTERM)
         assert first.wait(10) == 0
-    rest = "".join(seen) + first.stderr.read()
+    rest = "".join(seen) + "".join(read_rest(first))
     assert '"message": "stopped"' in rest and SECRET not in rest
     assert mastodon_server.posts("alice_token") == []
 
