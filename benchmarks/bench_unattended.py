@@ -118,8 +118,10 @@ def isolation(server: MastodonServer, window: float, broken: bool) -> float:
     sock = None
     if broken:
         sock, port = silent_port()
-        accounts += ("  - name: broken\n    platform: bluesky\n    handle: broken.test\n"
-                     f"    api_base: http://127.0.0.1:{port}\n    credentials: {{password: BENCH_BROKEN}}\n")  # fmt: skip
+        accounts += (
+            "  - name: broken\n    platform: bluesky\n    handle: broken.test\n"
+            f"    api_base: http://127.0.0.1:{port}\n    credentials: {{password: BENCH_BROKEN}}\n"
+        )
         env["BENCH_BROKEN"] = "app-password"
     config = write_config(folder, accounts, "\npublishing: {timeout_seconds: 10}")
     proc = start(config, {**os.environ, **env})

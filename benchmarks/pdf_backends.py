@@ -30,14 +30,16 @@ class Line:
     text: str
 
 
-def _line(page: int, x0: float, top: float, sizes: list[float], fonts: list[str], text: str,
-          weight_bold: bool = False) -> Line:
+def _line(
+    page: int, x0: float, top: float, sizes: list[float], fonts: list[str], text: str, weight_bold: bool = False
+) -> Line:
     font = Counter(fonts).most_common(1)[0][0] if fonts else ""
     size = round(statistics.median(sizes), 1) if sizes else 0.0
     return Line(page, round(x0, 1), round(top, 1), size, weight_bold or bool(BOLD.search(font)), font, text)
 
 
 # --- pypdf -------------------------------------------------------------------------------------------
+
 
 def pypdf_plain(path: Path) -> str:
     from pypdf import PdfReader
@@ -52,8 +54,14 @@ def pypdf_layout(path: Path) -> str:
 
 
 def _matmul(a: list[float], b: list[float]) -> list[float]:
-    return [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3], a[2] * b[0] + a[3] * b[2],
-            a[2] * b[1] + a[3] * b[3], a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5]]
+    return [
+        a[0] * b[0] + a[1] * b[2],
+        a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2],
+        a[2] * b[1] + a[3] * b[3],
+        a[4] * b[0] + a[5] * b[2] + b[4],
+        a[4] * b[1] + a[5] * b[3] + b[5],
+    ]
 
 
 def pypdf_visitor_lines(path: Path) -> list[Line]:
@@ -79,8 +87,16 @@ def pypdf_visitor_lines(path: Path) -> list[Line]:
                 joined = "".join(f[4].replace("\n", "") for f in current).strip()
                 if joined:
                     sizes = [f[2] for f in current if f[4].strip()]
-                    lines.append(_line(number, min(f[0] for f in current), height - current[0][1] - current[0][2],
-                                       sizes, [f[3] for f in current if f[4].strip()], joined))
+                    lines.append(
+                        _line(
+                            number,
+                            min(f[0] for f in current),
+                            height - current[0][1] - current[0][2],
+                            sizes,
+                            [f[3] for f in current if f[4].strip()],
+                            joined,
+                        )
+                    )
                 current = []
             if text.strip() or current:
                 current.append(frag)
@@ -88,6 +104,7 @@ def pypdf_visitor_lines(path: Path) -> list[Line]:
 
 
 # --- pdfminer.six ------------------------------------------------------------------------------------
+
 
 def pdfminer_text(path: Path) -> str:
     from pdfminer.high_level import extract_text
@@ -110,12 +127,21 @@ def pdfminer_lines(path: Path) -> list[Line]:
                 chars = [c for c in line if isinstance(c, LTChar)]
                 text = line.get_text().strip()
                 if text:
-                    lines.append(_line(number, line.x0, page.height - line.y1, [c.size for c in chars],
-                                       [c.fontname for c in chars], text))
+                    lines.append(
+                        _line(
+                            number,
+                            line.x0,
+                            page.height - line.y1,
+                            [c.size for c in chars],
+                            [c.fontname for c in chars],
+                            text,
+                        )
+                    )
     return lines
 
 
 # --- pdfplumber ------------------------------------------------------------------------------------
+
 
 def pdfplumber_text(path: Path) -> str:
     import pdfplumber
@@ -132,12 +158,21 @@ def pdfplumber_lines(path: Path) -> list[Line]:
         for number, page in enumerate(pdf.pages):
             for line in page.extract_text_lines(return_chars=True):
                 chars = [c for c in line["chars"] if c["text"].strip()]
-                lines.append(_line(number, line["x0"], line["top"], [c["size"] for c in chars],
-                                   [c["fontname"] for c in chars], line["text"]))
+                lines.append(
+                    _line(
+                        number,
+                        line["x0"],
+                        line["top"],
+                        [c["size"] for c in chars],
+                        [c["fontname"] for c in chars],
+                        line["text"],
+                    )
+                )
     return lines
 
 
 # --- pypdfium2 -------------------------------------------------------------------------------------
+
 
 def pypdfium2_text(path: Path) -> str:
     import pypdfium2 as pdfium
@@ -175,14 +210,30 @@ def pypdfium2_lines(path: Path) -> list[Line]:
                     text = "".join(c[0] for c in chars).strip()
                     if text and visible:
                         left, top = min(c[1][0] for c in visible), height - max(c[1][3] for c in visible)
-                        lines.append(_line(number, left, top, [c[2] for c in visible], [c[3] for c in visible], text,
-                                           weight_bold=Counter(c[4] for c in visible).most_common(1)[0][0] >= 600))
+                        lines.append(
+                            _line(
+                                number,
+                                left,
+                                top,
+                                [c[2] for c in visible],
+                                [c[3] for c in visible],
+                                text,
+                                weight_bold=Counter(c[4] for c in visible).most_common(1)[0][0] >= 600,
+                            )
+                        )
                     chars = []
                     continue
                 n = raw.FPDFText_GetFontInfo(textpage.raw, i, buf, len(buf), ctypes.byref(flags))
                 font = buf.raw[: max(n - 1, 0)].decode("latin-1") if n else ""
-                chars.append((chr(code), textpage.get_charbox(i), raw.FPDFText_GetFontSize(textpage.raw, i), font,
-                              raw.FPDFText_GetFontWeight(textpage.raw, i)))
+                chars.append(
+                    (
+                        chr(code),
+                        textpage.get_charbox(i),
+                        raw.FPDFText_GetFontSize(textpage.raw, i),
+                        font,
+                        raw.FPDFText_GetFontWeight(textpage.raw, i),
+                    )
+                )
     finally:
         pdf.close()
     return lines
@@ -202,11 +253,23 @@ LINES: dict[str, Callable[[Path], list[Line]]] = {
     "pypdfium2 chars": pypdfium2_lines,
 }
 # What each library is, for the licence/version/import-time table.
-LIBRARIES = {"pypdf": "pypdf", "pdfminer.six": "pdfminer.high_level", "pdfplumber": "pdfplumber",
-             "pypdfium2": "pypdfium2"}
-VARIANT_LIBRARY = {"pypdf": "pypdf", "pypdf layout": "pypdf", "pypdf visitor": "pypdf", "pdfminer": "pdfminer.six",
-                   "pdfminer lines": "pdfminer.six", "pdfplumber": "pdfplumber", "pdfplumber lines": "pdfplumber",
-                   "pypdfium2": "pypdfium2", "pypdfium2 chars": "pypdfium2"}
+LIBRARIES = {
+    "pypdf": "pypdf",
+    "pdfminer.six": "pdfminer.high_level",
+    "pdfplumber": "pdfplumber",
+    "pypdfium2": "pypdfium2",
+}
+VARIANT_LIBRARY = {
+    "pypdf": "pypdf",
+    "pypdf layout": "pypdf",
+    "pypdf visitor": "pypdf",
+    "pdfminer": "pdfminer.six",
+    "pdfminer lines": "pdfminer.six",
+    "pdfplumber": "pdfplumber",
+    "pdfplumber lines": "pdfplumber",
+    "pypdfium2": "pypdfium2",
+    "pypdfium2 chars": "pypdfium2",
+}
 
 
 def all_variants() -> dict[str, Callable[[Path], str]]:

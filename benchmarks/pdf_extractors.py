@@ -55,8 +55,9 @@ def import_ms(module: str, runs: int = 5) -> float:
     """Cumulative import time of ``module`` in a fresh interpreter (-X importtime), median of runs, in ms."""
     times = []
     for _ in range(runs):
-        done = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"], capture_output=True,
-                              text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", f"import {module}"], capture_output=True, text=True, check=True
+        )
         for line in done.stderr.splitlines():
             parts = [p.strip() for p in line.split("|")]
             if len(parts) == 3 and parts[2] == module:
@@ -64,9 +65,9 @@ def import_ms(module: str, runs: int = 5) -> float:
     return statistics.median(times) if times else float("nan")
 
 
-def run_variants(docs: list[tuple[Path, dict[str, Any]]], repeat: int) -> tuple[dict[str, dict[str, str]],
-                                                                                   dict[str, dict[str, list[Any]]],
-                                                                                   dict[str, float]]:
+def run_variants(
+    docs: list[tuple[Path, dict[str, Any]]], repeat: int
+) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, list[Any]]], dict[str, float]]:
     texts: dict[str, dict[str, str]] = {}
     lines: dict[str, dict[str, list[Any]]] = {}
     seconds: dict[str, float] = {}
@@ -132,8 +133,14 @@ def _limit_memory() -> None:
 def run_hostile(variant: str, path: Path, timeout: float) -> str:
     start = time.perf_counter()
     try:
-        done = subprocess.run([sys.executable, __file__, "--child", variant, str(path)], capture_output=True, text=True,
-                              timeout=timeout, preexec_fn=_limit_memory, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", variant, str(path)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            preexec_fn=_limit_memory,
+            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        )
     except subprocess.TimeoutExpired:
         return f"killed after {timeout:.0f} s timeout"
     if done.returncode < 0:
@@ -178,13 +185,20 @@ def report(args: argparse.Namespace) -> dict[str, Any]:
         rows.append(row)
     rows.append(["**all**"] + [f"**{t[1] / t[0]:.1%} / {t[0] - t[1]} / {t[2]}**" for t in totals.values()])
     clean = {v: [scoring.word_score(e, scoring.cleaned(texts[v][p.stem])) for p, e in docs] for v in variants}
-    rows.append(["all, after dropping control chars and U+FFFE"] + [
-        f"{sum(s.found_in_order for s in clean[v]) / sum(s.expected for s in clean[v]):.1%} / "
-        f"{sum(s.lost for s in clean[v])} / {sum(s.junk for s in clean[v])}" for v in variants])
+    rows.append(
+        ["all, after dropping control chars and U+FFFE"]
+        + [
+            f"{sum(s.found_in_order for s in clean[v]) / sum(s.expected for s in clean[v]):.1%} / "
+            f"{sum(s.lost for s in clean[v])} / {sum(s.junk for s in clean[v])}"
+            for v in variants
+        ]
+    )
     for label, langs in (("Latin/CJK only, cleaned", ("en", "fr", "es", "zh")), ("fa+ar only, cleaned", ("fa", "ar"))):
         picked = [i for i, (_, e) in enumerate(docs) if e["language"] in langs]
-        shares = [sum(clean[v][i].found_in_order for i in picked) / sum(clean[v][i].expected for i in picked)
-                  for v in variants]
+        shares = [
+            sum(clean[v][i].found_in_order for i in picked) / sum(clean[v][i].expected for i in picked)
+            for v in variants
+        ]
         rows.append([label] + [f"{share:.1%}" for share in shares])
     out["words_cleaned"] = {v: [[s.expected, s.found_in_order, s.junk] for s in clean[v]] for v in variants}
     print(table(["PDF"] + variants, rows) + "\n")
@@ -197,15 +211,41 @@ def report(args: argparse.Namespace) -> dict[str, Any]:
         for v in variants:
             r = scoring.rtl_score(expected, texts[v][pdf.stem])
             c = scoring.rtl_score(expected, scoring.cleaned(texts[v][pdf.stem]))
-            rows.append([pdf.stem, v, f"{r.logical:.0%} ({c.logical:.0%})", f"{r.reversed:.0%} ({c.reversed:.0%})",
-                         f"{r.zwnj_kept[0]}/{r.zwnj_kept[1]} (dropped {r.zwnj_dropped})" if r.zwnj_kept[1] else "-",
-                         f"{r.marks_kept[0]}/{r.marks_kept[1]}" if r.marks_kept[1] else "-",
-                         f"{r.digits_right[0]}/{r.digits_right[1]} (reversed {r.digits_reversed})",
-                         str(r.controls), str(r.bidi_marks)])
-    print(table(["PDF", "variant", "logical (cleaned)", "reversed (cleaned)", "ZWNJ words kept",
-                 "diacritic words kept", "numbers right", "control chars", "bidi marks"], rows) + "\n")
-    rows = [[p.stem, str(sum(s.count("\u200c") for s in scoring.document_strings(e))), str(zwnj_marks(p))]
-            for p, e in docs if e["language"] == "fa"]
+            rows.append(
+                [
+                    pdf.stem,
+                    v,
+                    f"{r.logical:.0%} ({c.logical:.0%})",
+                    f"{r.reversed:.0%} ({c.reversed:.0%})",
+                    f"{r.zwnj_kept[0]}/{r.zwnj_kept[1]} (dropped {r.zwnj_dropped})" if r.zwnj_kept[1] else "-",
+                    f"{r.marks_kept[0]}/{r.marks_kept[1]}" if r.marks_kept[1] else "-",
+                    f"{r.digits_right[0]}/{r.digits_right[1]} (reversed {r.digits_reversed})",
+                    str(r.controls),
+                    str(r.bidi_marks),
+                ]
+            )
+    print(
+        table(
+            [
+                "PDF",
+                "variant",
+                "logical (cleaned)",
+                "reversed (cleaned)",
+                "ZWNJ words kept",
+                "diacritic words kept",
+                "numbers right",
+                "control chars",
+                "bidi marks",
+            ],
+            rows,
+        )
+        + "\n"
+    )
+    rows = [
+        [p.stem, str(sum(s.count("\u200c") for s in scoring.document_strings(e))), str(zwnj_marks(p))]
+        for p, e in docs
+        if e["language"] == "fa"
+    ]
     print("ZWNJ has no glyph; Writer writes each one as a zero-width glyph inside /Span <</ActualText (U+200C)>>.\n")
     print(table(["PDF", "ZWNJ in the source", "ActualText U+200C spans (pdfium page objects)"], rows) + "\n")
 
@@ -213,27 +253,50 @@ def report(args: argparse.Namespace) -> dict[str, Any]:
     rows = []
     for v in variants:
         found = [scoring.artefacts(e, texts[v][p.stem]) for p, e in docs]
-        spaced = sum(1 for p, e in docs if e.get("letterhead") and
-                     scoring.normalised(e["letterhead"]) in scoring.normalised(texts[v][p.stem]))
-        rows.append([v, str(sum(a.split_words for a in found)), str(sum(a.soft_hyphens for a in found)),
-                     str(sum(a.fffe for a in found)),
-                     str(sum(a.cid for a in found)), str(sum(a.replacement for a in found)),
-                     f"{spaced}/{sum(1 for _, e in docs if e.get('letterhead'))}"])
-    print(table(["variant", "words split at line-end hyphen", "U+00AD", "U+FFFE", "(cid:N)", "U+FFFD",
-                 "letterhead intact"], rows) + "\n")
+        spaced = sum(
+            1
+            for p, e in docs
+            if e.get("letterhead") and scoring.normalised(e["letterhead"]) in scoring.normalised(texts[v][p.stem])
+        )
+        rows.append(
+            [
+                v,
+                str(sum(a.split_words for a in found)),
+                str(sum(a.soft_hyphens for a in found)),
+                str(sum(a.fffe for a in found)),
+                str(sum(a.cid for a in found)),
+                str(sum(a.replacement for a in found)),
+                f"{spaced}/{sum(1 for _, e in docs if e.get('letterhead'))}",
+            ]
+        )
+    print(
+        table(
+            ["variant", "words split at line-end hyphen", "U+00AD", "U+FFFE", "(cid:N)", "U+FFFD", "letterhead intact"],
+            rows,
+        )
+        + "\n"
+    )
 
     print("## Layout lines: title = largest font on page 1, and bold from the font name\n")
     rows = []
     for v, by_doc in lines.items():
         checks = [scoring.title_by_size(e, by_doc[p.stem]) for p, e in docs]
         failed = [p.stem for (p, _), c in zip(docs, checks) if not c[0]]
-        rows.append([v, f"{sum(c[0] for c in checks)}/{len(docs)}", f"{sum(c[1] for c in checks)}/{len(docs)}",
-                     ", ".join(failed) or "-"])
+        rows.append(
+            [
+                v,
+                f"{sum(c[0] for c in checks)}/{len(docs)}",
+                f"{sum(c[1] for c in checks)}/{len(docs)}",
+                ", ".join(failed) or "-",
+            ]
+        )
     print(table(["variant", "title right", "title bold", "title wrong in"], rows) + "\n")
 
     if not args.skip_hostile:
-        print(f"## Hostile PDFs (own process, {MEMORY_LIMIT >> 30} GB address-space limit, "
-              f"{args.hostile_timeout:.0f} s timeout)\n")
+        print(
+            f"## Hostile PDFs (own process, {MEMORY_LIMIT >> 30} GB address-space limit, "
+            f"{args.hostile_timeout:.0f} s timeout)\n"
+        )
         rows = []
         for path in sorted(HOSTILE.glob("*.pdf")):
             for v in backends.TEXT:

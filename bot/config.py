@@ -296,6 +296,8 @@ def _pasted_secret(value: str) -> bool:
     """Whether a credentials value is not an environment variable's name (tokens mix case and digits at length)."""
     mixed = len(value) >= 20 and any(c.islower() for c in value) and any(c.isdigit() for c in value)
     return not ENV_NAME.match(value) or mixed
+
+
 ACCOUNT_KEYS = {
     "name",
     "platform",

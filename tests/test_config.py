@@ -112,7 +112,8 @@ def test_limits_up_to_the_network_maximum_are_accepted(tmp_path):
     ["Zk3f9sQ-8aLw0pXv2R7mYtBc", "sk live 123", "ghp_AbC/def+ghi=", "1234567890abcdef", "Zk3f9sQ8aLw0pXv2R7mYtBc"],
 )
 def test_a_pasted_secret_is_refused_without_being_echoed(tmp_path, value):
-    text = f"accounts:\n  - {{name: m, platform: mastodon, instance: m.example, credentials: {{access_token: '{value}'}}}}\n"
+    account = f"{{name: m, platform: mastodon, instance: m.example, credentials: {{access_token: '{value}'}}}}"
+    text = f"accounts:\n  - {account}\n"
     with pytest.raises(ConfigError) as caught:
         parse(text, tmp_path)
     message = str(caught.value)

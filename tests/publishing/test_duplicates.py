@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.publishing.test_crash import Network
 
 CLOSING = """
 No war but class war!
