@@ -212,8 +212,13 @@ def _match_at(text: str, pos: int, mastodon: bool) -> tuple[str, int, str, int, 
 def _scan(text: str, mastodon: bool) -> list[tuple[int, int]]:
     """(start, end) of the links twitter-text (or, with ``mastodon``, Mastodon) extracts."""
     spans: list[tuple[int, int]] = []
-    pos = 0
-    while pos < len(text) and compiled(_MAYBE_URL).search(text, pos):  # no TLD ahead: no link
+    pos, ahead = 0, -1  # ``ahead``: where the next possible TLD starts (searched again only once passed)
+    while pos < len(text):
+        if pos > ahead:
+            maybe = compiled(_MAYBE_URL).search(text, pos)
+            if maybe is None:
+                break  # no TLD ahead: no link
+            ahead = maybe.start()
         match = _match_at(text, pos, mastodon)
         if match is None:
             pos += 1

@@ -79,12 +79,6 @@ def test_statement_text_seeded(body):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=False,
-    reason="splitter: bot.text.entities._scan searches once per position, so a long word followed by a URL "
-    "is quadratic ('w' * 32000 + 'ً✊🏽https://example.org/a?b=c#d': 1.2 s per network; 63,000 characters: ~3 s, "
-    "over the 30 s limit on a busy machine across three networks); left to the splitter's engineer",
-)
 def test_seeded_statement_fuzz_found_nothing():
     for name in ("front matter (seeded)", "statement text (seeded)"):
         tally(name).assert_clean()

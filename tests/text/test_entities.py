@@ -179,3 +179,10 @@ def test_word_by_word_scanning_finds_what_whole_text_scanning_finds(text: str) -
     assert entities._find(text, "[@\uff20]", entities._mentions) == entities._mentions(text)
     assert entities._find(text, "[@\uff20]", entities._emails) == entities._emails(text)
     assert entities._find(text, "[#\uff03]", entities._hashtags) == entities._hashtags(text)
+
+
+def test_a_link_after_a_very_long_word_is_found():
+    # Found by the fuzz suite, where it took 3 s a network: the link search once ran a regex search
+    # from every position of the word (its time is in benchmarks/bench_split.py's long-word case).
+    text = "w" * 64_000 + "\u064b\u270a\U0001f3fdhttps://example.org/a?b=c#d"
+    assert [e.text for e in find_entities(text)] == ["https://example.org/a?b=c#d"]
