@@ -122,8 +122,12 @@ def render_pdf_page(path: str, statement: str) -> Image:
     try:
         stat = os.stat(path)
     except OSError as e:
-        raise StatementError(statement, f"cannot render the first page of {path}: {e.strerror}") from None
+        raise StatementError(statement, f"{_cannot(path, statement)}: {e.strerror}") from None
     return _render(path, statement, stat.st_mtime_ns)
+
+
+def _cannot(path: str, statement: str) -> str:
+    return "cannot render its first page" if path == statement else f"cannot render the first page of {path}"
 
 
 @lru_cache(maxsize=4)
@@ -131,7 +135,7 @@ def _render(path: str, statement: str, mtime: int) -> Image:
     from bot.media.render import ERROR
     from bot.text.pdf.sandbox import IsolationError, Limits, run_isolated
 
-    problem = f"cannot render the first page of {path}"
+    problem = _cannot(path, statement)
     try:
         with open(path, "rb") as f:
             data = f.read(MAX_SOURCE_BYTES + 1)

@@ -430,3 +430,40 @@ def test_fault_paths_can_target_other_methods(telegram_server, api, bot, channel
     assert ok(api.post("/getChat", json={"chat_id": channel.id}))["id"] == channel.id
     assert telegram_server.faults.requests == [("POST", f"/bot{bot.token}/getChat")] * 2
     assert telegram_server.faults.creates == 0
+
+
+def test_a_reply_quote_must_be_in_the_text_or_caption_with_the_same_bold(telegram_server, api, bot, channel):
+    probes = telegram_server.create_channel(None, bot, title="probes")
+    ok(send(api, channel.id, "<b>Free the teachers</b>\nThey did nothing wrong.", parse_mode="HTML"))
+    files = {"photo": ("p.png", png(64, 64), "image/png")}
+    ok(api.post("/sendPhoto", data={"chat_id": str(channel.id), "caption": "The poster"}, files=files))
+
+    def reply(message_id: int, quote: str):
+        target = {"chat_id": channel.id, "message_id": message_id, "quote": quote, "quote_parse_mode": "HTML"}
+        return send(api, probes.id, "probe", reply_parameters=target)
+
+    ok(reply(1, "<b>Free the teachers</b>\nThey did"))
+    ok(reply(2, "poster"))  # a caption is searched like a text
+    assert error(reply(1, "Free the teachers"), 400) == "Bad Request: QUOTE_TEXT_INVALID"  # the bold is missing
+    assert error(reply(1, "<b>Free</b> the teachers"), 400) == "Bad Request: QUOTE_TEXT_INVALID"  # bold cut short
+    assert error(reply(2, "<b>The poster</b>"), 400) == "Bad Request: QUOTE_TEXT_INVALID"
+    assert error(reply(1, "other words"), 400) == "Bad Request: QUOTE_TEXT_INVALID"
+    assert error(reply(3, "anything"), 400) == "Bad Request: message to be replied not found"
+
+
+def test_get_file_downloads_documents_and_the_largest_photo_size(telegram_server, api, bot, channel):
+    data = b"%PDF-1.7 statement" * 1000
+    sent = ok(api.post("/sendDocument", data={"chat_id": str(channel.id)},
+                       files={"document": ("s.pdf", data, "application/pdf")}))  # fmt: skip
+    found = ok(api.post("/getFile", json={"file_id": sent["document"]["file_id"]}))
+    assert found["file_size"] == len(data) and found["file_path"].endswith(".pdf")
+    assert httpx.get(f"{telegram_server.base_url}/file/bot{bot.token}/{found['file_path']}").content == data
+    wrong_token = httpx.get(f"{telegram_server.base_url}/file/bot1:{'A' * 35}/{found['file_path']}")
+    assert wrong_token.status_code == 401
+    picture = png(1000, 600)
+    photo = ok(api.post("/sendPhoto", data={"chat_id": str(channel.id)},
+                        files={"photo": ("p.png", picture, "image/png")}))["photo"]  # fmt: skip
+    largest = ok(api.post("/getFile", json={"file_id": photo[-1]["file_id"]}))
+    assert httpx.get(f"{telegram_server.base_url}/file/bot{bot.token}/{largest['file_path']}").content == picture
+    assert "temporarily unavailable" in error(api.post("/getFile", json={"file_id": photo[0]["file_id"]}), 400)
+    assert error(api.post("/getFile", json={"file_id": "nonsense"}), 400) == "Bad Request: invalid file_id"
