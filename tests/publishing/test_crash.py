@@ -9,18 +9,24 @@ once, in order, each replying to the one before. A second set of tests makes 30 
 all requests fail (seeded) and reruns until the thread is complete.
 
 On Telegram the statement is a PDF: its first page goes out as the photo of post 1 and
-the PDF itself follows as a document, post 20, so the files are killed and resumed too
-(and read back byte for byte).
+the PDF itself follows as a document, post 20. On Threads post 1 carries an image, which
+"Meta" (the local server) fetches from a folder served on 127.0.0.1 as the organisation's
+web server would. So the files are killed and resumed too, and read back byte for byte.
 """
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +36,7 @@ import pytest
 
 from bot.publishing.journal import Journal
 from tests.servers.faults import Faults
+from tests.servers.media import png
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,7 +67,10 @@ class Network:
     read: Callable[[], list[tuple[str, str, str | None, str | None]]]  # (id, text, parent id, root id), in order
     skip_on_resume: dict[str, int] = field(default_factory=dict)
     pdf: bool = False  # the statement is a PDF (its page as the first post's image, the file as the last post)
+    image: bool = False  # the statement has an image of its own (front matter ``image``)
     files: Callable[[], list[tuple[str, bytes]]] | None = None  # the files posted, read back: (kind, bytes)
+    kinds: tuple[str, ...] = ()  # what ``files`` must find, in order
+    close: Callable[[], None] = lambda: None
 
 
 def x_network(server, tag: str, tier: str = "basic") -> Network:
@@ -160,7 +170,8 @@ def telegram_network(server, tag: str, probe: bool = True, pdf: bool = True) -> 
     # one finds the post (its quote matching the text or caption); before it, two missing ids end the
     # search and the post is sent again.
     env = {"CRASH_TG_TOKEN": bot.token}
-    return Network("telegram", server.faults, account, env, read, {"before": 3, "after": 1}, pdf=pdf, files=files)
+    return Network("telegram", server.faults, account, env, read, {"before": 3, "after": 1}, pdf=pdf, files=files,
+                   kinds=("photo", "document"))  # fmt: skip
 
 
 def telegram_file(server, token: str, file_id: str) -> bytes:
@@ -173,17 +184,37 @@ def telegram_file(server, token: str, file_id: str) -> bytes:
 
 def threads_network(server, tag: str) -> Network:
     user = server.create_user(f"crash{tag}")
+    folder = Path(tempfile.mkdtemp(prefix="crash-media-"))
+    web = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietFiles, directory=str(folder)))
+    threading.Thread(target=web.serve_forever, daemon=True).start()
     account = (
         f"  - name: th-{tag}\n    platform: threads\n    api_base: {server.api_url}\n    limit: 280\n"
+        f"    media_dir: {folder}\n    media_base_url: http://127.0.0.1:{web.server_address[1]}\n"
         "    credentials: {access_token: CRASH_THREADS_TOKEN}\n"
     )
 
     def read():
         return [(p["id"], p["text"], p["reply_to"], p["root_id"]) for p in server.posts(user)]
 
+    def files():
+        return [("image", p["image"]) for p in server.posts(user) if p["image"] is not None]
+
+    def close():
+        web.shutdown()
+        web.server_close()
+        shutil.rmtree(folder, ignore_errors=True)
+
     # The container's status settles it: FINISHED is published again (one publish), PUBLISHED is found.
     env = {"CRASH_THREADS_TOKEN": user.access_token}
-    return Network("threads", server.faults, account, env, read, {"before": 1, "after": 0})
+    return Network("threads", server.faults, account, env, read, {"before": 1, "after": 0}, image=True,
+                   files=files, kinds=("image",), close=close)  # fmt: skip
+
+
+class _QuietFiles(http.server.SimpleHTTPRequestHandler):
+    """The organisation's web server, publishing media_dir (without a log line per request)."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
 
 
 @pytest.fixture
@@ -201,6 +232,7 @@ def network(request, x_server, mastodon_server, pds, telegram_server, threads_se
     made.faults.clear()
     yield made
     made.faults.clear()
+    made.close()
 
 
 def statement_pdf(tag: str, path: Path) -> None:
@@ -226,7 +258,11 @@ def setup_files(tmp_path: Path, net: Network, publishing: str) -> tuple[list[str
     if net.pdf:
         statement_pdf(tag, statement)
     else:
-        statement.write_text(statement_text(tag), encoding="utf-8")
+        text = statement_text(tag)
+        if net.image:
+            (tmp_path / "poster.png").write_bytes(png(900, 600))
+            text = text.replace("\n---\n", "\nimage: poster.png\nalt: The statement's poster\n---\n", 1)
+        statement.write_text(text, encoding="utf-8")
     (tmp_path / "bot.yaml").write_text(
         f"state: state/j.sqlite3\n{publishing}accounts:\n{net.account_yaml}", encoding="utf-8"
     )
@@ -261,16 +297,17 @@ def assert_thread_exactly_once(net: Network, texts: list[str]) -> int:
 
 
 def assert_files_exactly_once(net: Network, tmp_path: Path) -> int:
-    """The planned files (the first page on post 1, the PDF last) went out once each, byte for byte; their bytes."""
-    if net.files is None or not net.pdf:
+    """The planned files (an image on post 1, Telegram's PDF last) went out once each, byte for byte; their bytes."""
+    if net.files is None or not (net.pdf or net.image):
         return 0
     with Journal(tmp_path / "state" / "j.sqlite3") as journal:
         [row] = journal.threads()
         planned = [m.media.data for p in journal.posts(row.id) for m in journal.post_media(p.id)]
     got = net.files()
-    assert [kind for kind, _ in got] == ["photo", "document"], f"{net.name}: files posted {[k for k, _ in got]}"
+    assert tuple(kind for kind, _ in got) == net.kinds, f"{net.name}: files posted {[k for k, _ in got]}"
     assert [data for _, data in got] == planned
-    assert got[1][1] == (tmp_path / "statement.pdf").read_bytes()
+    if net.pdf:
+        assert got[-1][1] == (tmp_path / "statement.pdf").read_bytes()
     return sum(len(data) for _, data in got)
 
 
@@ -379,7 +416,7 @@ def test_kill_9_at_every_post_then_rerun_posts_each_exactly_once(network, moment
     sent = assert_files_exactly_once(network, tmp_path)
     print(
         f"FIGURES {network.name} kill-{moment}: {kills} kills + {runs} final run, {len(network.read())} posts, "
-        f"{duplicates} duplicates" + (f", files read back: photo + PDF, {sent:,} bytes" if sent else "")
+        f"{duplicates} duplicates" + (f", files read back: {' + '.join(network.kinds)}, {sent:,} bytes" if sent else "")
     )
 
 

@@ -1,7 +1,8 @@
 """Telegram channels through the Bot API (plain HTTP, httpx).
 
 A thread is a chain of messages, each replying to the one before (``reply_parameters``);
-only the first one notifies subscribers. Text goes out as HTML (``markup.to_html``).
+only the first one notifies subscribers. Text goes out as HTML (``markup.to_html``). A post
+with a file is a photo (an image) or a document (the statement's PDF), its text the caption.
 
 The Bot API has no idempotency key and a bot cannot read its channel's history, so an
 unknown outcome is settled by probing (``find``): from ``probe_chat``, a chat the bot

@@ -1,7 +1,8 @@
 """Threads through its Graph API (plain HTTP, httpx).
 
 A post is a text container (``POST /me/threads``, with ``reply_to_id`` or
-``quote_post_id``) published by ``POST /me/threads_publish``. The container's id is kept
+``quote_post_id``), or an image one whose ``image_url`` Meta fetches from the account's
+``media_dir`` (``hosting.py``), published by ``POST /me/threads_publish``. The container's id is kept
 in the journal's key/value store before it is published, so after an unknown outcome
 ``find`` asks the container's status: not ``PUBLISHED`` means the post is surely not
 online (and the same container is published next); ``PUBLISHED`` means it is, and it is
