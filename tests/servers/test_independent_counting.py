@@ -56,6 +56,7 @@ def test_service_agrees_with_twitter_text_conformance_weighted_lengths() -> None
         ("www.workers-iran.org", "", 20),  # no scheme: literal
         ("hi @bob@remote.example.org!", "", len("hi @bob!")),
         ("me@bob@x.org", "", 12),  # a word before '@': no mention
+        ("e\u0301@bob@x.org", "", 11),  # a combining mark is a word character too
         ("e\u0301" * 3, "cw", 5),  # graphemes; the content warning counts too
         (" \n ", "", 0),  # blank text counts nothing
     ],

@@ -159,6 +159,9 @@ def test_x_rejects_invalid_characters_whatever_the_length() -> None:
         ("@alice@mastodon.social", 6),  # a remote mention counts as @user
         ("hi @alice@mastodon.social!", 10),
         ("mail info@workers-iran.org", 26),  # an e-mail is no mention
+        ("e\u0301@bob@x.org", 11),  # a combining mark is a word character in Ruby: no mention
+        ("\u2764\ufe0f@bob@x.org", 11),  # so is VS16
+        ("hi @bob@exa\u0301mple.org", 7),  # and a mark inside the domain keeps it whole
         ("https://mastodon.social/@alice", 23),
         (FAMILY, 1),
         ("\U0001f1ee\U0001f1f7", 1),

@@ -8,17 +8,27 @@ that keeps counts additive and only ever errs long.)
 
 from __future__ import annotations
 
-from functools import lru_cache, partial
+from functools import cache, lru_cache, partial
+from typing import Any
 
 from bot.text.counting import CACHE_SIZE, Rules, grapheme_count
 from bot.text.entities import compiled, mastodon_url_spans, windows
 
-# Mastodon's Account::MENTION_RE, and Twitter's end_mention_match that rules out what follows
-_MASTODON_MENTION = r"(?i)(?<![=/\w])@(([a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?)(?:@[\w.-]+\w+)?)"
+# Mastodon's Account::MENTION_RE, and Twitter's end_mention_match that rules out what follows.
+# Ruby's [[:word:]] holds marks (a combining accent, VS16) where Python's \w does not.
+_WORD = r"\p{L}\p{M}\p{Nd}\p{Pc}"
+_MASTODON_MENTION = rf"(?i)(?<![=/{_WORD}])@(([a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?)(?:@[{_WORD}.-]+[{_WORD}]+)?)"
 _END_MENTION = (
     r"[@\uFF20\xC0-\xD6\xD8-\xF6\xF8-\xFF\u0100-\u024F\u0253\u0254\u0256\u0257\u0259"
     r"\u025B\u0263\u0268\u026F\u0272\u0289\u028B\u02BB\u0300-\u036F\u1E00-\u1EFF]|://"
 )
+
+
+@cache
+def _mention() -> Any:
+    import regex  # ~35 ms to import: only text with '@' pays for it
+
+    return regex.compile(_MASTODON_MENTION)
 
 
 def mastodon_countable_text(text: str, url_length: int = 23) -> str:
@@ -27,7 +37,7 @@ def mastodon_countable_text(text: str, url_length: int = 23) -> str:
         return text
     found = [(s, e, "x" * url_length) for s, e in mastodon_url_spans(text)]
     for start, end in windows(text, "@"):
-        for m in compiled(_MASTODON_MENTION).finditer(text, start, end):
+        for m in _mention().finditer(text, start, end):
             if not compiled(_END_MENTION).match(text, m.end()):
                 found.append((m.start(), m.end(), "@" + m.group(2)))
     if not found:
