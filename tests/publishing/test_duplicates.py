@@ -9,9 +9,13 @@ import pytest
 
 from bot.cli import main
 
+# Long enough that the closing block is a post of its own after either body: on X the splitter shares a
+# post between body and closing block whenever that saves a (paid) post.
 CLOSING = """
 No war but class war!
 Long live international solidarity!
+Free every jailed worker, teacher and student now!
+Solidarity with the dockers and the teachers of the world!
 
 Workers' Solidarity Network
 January 4, 2020
