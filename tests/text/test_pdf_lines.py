@@ -147,6 +147,11 @@ def test_a_letter_spaced_line_gets_its_words_back():
     assert texts(glyphs) == ["WORKERS’ SOLIDARITY"]
 
 
+def test_typed_single_letters_are_not_taken_for_letter_spacing():
+    glyphs = laid_out("a b c d e f g", 0)
+    assert texts(glyphs) == ["a b c d e f g"]
+
+
 # --- properties: whatever the script, no word is lost and the order is kept ---------------------------
 
 LATIN = st.text(alphabet="abcdefghijklmnopqrstuvwxyzÉéèçñ", min_size=1, max_size=9)

@@ -233,7 +233,7 @@ def _line(
     baseline = statistics.median(f.baseline for f in group)
     glyphs = insert_zwnj(glyphs, zwnj, baseline, size)
     text = _SPACES.sub(" ", unicodedata.normalize("NFC", "".join(g.char for g in glyphs))).strip(" ")
-    if not rtl and letter_spaced(text):
+    if not rtl and letter_spaced(text, glyphs):
         text = unspaced(glyphs)
     if rtl:
         text = balance_brackets(rtl_list_marker(text))

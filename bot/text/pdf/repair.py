@@ -35,11 +35,15 @@ def is_control(char: str) -> bool:
     return unicodedata.category(char) == "Cc" if char else False
 
 
-def letter_spaced(text: str) -> bool:
+def letter_spaced(text: str, glyphs: list[Glyph]) -> bool:
     """A line set with wide letter-spacing ("I N T E R N A T I O N A L"): PDFium put a space between every two
-    letters, so nearly every token is one character."""
+    letters, so nearly every token is one character. Those spaces are PDFium's own (no width); a line whose
+    spaces were typed ("a b c d e f") is text."""
     tokens = text.split(" ")
-    return len(tokens) >= 6 and sum(1 for t in tokens if len(t) == 1) >= 0.8 * len(tokens)
+    if len(tokens) < 6 or sum(1 for t in tokens if len(t) == 1) < 0.8 * len(tokens):
+        return False
+    typed = sum(1 for g in glyphs if g.char == " " and g.x1 - g.x0 > 0.01)
+    return typed * 2 < len(tokens) - 1
 
 
 def unspaced(glyphs: list[Glyph]) -> str:
