@@ -110,7 +110,7 @@ class Config:
             if account.name == name:
                 return account
         known = ", ".join(a.name for a in self.accounts) or "none"
-        raise ConfigError(f"{self.path}: no account named {name!r} (configured: {known})")
+        raise ConfigError(f"{self.path}: no account named {shown(name)} (configured: {known})")
 
     def require_statements_dir(self) -> Path:
         """``statements_dir``, which must be an existing folder (never created behind the user's back)."""
@@ -327,10 +327,10 @@ def _accounts(path: Path, data: list) -> tuple[Account, ...]:
         name = r.get("name", str, required=True)
         platform = r.get("platform", str, required=True)
         if platform not in set(Platform):
-            r.fail(r.key("platform"), f"unknown platform {platform!r} (use {', '.join(Platform)})")
+            r.fail(r.key("platform"), f"unknown platform {shown(platform)} (use {', '.join(Platform)})")
         network = network_of(platform)
         if any(a.name == name for a in accounts):
-            r.fail(r.key("name"), f"duplicate account name {name!r}")
+            r.fail(r.key("name"), f"duplicate account name {shown(name)}")
         numbering = r.get("numbering", (str, bool), "{i}/{n}")
         if numbering is True:
             numbering = "{i}/{n}"
@@ -399,7 +399,7 @@ def _spending(r: _Reader, default: Prices | None) -> dict[str, Any]:
                 pr.fail(pr.key(key), "must not be negative")
         currency = pr.get("currency", str, default.currency if default else "USD")
         if not (len(currency) == 3 and currency.isalpha() and currency.isupper()):
-            pr.fail(pr.key("currency"), f"must be a 3-letter code like USD, got {currency!r}")
+            pr.fail(pr.key("currency"), f"must be a 3-letter code like USD, got {shown(currency)}")
         prices = Prices(float(post), float(with_link), currency)
     max_cost = r.positive("max_cost_usd", (int, float), None)
     if max_cost is not None and (prices is None or prices.currency != "USD"):
@@ -407,10 +407,10 @@ def _spending(r: _Reader, default: Prices | None) -> dict[str, Any]:
         r.fail(r.key("max_cost_usd"), f"needs prices in USD (this account has {what})")
     over_budget = r.get("over_budget", str, "cut")
     if over_budget not in ("cut", "hold"):
-        r.fail(r.key("over_budget"), f"must be cut or hold, got {over_budget!r}")
+        r.fail(r.key("over_budget"), f"must be cut or hold, got {shown(over_budget)}")
     mode = r.get("mode", str, "thread")
     if mode not in ("thread", "single"):
-        r.fail(r.key("mode"), f"must be thread or single, got {mode!r}")
+        r.fail(r.key("mode"), f"must be thread or single, got {shown(mode)}")
     return {
         "prices": prices,
         "max_cost": None if max_cost is None else float(max_cost),
@@ -428,7 +428,7 @@ def _anniversary(path: Path, data: dict) -> AnniversarySettings:
     time = r.get("time", str, "10:00")
     hh, _, mm = time.partition(":")
     if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60):
-        r.fail("anniversary.time", f"must be HH:MM, got {time!r}")
+        r.fail("anniversary.time", f"must be HH:MM, got {shown(time)}")
     templates = r.strings("templates") or DEFAULT_TEMPLATES
     for i, template in enumerate(templates):
         r.template(f"templates[{i}]", template, TEMPLATE_FIELDS)
@@ -475,7 +475,7 @@ def _notify(path: Path, data: dict) -> NotifySettings:
     events = r.strings("events") or NOTIFY_EVENTS
     unknown = sorted(set(events) - set(NOTIFY_EVENTS))
     if unknown:
-        r.fail("notify.events", f"unknown event {unknown[0]!r} (use {', '.join(NOTIFY_EVENTS)})")
+        r.fail("notify.events", f"unknown event {shown(unknown[0])} (use {', '.join(NOTIFY_EVENTS)})")
     command = r.get("command", str)
     if command is not None:
         import shlex
