@@ -14,6 +14,7 @@ once, retracted with the thread.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -64,21 +65,28 @@ def alt_text(statement: Statement, limit: int) -> str:
     if statement.alt:
         text = " ".join(statement.alt.split())
     else:
-        first = _first_sentence(statement.paragraphs[0]) if statement.paragraphs else ""
+        first = _first_sentence(statement.paragraphs[0], statement.language) if statement.paragraphs else ""
         title = statement.title.strip()
-        joiner = "" if not title or title[-1] in ".!?:؟" else "."
-        text = f"{title}{joiner} {first}".strip() if title else first
+        text = _joined(title, first) if title else first
     return cut(text or statement.id, limit)
 
 
-def _first_sentence(paragraph: str) -> str:
-    pieces = paragraph_pieces(paragraph)
+def _joined(title: str, sentence: str) -> str:
+    """The title as a sentence before ``sentence``: "Title. Sentence", and in Chinese or Japanese "标题。句子"."""
+    wide = bool(title) and unicodedata.east_asian_width(title[-1]) in "WF"
+    if title[-1] in ".!?:؟。！？：":
+        return f"{title}{'' if wide else ' '}{sentence}".strip()
+    return f"{title}。{sentence}" if wide else f"{title}. {sentence}".strip()
+
+
+def _first_sentence(paragraph: str, language: str) -> str:
     out = []
-    for piece in pieces:
+    for piece in paragraph_pieces(paragraph, language=language):
         out.append(piece.text)
         if piece.brk == SENTENCE:
             break
-    return " ".join(out)
+        out.append(piece.sep)  # "" between Chinese characters, a space between words
+    return "".join(out).strip()
 
 
 def cut(text: str, limit: int) -> str:

@@ -94,6 +94,18 @@ def test_image_goes_on_the_first_post_with_the_title_and_first_sentence_as_alt(t
     assert all(not p.media for p in thread.posts[1:])
 
 
+def test_a_chinese_statement_is_described_without_spaces_between_its_characters(tmp_path):
+    (tmp_path / "poster.png").write_bytes(png(800, 600))
+    (tmp_path / "s.md").write_text(
+        "---\ntitle: 释放被拘押的工人\nlanguage: zh\nimage: poster.png\n---\n"
+        "我们要求立即释放被拘押的工人。他们是无辜的。\n",
+        encoding="utf-8",
+    )
+    cfg = config(tmp_path)
+    [media] = plan_thread(read_statement(tmp_path / "s.md"), cfg.accounts[0], cfg).posts[0].media
+    assert media.alt == "释放被拘押的工人。我们要求立即释放被拘押的工人。"
+
+
 def test_too_big_an_image_is_made_smaller_for_the_network_that_reported_its_limits(tmp_path):
     (tmp_path / "poster.png").write_bytes(png(1200, 900, padding=300_000))
     cfg = config(tmp_path)
