@@ -32,6 +32,8 @@ from bot.text.pieces import BIDI, CUT, GLUE, Piece, closers_for, open_controls
 
 Size = tuple[int, ...]
 ROOM_ATTEMPTS = 3  # budget tightenings when a post measured whole comes out longer than its pieces' sum
+SPARE_EVERY = 40  # a long thread may take one post more per 40 to avoid weak breaks: 115 posts have too little room
+MAX_SPARE = 3  # each spare post is a row of the search: time and memory grow with it
 
 
 class Split(NamedTuple):
@@ -97,7 +99,7 @@ def split(
         short = max(0, -(-rules.limit // 3) - room[0])
         costs = break_costs(pieces, widths, budget[0])
         lows = window_starts(sizes, seps, budget)
-        choice = choose_breaks(costs, lows, widths, short, extra=extra)
+        choice = choose_breaks(costs, lows, widths, short, spare=min(MAX_SPARE, 1 + guess // SPARE_EVERY), extra=extra)
         if len(str(len(choice.cuts))) > digits and total is None:
             digits = len(str(len(choice.cuts)))
             continue

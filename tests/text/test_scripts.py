@@ -177,12 +177,7 @@ def test_the_multilingual_corpus_fits_keeps_every_word_and_no_post_ends_on_a_lea
         source = " ".join([s.title, *s.paragraphs, *s.slogans, s.signature or "", _date_line(s) or "", *s.links])
         assert "".join("".join(bodies).split()) == "".join(source.split()), platform
         lead_ins = [b[-80:] for b in bodies[:-1] if b.splitlines()[-1].startswith("#") or b.endswith((":", "："))]
-        # The two 5,000-word statements have about one post of room for the whole thread at one post more
-        # than the fewest (README, "The seed statement"): on X and Bluesky a heading may give way there.
-        assert len(lead_ins) <= (2 if path.stem.endswith(("long-annual-statement", "long-rapport-annuel")) else 0), (
-            platform,
-            lead_ins,
-        )
+        assert not lead_ins, (platform, lead_ins)
 
 
 def test_previewing_an_english_statement_never_loads_icu(seed_path):
