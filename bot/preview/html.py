@@ -223,13 +223,19 @@ def _card(
 
 
 def _media(media: dict[str, Any], shown: Mapping[str, str]) -> str:
-    """An attached image: the picture (when given) and its description, size and dimensions."""
+    """An attached image: the picture (when given) and its description, size and dimensions; a document
+    (Telegram's copy of a PDF statement): its name and size."""
     alt, path = str(media.get("alt") or ""), str(media.get("path") or "")
+    if not str(media.get("mime") or "image/").startswith("image/"):
+        facts = f"{int(media['bytes']):,} bytes · {media.get('mime')} · {path}"
+        caption = f'<b>Document</b> <span class="facts" dir="ltr">{escape(facts)}</span>'
+        return f'<figure class="media"><figcaption>{caption}</figcaption></figure>'
     uri = shown.get(path)
     picture = f'<img src="{escape(uri)}" alt="{escape(alt)}">' if uri else ""
     facts = f"{int(media['bytes']):,} bytes · {int(media['width'])}×{int(media['height'])} · {path}"
+    described = f"<b>Alt:</b> {escape(alt)}" if alt else "<b>No alt text</b>"
     return (
-        f'<figure class="media">{picture}<figcaption><span class="alt" dir="auto"><b>Alt:</b> {escape(alt)}</span>'
+        f'<figure class="media">{picture}<figcaption><span class="alt" dir="auto">{described}</span>'
         f'<span class="facts" dir="ltr">{escape(facts)}</span></figcaption></figure>'
     )
 

@@ -92,8 +92,15 @@ def cost_fields(cost: Cost | None) -> dict[str, Any] | None:
 
 
 def media_fields(media: Media) -> dict[str, Any]:
-    """One attached image, JSON-ready (no bytes: the preview never carries the file)."""
-    return {"path": media.path, "alt": media.alt, "bytes": media.size, "width": media.width, "height": media.height}
+    """One attached image or document, JSON-ready (no bytes: the preview never carries the file)."""
+    return {
+        "path": media.path,
+        "mime": media.mime,
+        "alt": media.alt,
+        "bytes": media.size,
+        "width": media.width,
+        "height": media.height,
+    }
 
 
 def money(cost: Cost) -> str:
@@ -104,7 +111,7 @@ def money(cost: Cost) -> str:
 
 def preview_images(threads: list[Thread]) -> dict[str, bytes]:
     """Image path -> the bytes first attached from it, for the HTML page to show."""
-    return {m.path: m.data for t in threads for p in t.posts for m in p.media}
+    return {m.path: m.data for t in threads for p in t.posts for m in p.media if m.mime.startswith("image/")}
 
 
 def render_text(statement: Statement, threads: list[Thread]) -> str:
@@ -125,7 +132,11 @@ def render_text(statement: Statement, threads: list[Thread]) -> str:
             over = "  OVER THE LIMIT" if post.length > thread.limit else ""
             out.append(f"{RULE}\n[{post.index}/{len(thread.posts)}] {post.length}/{thread.limit}{over}\n{post.text}")
             for m in post.media:
-                out.append(f"[image: {m.path}, {m.size:,} bytes, {m.width}x{m.height}; alt: {m.alt}]")
+                if m.mime.startswith("image/"):
+                    alt = f"alt: {m.alt}" if m.alt else "no alt text"
+                    out.append(f"[image: {m.path}, {m.size:,} bytes, {m.width}x{m.height}; {alt}]")
+                else:
+                    out.append(f"[document: {m.path}, {m.size:,} bytes, {m.mime}]")
             if post.card:
                 out.append(f"[link card: {post.card}]")
         warnings.extend(f"{thread.account}: {w}" for w in thread.warnings)

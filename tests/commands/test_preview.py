@@ -160,3 +160,18 @@ def test_preview_never_creates_the_state_file(tmp_path, seed_path):
         == 0
     )
     assert not (tmp_path / "state.sqlite3").exists()
+
+
+def test_a_pdf_statement_on_telegram_previews_its_page_as_a_photo_and_the_pdf_as_a_document(capsys, tmp_path):
+    pdf = ROOT / "tests" / "fixtures" / "pdfs" / "en-port-workers.pdf"
+    assert main(["preview", str(pdf), "--platform", "telegram"]) == 0
+    text = capsys.readouterr().out
+    assert "; no alt text]" in text  # Telegram has no alt text: none is invented
+    assert f"[document: {pdf}, {pdf.stat().st_size:,} bytes, application/pdf]" in text
+    assert main(["preview", str(pdf), "--platform", "telegram", "--format", "json"]) == 0
+    posts = json.loads(capsys.readouterr().out)["threads"][0]["posts"]
+    assert [m["mime"] for p in posts for m in p["media"]] == ["image/png", "application/pdf"]
+    out = tmp_path / "p.html"
+    assert main(["preview", str(pdf), "--platform", "telegram", "--format", "html", "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert page.count("<b>Document</b>") == 1 and page.count("<b>No alt text</b>") == 1 and "Alt:" not in page
