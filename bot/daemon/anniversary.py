@@ -173,6 +173,19 @@ def without_numbering(text: str, numbering: str | None, total: int) -> str:
     return text[: -len(mark)].rstrip() if text.endswith(mark) else text
 
 
+def opening_text(texts: Sequence[str], caption: str, numbering: str | None) -> str:
+    """The thread's first post of text, to stand alone again: past a post that only carries a file under
+    the title (``caption``: Telegram's photo before a long first message), without its '1/n' (n counts the
+    text posts, not the files)."""
+    start = 1 if len(texts) > 1 and texts[0] == caption else 0
+    text = texts[start] if texts else caption
+    for total in range(1, len(texts) + 1):
+        stripped = without_numbering(text, numbering, total)
+        if stripped != text:
+            return stripped
+    return text
+
+
 def repost(
     style: RepostStyle,
     original: PostRef | None,

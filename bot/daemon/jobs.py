@@ -16,10 +16,11 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from bot.config import Config
-from bot.daemon.anniversary import repost, without_numbering, wording
+from bot.daemon.anniversary import opening_text, repost, wording
 from bot.daemon.notify import Event, Notice
 from bot.daemon.planner import ADOPTED, where
 from bot.daemon.scheduler import JobKey, Schedule
+from bot.media.attach import caption_text
 from bot.model import Account, Post, Statement, Thread
 from bot.networks.base import Adapter
 from bot.networks.registry import account_rules, network_of
@@ -158,16 +159,18 @@ def _freeze(
     rules = account_rules(account, limits)
     settings = ctx.config.anniversary
     url = statement_url(statement, ctx.config.organisation)
+    caption = caption_text(statement, network_of(account.platform).caption_limit)
     if original is not None:
         posts = journal.posts(original.id)
-        first, total = posts[0], len(posts)
+        first = posts[0]
         assert first.ref is not None and first.sent_at is not None
-        ref, text = first.ref, first.text
+        ref, text = first.ref, opening_text([p.text for p in posts], caption, account.numbering)
         origin = statement.date or first.sent_at.astimezone(ctx.config.tz).date()
         exists = adapter.exists(first.ref)
     else:
         planned = plan_thread(statement, account, ctx.config, limits)
-        ref, text, total, exists = None, planned.posts[0].text, len(planned.posts), False
+        ref, exists = None, False
+        text = opening_text([p.text for p in planned.posts], caption, account.numbering)
         origin = statement.date or date.fromisoformat(json.loads(adopted or "{}")["published"])
 
     def words(suffix: str) -> str:
@@ -179,7 +182,7 @@ def _freeze(
         network_of(account.platform).repost,
         ref,
         exists,
-        without_numbering(text, account.numbering, total),
+        text,
         words,
         url,
         rules.fits,

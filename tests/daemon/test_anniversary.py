@@ -201,3 +201,16 @@ def test_first_post_loses_its_numbering_line_only():
     assert without_numbering("No to war.\n\n1/12", "{i}/{n}", 12) == "No to war."
     assert without_numbering("No to war. 1/12 of us", "{i}/{n}", 12) == "No to war. 1/12 of us"
     assert without_numbering("No to war.", None, 1) == "No to war."
+
+
+def test_the_text_posted_again_is_the_first_post_of_text_not_a_photo_under_the_title():
+    from bot.daemon.anniversary import opening_text
+
+    # Telegram: the photo under the title, then the text (numbered over the text posts only), then the PDF.
+    texts = ["Free them", "They are innocent.\n\n1/2", "Release them.\n\n2/2", "Free them"]
+    assert opening_text(texts, "Free them", "{i}/{n}") == "They are innocent."
+    assert opening_text(["Free them. They are innocent.", "Free them"], "Free them", None) == (
+        "Free them. They are innocent."
+    )
+    assert opening_text(["Free them"], "Free them", "{i}/{n}") == "Free them"  # a title alone is all there is
+    assert opening_text(["No to war.\n\n1/12", *["x"] * 11], "Title", "{i}/{n}") == "No to war."
