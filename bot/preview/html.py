@@ -286,25 +286,20 @@ def faceted_text(text: str, facets: list[dict[str, Any]], platform: str) -> str:
 
 def _between(text: str, network: Network) -> str:
     """Text between facets: links there are already shortened display text, so only mentions and e-mails."""
-    out: list[str] = []
-    pos = 0
-    for ent in sorted(find_entities(text), key=lambda e: e.start):
-        if ent.start < pos or ent.kind not in ("mention", "email"):
-            continue
-        out.append(escape(text[pos : ent.start]))
-        out.append(_entity(ent, network))
-        pos = ent.end
-    out.append(escape(text[pos:]))
-    return "".join(out)
+    return _marked(text, network, ("mention", "email"))
 
 
 def rich_text(text: str, platform: str) -> str:
     """Escaped post text with links, mentions and hashtags marked up as ``platform`` shows them."""
-    network = network_of(platform)
+    return _marked(text, network_of(platform), None)
+
+
+def _marked(text: str, network: Network, kinds: tuple[str, ...] | None) -> str:
+    """Escaped ``text`` with its entities (of ``kinds``, or all) marked up as ``network`` shows them."""
     out: list[str] = []
     pos = 0
     for ent in sorted(find_entities(text), key=lambda e: e.start):
-        if ent.start < pos:
+        if ent.start < pos or (kinds is not None and ent.kind not in kinds):
             continue
         out.append(escape(text[pos : ent.start]))
         out.append(_entity(ent, network))
