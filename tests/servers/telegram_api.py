@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 from tests.servers import media, params
 from tests.servers import telegram_methods as tm
 from tests.servers.faults import TELEGRAM, FaultingHandler, Faults, Reply
+from tests.servers.local_api import LocalApi
 from tests.servers.serving import start
 from tests.servers.telegram_methods import ApiError, Call, bad, send
 from tests.servers.telegram_state import Chat, Settings, TelegramBot, TelegramState
@@ -279,7 +280,7 @@ class TelegramHandler(FaultingHandler):
         return error.code, headers, body
 
 
-class TelegramServer:
+class TelegramServer(LocalApi):
     """The running local Bot API: base URL, bots, channels, read-back, settings and faults."""
 
     def __init__(self) -> None:
@@ -325,23 +326,4 @@ class TelegramServer:
     def configure(self, **settings: Any) -> None:
         """Change enforcement: chat_window=(n, seconds), global_window=(n, seconds), text_limit, caption_limit,
         length_unit ("code_points" or "utf16"), max_document_bytes, max_photo_bytes, delete_window."""
-        with self.state.lock:
-            for name, value in settings.items():
-                if not hasattr(Settings, name):
-                    raise TypeError(f"unknown setting {name!r}")
-                setattr(self.state.settings, name, value)
-
-    def advance(self, seconds: float) -> None:
-        """Move the server clock forward (flood windows, the 48-hour delete limit, dates)."""
-        with self.state.lock:
-            self.state.offset += seconds
-
-    def reset(self) -> None:
-        """Forget channels, messages, windows, settings and faults (bots stay valid)."""
-        self.faults.clear()
-        self.state.clear()
-
-    def close(self) -> None:
-        """Stop the server and release held requests."""
-        self.faults.close()
-        self._running.close()
+        self._configure(Settings, **settings)

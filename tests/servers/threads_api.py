@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from tests.servers import params, threads_routes
 from tests.servers.faults import THREADS, FaultingHandler, Faults, Reply
+from tests.servers.local_api import LocalApi
 from tests.servers.serving import start
 from tests.servers.threads_graph import GraphError
 from tests.servers.threads_state import Settings, ThreadsState, ThreadsUser
@@ -65,7 +66,7 @@ class ThreadsHandler(FaultingHandler):
         return params.text(args, "access_token")
 
 
-class ThreadsServer:
+class ThreadsServer(LocalApi):
     """The running local Threads API: base URL, profiles, tokens, read-back, settings and faults."""
 
     def __init__(self) -> None:
@@ -130,23 +131,4 @@ class ThreadsServer:
         """Change enforcement (see ``threads_state.Settings``): text_limit, text_counting, max_links,
         post_quota/reply_quota/delete_quota/call_limit=(n, seconds), throttle_status, image_seconds,
         text_seconds, container_ttl, refresh_min_age, refresh_revokes_old, max_image_bytes, max_alt_text."""
-        with self.state.lock:
-            for name, value in settings.items():
-                if not hasattr(Settings, name):
-                    raise TypeError(f"unknown setting {name!r}")
-                setattr(self.state.settings, name, value)
-
-    def advance(self, seconds: float) -> None:
-        """Move the server clock forward (containers, quotas, token expiry, timestamps)."""
-        with self.state.lock:
-            self.state.offset += seconds
-
-    def reset(self) -> None:
-        """Forget posts, containers, quotas, images, settings, the clock offset and faults (profiles stay)."""
-        self.faults.clear()
-        self.state.clear()
-
-    def close(self) -> None:
-        """Stop the server and release held requests."""
-        self.faults.close()
-        self._running.close()
+        self._configure(Settings, **settings)

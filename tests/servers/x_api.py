@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from tests.servers import counter, x_media, x_oauth
 from tests.servers.faults import FaultingHandler, Faults, Reply, X
+from tests.servers.local_api import LocalApi
 from tests.servers.serving import start
 from tests.servers.x_state import XState, XUser, iso
 
@@ -299,7 +300,7 @@ class XHandler(FaultingHandler):
         return out
 
 
-class XServer:
+class XServer(LocalApi):
     """The running local X API: base URL, accounts, read-back, settings and faults."""
 
     def __init__(self, consumer_key: str = "local-consumer-key", consumer_secret: str = "local-consumer-secret"):
@@ -308,11 +309,6 @@ class XServer:
         self.faults = Faults(lambda method, path: method == "POST" and path == "/2/tweets")
         self._running = start(XHandler, state=self.state, faults=self.faults, style=X, public_url="")
         self._running.server.public_url = self.base_url  # type: ignore[attr-defined]
-
-    @property
-    def base_url(self) -> str:
-        """http://127.0.0.1:PORT"""
-        return self._running.base_url
 
     @property
     def consumer_key(self) -> str:
@@ -361,11 +357,6 @@ class XServer:
             settings.media_ttl = media_ttl if media_ttl is not None else settings.media_ttl
             settings.max_image_bytes = max_image_bytes or settings.max_image_bytes
 
-    def advance(self, seconds: float) -> None:
-        """Move the server clock forward (rate-limit windows, duplicate window, timestamps)."""
-        with self.state.lock:
-            self.state.offset += seconds
-
     def posts(self, user: XUser | None = None, include_deleted: bool = False) -> list[dict[str, Any]]:
         """Stored tweets in posting order, with reply parent and quote ids."""
         with self.state.lock:
@@ -375,13 +366,3 @@ class XServer:
             for t in tweets
             if (user is None or t.author_id == user.id) and (include_deleted or not t.deleted)
         ]
-
-    def reset(self) -> None:
-        """Clear tweets, windows, settings and faults (accounts stay valid)."""
-        self.faults.clear()
-        self.state.clear()
-
-    def close(self) -> None:
-        """Stop the server and release held requests."""
-        self.faults.close()
-        self._running.close()
