@@ -2,7 +2,7 @@ import pathlib
 
 import pytest
 
-pytest_plugins = ["tests.servers.fixtures"]
+pytest_plugins = ["tests.servers.fixtures", "tests.fuzz.report"]
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SEED = ROOT / "statements" / "2020-01-04-iaswi-soleimani-assassination.txt"
