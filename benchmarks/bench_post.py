@@ -30,7 +30,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.publishing.test_crash import POSTS, bluesky_network, mastodon_network, planned_texts, setup_files, x_network  # noqa: E402
+from tests.publishing.test_crash import (  # noqa: E402
+    POSTS,
+    bluesky_network,
+    mastodon_network,
+    planned_texts,
+    setup_files,
+    telegram_network,
+    threads_network,
+    x_network,
+)
 
 
 def measure(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int, str]:
@@ -54,6 +63,7 @@ DRIVER = """
 import cProfile, os, pstats, sys, time
 import atproto, mastodon, tweepy, bot.commands.post
 import bot.networks.x.adapter, bot.networks.mastodon.adapter, bot.networks.bluesky.adapter
+import bot.networks.telegram.adapter, bot.networks.threads.adapter
 from bot.cli import main
 profile = cProfile.Profile(time.process_time) if os.environ.get("BENCH_PROFILE") else None
 cpu, wall = time.process_time(), time.perf_counter()
@@ -150,6 +160,8 @@ def bench_core(workdir: Path) -> None:
 def main() -> None:
     from tests.servers.mastodon_server import MastodonServer
     from tests.servers.pds_server import PdsServer
+    from tests.servers.telegram_api import TelegramServer
+    from tests.servers.threads_api import ThreadsServer
     from tests.servers.x_api import XServer
 
     print(f"statement-bot post, a {POSTS}-post thread per local server")
@@ -160,6 +172,8 @@ def main() -> None:
             ("x", x_network, XServer),
             ("mastodon", mastodon_network, MastodonServer),
             ("bluesky", bluesky_network, PdsServer),
+            ("telegram", lambda server, tag: telegram_network(server, tag, pdf=False), TelegramServer),
+            ("threads", threads_network, ThreadsServer),
         ):
             server = start()
             try:
