@@ -155,3 +155,44 @@ def test_a_new_page_goes_on_with_the_paragraph_a_full_line_left_open():
 def test_cjk_lines_join_without_a_space():
     lines = [line("近几个月来，多名独立工会活动人士", 150), line("相继被警方带走。", 166, x1=200)]
     assert paragraphs(lines) == ["近几个月来，多名独立工会活动人士相继被警方带走。"]
+
+
+def test_a_footnote_leaves_the_page_flow_and_comes_after_the_body_before_the_closing_block():
+    lines = [
+        line("A Title", 80, size=18, bold=True, x1=200),
+        *body(["The right to organise is protected by law¹ and the workers", "did nothing"], y=600),
+        line("1 Federal Law No. 10, articles 2 and 9.", 760, size=9, x1=300),
+        line("on page 2 but go on with the paragraph.", 100, page=1, x1=300),
+        line("Solidarity forever!", 130, page=1, x1=200, bold=True),
+        line("Email: info@union.example.org", 150, page=1, x1=250),
+    ]
+    layout = read_layout(lines)
+    assert layout is not None
+    assert layout.paragraphs == (
+        "The right to organise is protected by law¹ and the workers did nothing on page 2 but go on with the "
+        "paragraph.",
+        "1 Federal Law No. 10, articles 2 and 9.",
+        "Solidarity forever!",
+        "Email: info@union.example.org",
+    )
+
+
+def test_small_numbered_lines_at_a_page_foot_without_a_mark_in_the_text_stay_where_they_are():
+    lines = [
+        line("A Title", 80, size=18, bold=True, x1=200),
+        *body(["The body ends here."], y=600, ends=(0,)),
+        line("2 Union Street, Leeds", 760, size=9, x1=300),  # an address in small type, no footnote mark
+    ]
+    layout = read_layout(lines)
+    assert layout is not None and layout.paragraphs == ("The body ends here.", "2 Union Street, Leeds")
+
+
+def test_a_ragged_line_breaks_where_the_next_words_printed_width_did_not_fit():
+    # 40 pt left at the end of the first line; "WWWW" is 4 characters, which the line's average width per
+    # character puts at 23 pt, but it is 52 pt wide as printed: it did not fit, the paragraph goes on
+    first = line("first line of a ragged paragraph", 150, x1=RIGHT - 40)
+    wide = line("A paragraph before, its one line as wide as the frame.", 110)
+    lines = [wide, first, line("WWWW and then a lot of narrow words", 166, x1=300, first_word=52.0)]
+    assert paragraphs(lines)[1:] == ["first line of a ragged paragraph WWWW and then a lot of narrow words"]
+    estimated = [wide, first, line("WWWW and then a lot of narrow words", 166, x1=300)]
+    assert len(paragraphs(estimated)) == 3  # without the measure: taken for a paragraph end

@@ -204,3 +204,21 @@ def test_kashidas_anywhere_inside_persian_words_change_no_word(lines, data):
                 glyphs.append(Glyph("\x1c", glyph.x0, glyph.y0, glyph.x0, glyph.y1, glyph.baseline, SIZE))
         glyphs.append(Glyph(LINE_BREAK, 0, 0, 0, 0, 0, 1.0))
     assert texts(glyphs) == [" ".join(words) for words in lines]
+
+
+def test_a_raised_smaller_number_is_a_superscript_footnote_mark_not_glued_digits():
+    glyphs = laid_out("sanctioned", 0)
+    x = glyphs[-1].x1
+    mark = Glyph("1", x, 800.0 - 1, x + 3.5, 800.0 + 6, 800.0 + 4.7, 7.0)  # 7 pt, raised 4.7 pt, as Writer sets it
+    glyphs += [mark, *laid_out(". Next", 0, start=x + 3.5)]
+    glyphs += [
+        Glyph(LINE_BREAK, 0, 0, 0, 0, 0, 1.0),
+        *laid_out("Page 1 of 2", 1),
+    ]  # a digit of the line's own size stays a digit
+    assert texts(glyphs) == ["sanctioned¹. Next", "Page 1 of 2"]
+
+
+def test_the_first_words_printed_width_is_measured_from_its_glyphs():
+    glyphs = [*laid_out("first line", 0), Glyph(LINE_BREAK, 0, 0, 0, 0, 0, 1.0), *laid_out("語です", 1)]
+    lines = page_lines(glyphs, 0, 595.0, HEIGHT)
+    assert [line.first_word for line in lines] == [5 * ADVANCE, 12.0]  # "first"; a CJK line's first character

@@ -27,6 +27,7 @@ from bot.text.pdf.bidi import balance_brackets, logical_order
 from bot.text.pdf.repair import (
     attach_marks,
     drop_false_spaces,
+    first_word_width,
     ink,
     insert_zwnj,
     is_control,
@@ -34,6 +35,7 @@ from bot.text.pdf.repair import (
     letter_spaced,
     rtl_list_marker,
     span_gap,
+    superscripts,
     unspaced,
 )
 
@@ -76,6 +78,7 @@ class Line:
     hyphen: bool = False  # ends in a hyphen PDFium removed: the last word goes on on the next line
     page_width: float = 595.0
     page_height: float = 842.0
+    first_word: float = 0.0  # the printed width of the first word (0: unknown)
 
     @property
     def start(self) -> float:
@@ -231,7 +234,7 @@ def _line(
         glyphs = logical_order(glyphs)
     size = max(f.size for f in group)
     baseline = statistics.median(f.baseline for f in group)
-    glyphs = insert_zwnj(glyphs, zwnj, baseline, size)
+    glyphs = superscripts(insert_zwnj(glyphs, zwnj, baseline, size), baseline, size)
     text = _SPACES.sub(" ", unicodedata.normalize("NFC", "".join(g.char for g in glyphs))).strip(" ")
     if not rtl and letter_spaced(text, glyphs):
         text = unspaced(glyphs)
@@ -256,6 +259,7 @@ def _line(
         hyphen=group[-1].hyphen if not rtl else any(f.hyphen for f in group),
         page_width=width,
         page_height=height,
+        first_word=round(first_word_width(glyphs), 2),
     )
 
 

@@ -10,6 +10,9 @@ size, as when a text file was printed line by line): that text is then repaired 
   Only there: a signature equal to the running header stays, it is not at the header's height.
 - **Title**: the largest text near the top of page 1 (one or more lines in a row); smaller lines above
   it are the letterhead. A date line right below it is the date line.
+- **Footnotes**: small lines at the foot of a page that start with the number of a superscript mark in
+  the text; they leave the page's flow (a paragraph going on over the page break stays whole) and come
+  after the body, before the closing block.
 - **Paragraphs** (``paragraphs.py``): a new one where the vertical gap grows, where a line is indented,
   where the line before had room for this line's first word, or where the size or weight changes; list
   items stay items.
@@ -18,17 +21,20 @@ size, as when a text file was printed line by line): that text is then repaired 
 from __future__ import annotations
 
 import itertools
+import re
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from bot.text import furniture
+from bot.text import closing, furniture
 from bot.text.dates import parse_date
 from bot.text.pdf.glyphs import Line
 from bot.text.pdf.paragraphs import paragraphs
 
 BAND = 0.1  # top and bottom tenth of a page: where running headers and footers are
 TITLE_ZONE = 0.45  # the title starts in the top 45 % of page 1
+_MARK = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")  # a footnote mark, as glyphs.py writes a raised smaller number
+_NOTE = re.compile(r"^([0-9⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})\s*[.)]?\s*\S")
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,60 @@ def read_layout(lines: list[Line]) -> Layout | None:
     date_line = None
     if rest and rest[0].page == body[end - 1].page and parse_date(rest[0].text) is not None:
         date_line, rest = rest[0].text, rest[1:]
-    return Layout(title, date_line, tuple(paragraphs(rest)))
+    rest, notes = _footnotes(rest, _body_size(body))
+    out = paragraphs(rest)
+    if notes:
+        out[_closing_start(out) : 0] = _notes(notes)
+    return Layout(title, date_line, tuple(out))
+
+
+def _footnotes(lines: list[Line], body_size: float) -> tuple[list[Line], list[list[Line]]]:
+    """The lines without the footnotes, and the footnotes' lines. On a page, the footnotes are the lines
+    from the first one that starts with the number of a footnote mark in the text, when it and every line
+    after it on the page are smaller than the body and it is in the lower half of the page; each note runs
+    from such a numbered line to the next."""
+    marks = {m.translate(_ASCII_DIGITS) for line in lines for m in _MARK.findall(line.text)}
+    if not marks:
+        return lines, []
+    pages: dict[int, list[int]] = defaultdict(list)
+    for i, line in enumerate(lines):
+        pages[line.page].append(i)
+    notes: list[list[Line]] = []
+    dropped: set[int] = set()
+    for indexes in pages.values():
+        starts: list[int] = []
+        for i in reversed(indexes):
+            if lines[i].size > 0.9 * body_size:
+                break
+            if _numbered(lines[i], marks) and lines[i].top > lines[i].page_height / 2:
+                starts.insert(0, i)
+        for i in (i for i in indexes if starts and i >= starts[0]):
+            if i in starts:
+                notes.append([])
+            notes[-1].append(lines[i])
+            dropped.add(i)
+    return [line for i, line in enumerate(lines) if i not in dropped], notes
+
+
+def _numbered(line: Line, marks: set[str]) -> bool:
+    number = _NOTE.match(line.text)
+    return number is not None and number.group(1).translate(_ASCII_DIGITS) in marks
+
+
+_ASCII_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
+def _notes(notes: list[list[Line]]) -> list[str]:
+    """A paragraph per footnote (its number usually hangs in an indent: the indented lines after it
+    start no new paragraph)."""
+    return [" ".join(paragraphs(note)) for note in notes]
+
+
+def _closing_start(paragraphs_: list[str]) -> int:
+    """Where the closing block (slogans, signature, date, contacts: a paragraph a line) begins."""
+    lines = "\n\n".join(paragraphs_).split("\n")
+    kept, _ = closing.peel(lines)
+    return len(paragraphs_) - sum(1 for line in lines[len(kept) :] if line.strip())
 
 
 def drop_furniture(lines: list[Line]) -> list[Line]:

@@ -91,7 +91,10 @@ def _room(line: Line, frame: tuple[float, float]) -> float:
 
 
 def _first_word_width(line: Line) -> float:
-    """Roughly how wide the line's first word is (a CJK line breaks after any character: its first one)."""
+    """How wide the line's first word is: as printed, or roughly when unknown (a CJK line breaks after any
+    character: its first one)."""
+    if line.first_word > 0:
+        return line.first_word
     word = line.text[:1] if _cjk(line.text[:1]) else line.text.split(" ", 1)[0]
     per_char = (line.x1 - line.x0) / max(len(line.text), 1)
     return len(word) * per_char

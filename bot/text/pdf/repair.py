@@ -207,3 +207,29 @@ def rtl_list_marker(text: str) -> str:
     if len(head) >= 2 and head[0] in ".)" and head[1:].isdigit():
         return f"{head[1:]}{head[0]} {rest}".rstrip()
     return text
+
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def superscripts(glyphs: list[Glyph], baseline: float, size: float) -> list[Glyph]:
+    """Digits set smaller and raised above the line (a footnote mark "запрещено¹") as superscript digits:
+    taken as ordinary digits they glue a number onto the word before them ("запрещено1")."""
+    out = []
+    for glyph in glyphs:
+        raised = glyph.baseline - baseline  # PDF space: y grows upwards
+        if "0" <= glyph.char <= "9" and glyph.size <= 0.75 * size and raised >= 0.2 * size:
+            glyph = dataclasses.replace(glyph, char=glyph.char.translate(_SUPERSCRIPT))
+        out.append(glyph)
+    return out
+
+
+def first_word_width(glyphs: list[Glyph]) -> float:
+    """How wide the line's first word is as printed (glyphs in logical order): letters vary in width too
+    much, most of all in Arabic script, for a count of characters to say whether it had fit on the line before."""
+    word = list(itertools.takewhile(lambda g: ink(g.char), itertools.dropwhile(lambda g: not ink(g.char), glyphs)))
+    if not word:
+        return 0.0
+    if _cjk(word[0].char):
+        word = word[:1]  # a CJK line may break after any character
+    return max(g.x1 for g in word) - min(g.x0 for g in word)
