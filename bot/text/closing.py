@@ -5,7 +5,8 @@ Contact lines in any language: a short label and a colon ("Email:", "E-mail :", 
 alone; and phone lines ("Tel. +44 20 7946 0123", "Tél. :", "Teléfono:", "هاتف:"), which are contacts but
 not links. Date lines are ``bot.text.dates``'s. Slogans are short lines ending in "!" after a finished
 sentence or another closing line (some statements end with their slogans, after the links); the signature
-is one or two lines after the slogans.
+is one or two lines after the slogans (one name wrapped), or several lines each standing alone (a blank
+line between them, as the PDF reader writes every closing line), one signatory a line.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ CLOSERS = "\"'”’»)]›」』）"
 LINK = re.compile(
     r"(?:https?://|www\.)[^\s<>\"]+"  # a URL
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # an e-mail address
+    r"|(?<![\w@./-])(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,6}(?:/[^\s<>\"]*)?(?![\w@-])"  # a bare domain: t.me/name
     r"|(?<![\w@])@\w(?:[\w.]*\w)?(?:@[\w-]+(?:\.[\w-]+)+)?",  # a handle: @name, @name.domain, @user@server
 )
-# Labels before links: "Email:", "Courriel :", "البريد الإلكتروني:", several on one line ("Web: … Mastodon: …")
-_LABELS = re.compile(r"(?:^|(?<=\s))[^\W\d_][^:：\d/@\s]{0,20}(?:[ \u200c][^:：\d/@\s]{1,20}){0,2}\s*[:：](?=\s|$)")
+# Labels before links: "Email:", "Courriel :", "البريد الإلكتروني:", "Full list of signatories:" (up to four
+# words), several on one line ("Web: … Mastodon: …")
+_LABELS = re.compile(r"(?:^|(?<=\s))[^\W\d_][^:：\d/@\s]{0,20}(?:[ \u200c][^:：\d/@\s]{1,20}){0,3}\s*[:：](?=\s|$)")
 _PHONE_WORDS = (
     "tel tél telefono teléfono telefone telefon téléphone telephone phone fax mob mobile handy whatsapp "
     "هاتف تلفن موبایل 电话 電話 手机 телефон тел τηλ τηλέφωνο טלפון tlf"
@@ -37,6 +40,7 @@ _PHONE_LABEL = re.compile(
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")  # a digit of another script (Persian, Arabic-Indic...)
 _PHONE = re.compile(r"^\+?\(?\d[\d\s().\-/]{5,}\d$")
 _SEPARATORS = re.compile(r"^[\s,;|·•/]*$")
+_SIGNATORIES = 12  # at most this many signatories on lines of their own
 
 
 @dataclass(frozen=True)
@@ -55,14 +59,17 @@ def peel(lines: list[str], footers: frozenset[str] = frozenset()) -> tuple[list[
     date: no closing block (a short last line alone is body, not a signature)."""
     slogans: list[str] = []
     signature: list[str] = []
+    glue: list[str] = []  # between signature lines: " " in one wrapped name, "\n" between lines of their own
     links: list[str] = []
     when: date | None = None
     last_words = True  # the slogans found so far are the very end of the text, after links and date
     end = len(lines)
+    alone = False  # a blank line follows the line being read
     while end > 0:
         line = lines[end - 1].strip()
         before = lines[end - 2].strip() or None if end >= 2 else None
         if not line or furniture.is_page_number(line) or furniture.key(line) in footers:
+            alone = alone or not line
             end -= 1
             continue
         contact = contact_links(line)
@@ -73,14 +80,31 @@ def peel(lines: list[str], footers: frozenset[str] = frozenset()) -> tuple[list[
         elif is_slogan(line, None) and (before is None or _closes(before)):
             slogans.insert(0, line)
             last_words = last_words and not (links or when)
-        elif (not slogans or (last_words and (links or when))) and len(signature) < 2 and _is_signature(line, before):
-            signature.insert(0, line)  # before the slogans, or before the links when the slogans end the text
+        elif (
+            (not slogans or (last_words and (links or when)))  # before the slogans, or the links when slogans end
+            and _signature_goes_on(len(signature), glue, alone)
+            and _is_signature(line, before)
+        ):
+            if signature:
+                glue.insert(0, "\n" if alone else " ")
+            signature.insert(0, line)
         else:
             break
+        alone = False
         end -= 1
     if not (slogans or links or when):
         return lines, Closing()
-    return lines[:end], Closing(tuple(slogans), " ".join(signature) or None, when, tuple(links))
+    joined = "".join(part + sep for part, sep in zip(signature, [*glue, ""])) or None
+    return lines[:end], Closing(tuple(slogans), joined, when, tuple(links))
+
+
+def _signature_goes_on(count: int, glue: list[str], alone: bool) -> bool:
+    """Whether a line may join the ``count`` signature lines read so far (``glue`` between them; ``alone``:
+    a blank line after this one): a first line, a second (a wrapped name, or two signatories), or one
+    more signatory when every line stands alone."""
+    if count < 2:
+        return True
+    return alone and all(g == "\n" for g in glue) and count < _SIGNATORIES
 
 
 def _closes(before: str) -> bool:

@@ -1,10 +1,10 @@
 """Joining a word that a line end or an extraction split at a hyphen. Pure.
 
 A hyphen at a line end is usually the typesetter's ("organi-/sation", "co-/mún"), sometimes the word's own
-("anti-/war", "twelve-/hour"). The text itself decides first: the hyphenated form used elsewhere keeps the
-hyphen, the solid form used elsewhere drops it. Otherwise the language's habits do: English writes many
-prefixes with a hyphen (co-operation, anti-war), French a few (ex-, non-, vice-), Spanish none (RAE:
-"coautor", "promuevan"); a capital or a digit after the hyphen (anti-OTAN, COVID-19) keeps it.
+("anti-/war", "twelve-/hour"), always in a URL. The text itself decides first: the hyphenated form used
+elsewhere keeps the hyphen, the solid form used elsewhere drops it. Otherwise the language's habits do:
+English writes many prefixes with a hyphen (co-operation, anti-war), French a few (ex-, non-, vice-),
+Spanish none (RAE: "coautor", "promuevan"); a capital or a digit after the hyphen (anti-OTAN, COVID-19) keeps it.
 
 ``Vocabulary`` holds the words of the whole text once, so each decision is a set lookup: repairing a
 text stays linear in its length however many hyphens it has. ``Text`` works it (and the language) out
@@ -34,6 +34,7 @@ PREFIXES = {
 }
 # A hyphen before these is a suspended compound ("pre- and post-war", "Ein- und Ausgang"), not a break.
 SUSPENDED = frozenset("and or nor to und oder et ou y o e".split())
+_URL = re.compile(r"^\W*(?:https?://|www\.)", re.I)
 _WORD = re.compile(r"[^\W_]+(?:[-‐][^\W_]+)*")
 
 
@@ -71,9 +72,11 @@ class Text:
 
 def join(left: str, right: str, text: Text, *, at_line_end: bool) -> str:
     """``left`` and ``right`` (the pieces either side of a hyphen) as one word, with or without it."""
+    hyphenated, solid = f"{left}-{right}", f"{left}{right}"
+    if _URL.match(left):
+        return hyphenated  # word processors never hyphenate a URL: a hyphen in one is the address's own
     words = text.words
     bare_left, bare_right = _letters(left), _letters(right)
-    hyphenated, solid = f"{left}-{right}", f"{left}{right}"
     if f"{bare_left}-{bare_right}".lower() in words.hyphenated:
         return hyphenated
     if (bare_left + bare_right).lower() in words.solid:

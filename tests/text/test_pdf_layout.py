@@ -196,3 +196,19 @@ def test_a_ragged_line_breaks_where_the_next_words_printed_width_did_not_fit():
     assert paragraphs(lines)[1:] == ["first line of a ragged paragraph WWWW and then a lot of narrow words"]
     estimated = [wide, first, line("WWWW and then a lot of narrow words", 166, x1=300)]
     assert len(paragraphs(estimated)) == 3  # without the measure: taken for a paragraph end
+
+
+def test_a_date_in_the_running_header_is_the_date_line_when_none_is_under_the_title():
+    header = "Northgate Warehouse Workers’ Branch 12 March 2024"
+    lines = [
+        line(header, 48, size=8.5),
+        line("Reinstate the dismissed representatives", 90, size=20, bold=True, x1=400),
+        *body(["The body of the letter goes on to page 2 and", "ends on it."], y=150, ends=(1,)),
+        line(header, 48, page=1, size=8.5),
+        *body(["Page two of the letter.", "Northgate Branch"], y=100, page=1, ends=(0, 1)),
+    ]
+    layout = read_layout(lines)
+    assert layout is not None and layout.date_line == "12 March 2024"
+    assert all(header not in p for p in layout.paragraphs)
+    one_page = read_layout(lines[:4])  # not repeated: not known as a header, so not taken for the date
+    assert one_page is not None and one_page.date_line is None

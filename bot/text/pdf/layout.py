@@ -9,7 +9,8 @@ size, as when a text file was printed line by line): that text is then repaired 
   page number by itself.
   Only there: a signature equal to the running header stays, it is not at the header's height.
 - **Title**: the largest text near the top of page 1 (one or more lines in a row); smaller lines above
-  it are the letterhead. A date line right below it is the date line.
+  it are the letterhead. A date line right below it is the date line; without one, a date in a running
+  header or footer ("Northgate Branch      12 March 2024", a letter's date in Word's header) is.
 - **Footnotes**: small lines at the foot of a page that start with the number of a superscript mark in
   the text; they leave the page's flow (a paragraph going on over the page break stays whole) and come
   after the body, before the closing block.
@@ -61,11 +62,28 @@ def read_layout(lines: list[Line]) -> Layout | None:
     date_line = None
     if rest and rest[0].page == body[end - 1].page and parse_date(rest[0].text) is not None:
         date_line, rest = rest[0].text, rest[1:]
+    if date_line is None:  # the closing block's date, if any, still comes first (bot.text.cleaning)
+        kept = {id(line) for line in body}
+        date_line = _running_date([line for line in lines if id(line) not in kept])
     rest, notes = _footnotes(rest, _body_size(body))
     out = paragraphs(rest)
     if notes:
         out[_closing_start(out) : 0] = _notes(notes)
     return Layout(title, date_line, tuple(out))
+
+
+def _running_date(furniture_lines: list[Line]) -> str | None:
+    """A date at the start or end of a running header or footer line: the organisation on the left and
+    the date on the right come as one line, so the words are tried from either end."""
+    for line in furniture_lines:
+        words = line.text.split()
+        if furniture.is_page_number(line.text) or len(words) > 16:
+            continue
+        for count in range(min(len(words), 6), 1, -1):
+            for part in (words[-count:], words[:count]):
+                if parse_date(" ".join(part)) is not None:
+                    return " ".join(part)
+    return None
 
 
 def _footnotes(lines: list[Line], body_size: float) -> tuple[list[Line], list[list[Line]]]:
