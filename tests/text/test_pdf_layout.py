@@ -212,3 +212,27 @@ def test_a_date_in_the_running_header_is_the_date_line_when_none_is_under_the_ti
     assert all(header not in p for p in layout.paragraphs)
     one_page = read_layout(lines[:4])  # not repeated: not known as a header, so not taken for the date
     assert one_page is not None and one_page.date_line is None
+
+
+def test_centred_lines_larger_than_the_body_go_on_until_a_sentence_ends():
+    quote = [  # a pull quote in 15 pt, each line centred between indents: lots of room at every line's end
+        line("Reporting the news is not a crime; every journalist", 300, x0=120, x1=475, size=15),
+        line("silenced is a part torn from the public's right to", 320, x0=125, x1=470, size=15),
+        line("know.", 340, x0=280, x1=315, size=15),
+        line("Free them now!", 360, x0=245, x1=350, size=15),
+    ]
+    before = [
+        "The body before the quote, in the body's size, goes on over",
+        "three lines of text to be the body",
+        "and ends here.",
+    ]
+    lines = [*body(before, y=228, ends=(2,)), *quote]
+    lines += body(["The body after it, in its own size, is a new paragraph."], y=390, ends=(0,))
+    assert paragraphs(lines) == [
+        " ".join(before),
+        "Reporting the news is not a crime; every journalist silenced is a part torn from the public's right to know.",
+        "Free them now!",
+        "The body after it, in its own size, is a new paragraph.",
+    ]
+    same_size = [line(x.text, x.baseline, x0=x.x0, x1=x.x1) for x in quote]  # centred lines in the body's size:
+    assert len(paragraphs([*lines[:3], *same_size])) == 5  # a closing block set centred, a line each

@@ -8,7 +8,9 @@ against its column: the text frame of the page, or one of two columns where line
 - the line starts a list item ("•", "1.", "۱.", "١." …),
 - the gap above it is clearly larger than the line pitch (space-separated paragraphs),
 - it is indented (first-line indents) and no list item is going on,
-- or the line before had room left for its first word (a paragraph's last line, a closing-block line).
+- or the line before had room left for its first word (a paragraph's last line, a closing-block line),
+  except in centred lines larger than the body (a pull quote, a heading): their ends say nothing of
+  where they broke, so they go on until a sentence ends.
 
 Lines of one paragraph are joined with a space (none between two CJK characters); a word PDFium found
 hyphenated at a line end is joined by ``bot.text.hyphens``, keeping the hyphen of a real compound.
@@ -19,9 +21,11 @@ from __future__ import annotations
 import itertools
 import re
 import statistics
+from collections import Counter
 from dataclasses import dataclass
 
 from bot.text import hyphens
+from bot.text.closing import ends_sentence
 from bot.text.pdf.glyphs import Line
 
 MARKER = re.compile(r"^(?:[•◦▪▫‣⁃∙●○■□➢➤►▸]|[-–—*](?=\s)|[(]?[0-9٠-٩۰-۹]{1,3}[.)](?=\s|$))\s*")
@@ -40,9 +44,13 @@ def paragraphs(lines: list[Line]) -> list[str]:
         return []
     frames = _frames(lines)
     pitch = _pitches(lines)
+    sizes: Counter[float] = Counter()
+    for line in lines:
+        sizes[round(line.size * 2) / 2] += len(line.text)
+    body_size = sizes.most_common(1)[0][0]
     blocks: list[_Block] = []
     for i, line in enumerate(lines):
-        if not blocks or _breaks(lines[i - 1], line, blocks[-1], frames, pitch):
+        if not blocks or _breaks(lines[i - 1], line, blocks[-1], frames, pitch, body_size):
             blocks.append(_Block([line], bool(MARKER.match(line.text))))
         else:
             blocks[-1].lines.append(line)
@@ -61,8 +69,11 @@ def paragraphs(lines: list[Line]) -> list[str]:
     return out
 
 
-def _breaks(a: Line, b: Line, block: _Block, frames: dict[int, tuple[float, float]], pitch: dict[float, float]) -> bool:
-    """Whether a paragraph (or list item) ends between line ``a`` and the next line ``b``."""
+def _breaks(
+    a: Line, b: Line, block: _Block, frames: dict[int, tuple[float, float]], pitch: dict[float, float], body: float
+) -> bool:
+    """Whether a paragraph (or list item) ends between line ``a`` and the next line ``b`` (``body``: the
+    body text's size)."""
     if abs(a.size - b.size) > 0.6 or a.bold != b.bold or MARKER.match(b.text):
         return True
     if a.hyphen:
@@ -72,12 +83,20 @@ def _breaks(a: Line, b: Line, block: _Block, frames: dict[int, tuple[float, floa
     step = b.baseline - a.baseline if a.page == b.page and frame_a == frame_b else 0.0
     if step >= _GAP * pitch.get(round(b.size), 1.2 * em):
         return True
+    if a.size >= body + 1 and _centred(a, frame_a) and _centred(b, frame_b):
+        return ends_sentence(a.text)
     if not block.item and _start(b, frame_b) > 0.5 * em and (_start(a, frame_a) < 0.5 * em or len(block.lines) == 1):
         return True  # a first-line indent
     if block.item and _start(b, frame_b) < 0.5 * em:
         return True  # back at the column edge: the list is over
     room = _room(a, frame_a)
     return room > _first_word_width(b) + 0.25 * em
+
+
+def _centred(line: Line, frame: tuple[float, float]) -> bool:
+    """Whether the line stands in the middle of its column, with room on both sides."""
+    left, right = line.x0 - frame[0], frame[1] - line.x1
+    return min(left, right) > line.size and abs(left - right) < line.size
 
 
 def _start(line: Line, frame: tuple[float, float]) -> float:
