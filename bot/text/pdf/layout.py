@@ -35,7 +35,8 @@ from bot.text.pdf.paragraphs import paragraphs
 BAND = 0.1  # top and bottom tenth of a page: where running headers and footers are
 TITLE_ZONE = 0.45  # the title starts in the top 45 % of page 1
 _MARK = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")  # a footnote mark, as glyphs.py writes a raised smaller number
-_NOTE = re.compile(r"^([0-9⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})\s*[.)]?\s*\S")
+_NOTE = re.compile(r"^([0-9⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})\s*[.)]?\s*\S")  # a footnote's first line: its number, then text
+_ASCII_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 
 @dataclass(frozen=True)
@@ -117,9 +118,6 @@ def _footnotes(lines: list[Line], body_size: float) -> tuple[list[Line], list[li
 def _numbered(line: Line, marks: set[str]) -> bool:
     number = _NOTE.match(line.text)
     return number is not None and number.group(1).translate(_ASCII_DIGITS) in marks
-
-
-_ASCII_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 
 def _notes(notes: list[list[Line]]) -> list[str]:
