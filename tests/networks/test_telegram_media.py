@@ -20,7 +20,8 @@ from bot.planning import plan_thread
 from bot.publishing.journal import Journal
 from bot.publishing.retract import retract_thread
 from bot.text.reading import read_statement
-from tests.networks.test_telegram import ServerClock, adapter_for, out, publish
+from tests.networks.test_telegram import adapter_for, out, publish
+from tests.servers.local_api import ServerClock
 from tests.servers.media import png
 
 ROOT = Path(__file__).resolve().parents[2]

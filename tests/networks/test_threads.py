@@ -7,8 +7,6 @@ import logging
 import random
 import subprocess
 import sys
-import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -26,30 +24,12 @@ from bot.publishing.journal import Journal
 from bot.publishing.send import publish_thread
 from bot.text.reading import read_statement
 from bot.text.threads import build_thread
+from tests.servers.local_api import ServerClock
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXTS = ROOT / "tests" / "fixtures" / "texts"
 SETTINGS = PublishingSettings(timeout_seconds=2, max_attempts=4, backoff_base_seconds=0.01, backoff_max_seconds=0.05)
 DAY = 86400
-
-
-class ServerClock:
-    """The adapter's and publisher's clock, kept equal to the server's: ``sleep`` moves both forward."""
-
-    def __init__(self, server) -> None:
-        self.server, self.offset = server, 0.0
-        self.sleeps: list[float] = []
-
-    def now(self) -> datetime:
-        return datetime.fromtimestamp(self.time(), UTC)
-
-    def time(self) -> float:
-        return time.time() + self.offset
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.offset += seconds
-        self.server.advance(seconds)
 
 
 @pytest.fixture

@@ -24,7 +24,8 @@ from bot.planning import plan_thread
 from bot.publishing.journal import Journal
 from bot.publishing.retract import retract_thread
 from bot.text.reading import read_statement
-from tests.networks.test_threads import ServerClock, out, publish
+from tests.networks.test_threads import out, publish
+from tests.servers.local_api import ServerClock
 from tests.servers.media import png
 
 ALT = "Teachers on strike in front of the ministry, holding a banner: Free our colleagues."

@@ -5,6 +5,8 @@ A subclass sets ``state`` (with ``lock``, ``offset`` and ``clear()``), ``faults`
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
 from typing import Any
 
 from tests.servers.faults import Faults
@@ -42,3 +44,22 @@ class LocalApi:
                 if not hasattr(settings_type, name):
                     raise TypeError(f"unknown setting {name!r}")
                 setattr(self.state.settings, name, value)
+
+
+class ServerClock:
+    """The adapter's and publisher's clock, kept equal to a local server's: ``sleep`` moves both forward."""
+
+    def __init__(self, server: LocalApi) -> None:
+        self.server, self.offset = server, 0.0
+        self.sleeps: list[float] = []
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.time(), UTC)
+
+    def time(self) -> float:
+        return time.time() + self.offset
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.offset += seconds
+        self.server.advance(seconds)
