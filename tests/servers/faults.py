@@ -86,6 +86,7 @@ class Faults:
         self.requests: list[tuple[str, str]] = []
         self.creates = 0
         self.held = 0
+        self.in_flight = 0  # requests taken whose handler has not finished
 
     def add(
         self,
@@ -136,6 +137,7 @@ class Faults:
         is_create = self._is_create(method, bare)
         with self._cond:
             self.requests.append((method, bare))
+            self.in_flight += 1
             if is_create:
                 self.creates += 1
             self._cond.notify_all()
@@ -152,6 +154,16 @@ class Faults:
     def wait_for_held(self, n: int = 1, timeout: float = 10.0) -> None:
         """Block until ``n`` requests are being held by a hang effect."""
         self._wait(lambda: self.held >= n, timeout, f"{n} held request(s)")
+
+    def wait_for_quiet(self, timeout: float = 10.0) -> None:
+        """Block until every request taken so far has been answered, dropped or committed."""
+        self._wait(lambda: self.in_flight == 0, timeout, "requests in flight to finish")
+
+    def finished(self) -> None:
+        """A handler is done with the request it took."""
+        with self._cond:
+            self.in_flight -= 1
+            self._cond.notify_all()
 
     def _wait(self, ready: Callable[[], bool], timeout: float, what: str) -> None:
         with self._cond:
@@ -210,8 +222,14 @@ class FaultingHandler(Handler):
         """Read the request, then fail, hold or commit it as the fault plan says."""
         body = self.read_body()
         faults: Faults = self.server.faults  # type: ignore[attr-defined]
-        style: Style = self.server.style  # type: ignore[attr-defined]
         rule = faults.take(self.command, self.path)
+        try:
+            self._apply(faults, rule, body)
+        finally:
+            faults.finished()
+
+    def _apply(self, faults: Faults, rule: Rule | None, body: bytes) -> None:
+        style: Style = self.server.style  # type: ignore[attr-defined]
         effect = rule.effect if rule else None
         if rule and effect == "status":
             headers = {}

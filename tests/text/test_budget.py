@@ -85,7 +85,10 @@ def test_stopping_the_helpers_ends_a_read_in_progress_at_once(tmp_path):
 
     reader = threading.Thread(target=read)
     reader.start()
-    time.sleep(0.2)
+    deadline = time.monotonic() + 10
+    while not budget._busy:  # the read has taken the stopped helper: it is in progress
+        assert time.monotonic() < deadline, "the read never started"
+        time.sleep(0.01)
     started = time.monotonic()
     stop_helpers()
     reader.join(10)
