@@ -56,15 +56,22 @@ class _Helper:
         self.answers = Connection(os.dup(self.process.stdout.fileno()), writable=False)
         self.process.stdin.close()
         self.process.stdout.close()
+        self._closing = threading.Lock()
+        self._closed = False
 
     def alive(self) -> bool:
         return self.process.poll() is None
 
     def kill(self) -> None:
-        self.process.kill()
-        self.process.wait(5)
-        self.requests.close()
-        self.answers.close()
+        """Kill the process and close its pipes, once, whichever thread asks first."""
+        with self._closing:
+            if self._closed:
+                return
+            self._closed = True
+            self.process.kill()
+            self.process.wait(5)
+            self.requests.close()
+            self.answers.close()
 
 
 _lock = threading.Lock()
@@ -98,9 +105,13 @@ def read_within(path: Path, tz: tzinfo | None, budget: Budget) -> Statement:
 def stop_helpers() -> None:
     """Kill every helper process, idle or reading (a read in progress ends with a ``StatementError``)."""
     with _lock:
-        helpers = [*_idle, *_busy]
+        idle, busy = list(_idle), list(_busy)
         _idle.clear()
-    for helper in helpers:
+    for helper in busy:
+        # Only the process: its reader sees the pipe close and closes its ends itself; closing them here,
+        # under a thread blocked on them, could close a descriptor another file has reused by then.
+        helper.process.kill()
+    for helper in idle:
         helper.kill()
 
 
