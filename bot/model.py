@@ -105,6 +105,7 @@ class MediaRules:
     alt_required: bool = False
     max_pixels: int | None = None  # width x height (Mastodon's image_matrix_limit)
     max_side: int | None = None  # longest side in pixels
+    max_aspect: float | None = None  # longest side over shortest (Telegram refuses photos over 20)
     types: tuple[str, ...] = ("image/jpeg", "image/png", "image/gif", "image/webp")
 
 

@@ -9,10 +9,12 @@ quality, then smaller, or PNG when it has transparency. Every problem is a
 from __future__ import annotations
 
 import io
+import math
 import os
 import struct
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from bot.errors import StatementError
 from bot.model import MediaRules
@@ -169,7 +171,12 @@ def fits(image: Image, rules: MediaRules) -> bool:
         and len(image.data) <= rules.max_bytes
         and (rules.max_pixels is None or pixels <= rules.max_pixels)
         and (rules.max_side is None or max(image.width, image.height) <= rules.max_side)
+        and (rules.max_aspect is None or _aspect(image.width, image.height) <= rules.max_aspect)
     )
+
+
+def _aspect(width: int, height: int) -> float:
+    return max(width, height) / max(1, min(width, height))
 
 
 @lru_cache(maxsize=32)
@@ -177,11 +184,22 @@ def fit(image: Image, rules: MediaRules) -> Image:
     """``image`` itself if it fits ``rules``, else a smaller re-encoding that does."""
     if fits(image, rules):
         return image
-    return shrink(image, rules.max_bytes, rules.max_pixels, rules.max_side, rules.types)
+    return shrink(image, rules.max_bytes, rules.max_pixels, rules.max_side, rules.types, rules.max_aspect)
 
 
-def shrink(image: Image, max_bytes: int, max_pixels: int | None, max_side: int | None, types: tuple[str, ...]) -> Image:
-    """Scale down and re-encode (Pillow) until the image is at most ``max_bytes``; ``ImageProblem`` if it cannot."""
+def shrink(
+    image: Image,
+    max_bytes: int,
+    max_pixels: int | None,
+    max_side: int | None,
+    types: tuple[str, ...],
+    max_aspect: float | None = None,
+) -> Image:
+    """Scale down and re-encode (Pillow) until the image is at most ``max_bytes``; ``ImageProblem`` if it cannot.
+
+    An image longer than ``max_aspect`` is padded at its sides (white, or transparent), never cropped: a
+    long poster or a screenshot of a whole statement keeps all it shows.
+    """
     from PIL import Image as Pil  # ~30 ms to import: only an image that does not fit pays it
 
     try:
@@ -190,6 +208,8 @@ def shrink(image: Image, max_bytes: int, max_pixels: int | None, max_side: int |
             picture = source.convert("RGBA" if _has_alpha(source) else "RGB")
     except (OSError, ValueError, Pil.DecompressionBombError) as e:
         raise ImageProblem(f"cannot be decoded ({type(e).__name__})") from None
+    if max_aspect and _aspect(picture.width, picture.height) > max_aspect:
+        picture = _pad(picture, max_aspect, Pil)
     scale = 1.0
     if max_pixels:
         scale = min(scale, (max_pixels / (picture.width * picture.height)) ** 0.5)
@@ -200,6 +220,9 @@ def shrink(image: Image, max_bytes: int, max_pixels: int | None, max_side: int |
         raise ImageProblem("the network takes neither JPEG nor PNG")
     for _ in range(12):
         size = (max(1, int(picture.width * scale)), max(1, int(picture.height * scale)))
+        if max_aspect and _aspect(*size) > max_aspect:  # rounding the short side down made it too thin
+            short = math.ceil(max(size) / max_aspect)
+            size = (size[0], short) if size[0] > size[1] else (short, size[1])
         frame = picture if size == picture.size else picture.resize(size, Pil.Resampling.LANCZOS)
         for quality in (None,) if png else QUALITIES:
             out = io.BytesIO()
@@ -211,6 +234,16 @@ def shrink(image: Image, max_bytes: int, max_pixels: int | None, max_side: int |
                 return Image(out.getvalue(), "image/png" if png else "image/jpeg", *size)
         scale *= 0.75
     raise ImageProblem(f"cannot be made smaller than {max_bytes:,} bytes")
+
+
+def _pad(picture: Any, max_aspect: float, pil: Any) -> Any:
+    """``picture`` centred on a canvas whose short side is just long enough for ``max_aspect``."""
+    width, height = picture.size
+    short = math.ceil(max(width, height) / max_aspect)
+    size = (short, height) if height > width else (width, short)
+    canvas = pil.new(picture.mode, size, (0, 0, 0, 0) if picture.mode == "RGBA" else (255, 255, 255))
+    canvas.paste(picture, ((size[0] - width) // 2, (size[1] - height) // 2))
+    return canvas
 
 
 def _has_alpha(picture: object) -> bool:

@@ -6,6 +6,7 @@ compared byte for byte with what was planned; captions and the reply chain come 
 
 from __future__ import annotations
 
+import io
 import random
 from datetime import UTC, datetime
 from pathlib import Path
@@ -169,3 +170,28 @@ def test_a_probe_quoting_other_text_does_not_adopt_the_message(telegram_server, 
     assert fresh.find(out("Free the teachers")) is None
     assert fresh.find(out("A post about something else")) is not None
     assert telegram_server.messages(probe) == []
+
+
+@pytest.mark.parametrize(("width", "height"), [(60, 2400), (4000, 40)])
+def test_an_image_longer_than_twenty_to_one_is_padded_not_refused(
+    telegram_server, bot, channel, journal, clock, tmp_path, width, height
+):
+    from PIL import Image as Pil
+
+    (tmp_path / "banner.png").write_bytes(png(width, height))
+    path = tmp_path / "s.md"
+    path.write_text("---\ntitle: Free them\nimage: banner.png\n---\nRelease them now.\n", encoding="utf-8")
+    statement = read_statement(path)
+    config = config_for(telegram_server, channel, tmp_path)
+    thread = plan_thread(statement, config.accounts[0], config)
+    [media] = thread.posts[0].media
+    assert max(media.width, media.height) <= 20 * min(media.width, media.height)
+    assert max(media.width, media.height) == min(max(width, height), 2560)  # padded, never cropped to fit
+    adapter = adapter_for(telegram_server, bot, channel, clock=clock.time)
+    assert publish(journal, adapter, thread, statement, clock).status == "sent"
+    [message] = telegram_server.messages(channel)
+    got = Pil.open(io.BytesIO(download(telegram_server, bot.token, message["photo"][-1]["file_id"])))
+    assert got.size == (media.width, media.height)
+    centre, corner = got.convert("RGB").getpixel((got.width // 2, got.height // 2)), got.convert("RGB").getpixel((0, 0))
+    assert max(abs(a - b) for a, b in zip(centre, (0x80, 0x40, 0x20), strict=True)) <= 8  # the picture, in the middle
+    assert min(corner) >= 247  # white padding at the sides

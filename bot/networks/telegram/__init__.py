@@ -64,10 +64,16 @@ class TelegramNetwork(Network):
     repost = RepostStyle.QUOTE  # a new message replying to the original: Telegram shows the original above it
     default_endpoint = "api.telegram.org"
     link_display_max = 4096  # Telegram shows a link as written
-    # sendPhoto: "at most 10 MB", "width and height must not exceed 10000 in total"; Telegram keeps photos at most
-    # 2560 px on a side, so larger ones are scaled here. No alt text: the Bot API has no field for one.
+    # sendPhoto: "at most 10 MB", "width and height must not exceed 10000 in total", "width and height ratio must
+    # be at most 20" (a longer image is padded at its sides); Telegram keeps photos at most 2560 px on a side, so
+    # larger ones are scaled here. No alt text: the Bot API has no field for one.
     media = MediaRules(
-        max_items=1, max_bytes=10 * 1024 * 1024, alt_limit=0, max_side=2560, types=("image/jpeg", "image/png")
+        max_items=1,
+        max_bytes=10 * 1024 * 1024,
+        alt_limit=0,
+        max_side=2560,
+        max_aspect=20,
+        types=("image/jpeg", "image/png"),
     )
     caption_limit = 1024  # sendPhoto/sendDocument caption: "0-1024 characters after entities parsing"
     source_document_bytes = 50 * 1024 * 1024  # sendDocument: "files of any type of up to 50 MB"
