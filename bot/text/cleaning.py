@@ -21,6 +21,8 @@ from bot.text import closing, furniture, hyphens
 from bot.text.closing import ends_sentence
 from bot.text.dates import parse_date
 
+TITLE_LINES = 3  # a title in a caseless script, wrapped: at most this many lines
+NOT_TITLE_ENDS = (".", "。", ",", "،", ";", "؛", ":")  # a sentence's or a lead-in's end
 # Words a title keeps in lower case, in the languages the tool reads ("Déclaration des Droits de l'Homme").
 SMALL_WORDS = frozenset(
     "a an the of on in and or its for to at by with from as into against about over under via vs "
@@ -124,10 +126,14 @@ def _title(lines: list[str]) -> tuple[str | None, list[str]]:
     title = " ".join(line.strip() for line in lines[start:end])
     if start < end < len(lines) and len(title) <= 200 and _has_letters(title):
         return title, lines[end:]
-    # Any case, any script: a short first line standing alone is the title.
-    alone = start + 1 < len(lines) and not lines[start + 1].strip()
-    if alone and len(first) <= 200 and not first.rstrip().endswith((".", "。", ",", ";", ":")):
-        return first, lines[start + 1 :]
+    # Any case, any script: a short first block (up to three lines, a title wrapped) standing alone and not
+    # ending as a sentence or a lead-in does is the title.
+    end = start
+    while end < len(lines) and lines[end].strip():
+        end += 1
+    title = " ".join(line.strip() for line in lines[start:end])
+    if end - start <= TITLE_LINES and end < len(lines) and len(title) <= 200 and not title.endswith(NOT_TITLE_ENDS):
+        return title, lines[end:]
     return None, lines
 
 

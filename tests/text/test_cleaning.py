@@ -133,6 +133,33 @@ def test_persian_title_alone_on_first_line_is_found():
     assert c.title == "بیانیه درباره اعتصاب معلمان"
 
 
+@pytest.mark.parametrize(
+    ("title_lines", "expected"),
+    [
+        (
+            ["بيان صادر عن نقابة عمال النسيج", "بشأن إغلاق المصنع في المحلة"],
+            "بيان صادر عن نقابة عمال النسيج بشأن إغلاق المصنع في المحلة",
+        ),
+        (["声明：关于外卖骑手", "罢工的三点要求"], "声明：关于外卖骑手 罢工的三点要求"),
+        (
+            ["Statement of the dock workers' union", "on the arrests in the port"],
+            "Statement of the dock workers' union on the arrests in the port",
+        ),
+    ],
+)
+def test_a_title_wrapped_on_two_lines_in_any_script_is_the_whole_title(title_lines, expected):
+    body = "The first paragraph of the statement, which ends as a sentence does.\n\nA second one."
+    c = clean("\n".join(title_lines) + "\n\n" + body)
+    assert c.title == expected
+    assert c.paragraphs[0].startswith("The first paragraph")
+
+
+def test_a_short_first_paragraph_ending_as_a_sentence_is_not_a_title():
+    c = clean("We stand with the strikers.\nTheir demands are ours.\n\nA second paragraph follows here.")
+    assert c.title is None
+    assert c.paragraphs[0].startswith("We stand with the strikers.")
+
+
 # --- issue 9: the text path generalised --------------------------------------------------------------
 
 
