@@ -3,7 +3,7 @@
 The opener (title or ``hook``) and hashtags come first, then the body, then the
 closing block: slogans, signature and date, links. Titles, slogans and links are
 glued so they are only ever cut if one alone cannot fit a post (and then we warn).
-Hashtags go under the title when that costs no break an editor would avoid; else
+Hashtags go under the title (or open the thread when there is none) when that costs no break an editor would avoid; else
 they move to the last post, else they are left out (with a warning either way).
 Numbering sits on its own last line (one newline costs what a space does), where
 it reads the same in RTL posts; a thread of one post has none. The split itself is
@@ -108,11 +108,12 @@ def _pieces(statement: Statement, account: Account, organisation: Organisation, 
     url = statement_url(statement, organisation) if account.link_in_opener else None
     if url:  # asked for: the full statement's link right under the title
         opener = f"{opener}\n{url}" if opener else url
+    tag_line = [Piece(t, " ", GLUE) for t in tags]
     if opener:
         head = paragraph_pieces(opener, glue=True, language=language)
-        if tags:
-            head = _join([head, [Piece(t, " ", GLUE) for t in tags]], "\n", GLUE)
-        groups.append(head)
+        groups.append(_join([head, tag_line], "\n", GLUE) if tags else head)
+    elif tags:  # no title: the hashtags open the thread on their own line
+        groups.append(tag_line)
     groups.extend(list(pieces) for pieces in _body(statement.paragraphs, language))
     slogans = statement.slogans or organisation.slogans
     if slogans:

@@ -75,6 +75,15 @@ def test_hashtags_that_do_not_fit_are_left_out_with_a_warning():
     assert any("#TwoTwoTwoTwoTwoTwoTwo does not fit" in w for w in thread.warnings)
 
 
+@pytest.mark.parametrize("platform", ["x", "mastodon", "bluesky", "telegram", "threads"])
+def test_a_statement_without_a_title_still_carries_the_hashtags(platform):
+    body = ("We stand with the strikers in the port and call on every union to do the same. " * 6,)
+    s = Statement(id="t", title="", paragraphs=body, language="en", content_hash="h")
+    thread = thread_for(s, Account(name="a", platform=platform), Organisation(hashtags=("#Strike", "#Ports")))
+    assert thread.posts[0].text.startswith("#Strike #Ports\n\nWe stand")
+    assert not thread.warnings
+
+
 def test_max_posts_ends_with_a_link_to_the_full_statement(seed):
     from dataclasses import replace
 
