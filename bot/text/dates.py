@@ -2,9 +2,9 @@
 
 "January 4, 2020", "4 janvier 2020", "Paris, le 4 janvier 2020", "Madrid, 1 de mayo de 2022",
 "Berlin, den 4. Januar 2020", "4 января 2020 г.", "2020年1月4日", "٤ يناير ٢٠٢٠", "12 آذار 2021",
-"۱۴ دی ۱۴۰۲" (Solar Hijri, converted to the Gregorian date), "2020-01-04". A place before a comma and
-an article ("le", "den", "el") are allowed; digits of any script are read. The whole line must be the
-date: "in May 2019 we said" is not a date line.
+"۱۴ دی ۱۴۰۲" (Solar Hijri, converted to the Gregorian date), "2020-01-04", "二〇二四年六月四日". A place
+before a comma and an article ("le", "den", "el") are allowed; digits of any script are read, and Chinese
+numerals before 年, 月 and 日. The whole line must be the date: "in May 2019 we said" is not a date line.
 """
 
 from __future__ import annotations
@@ -23,6 +23,10 @@ _NUMERIC = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),  # 2020-01-04
     re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$"),  # 2020年1月4日
 )
+# Chinese numerals before 年, 月, 日: a year digit by digit (二〇二四, 二零二四), month and day counted (十二, 二十四)
+_CJK_NUMBER = re.compile(r"([〇零○一二三四五六七八九十廿卅]+)(?=\s*[年月日])")
+_CJK_DIGITS = {c: n for n, chars in enumerate(("〇零○", *"一二三四五六七八九")) for c in chars}
+_CJK_TENS = {"十": 1, "廿": 2, "卅": 3}
 _FILLERS = frozenset("de of del th st nd rd er".split())  # "4 de enero de 2020", "1st of May 2020"
 _WORDS = re.compile(r"[^\W\d_]+|\d+", re.U)
 
@@ -44,14 +48,28 @@ def parse_date(line: str) -> date | None:
 def _normalise(line: str) -> str:
     text = unicodedata.normalize("NFC", line).replace("\u200c", " ").replace("\u00a0", " ").replace("\u202f", " ")
     text = "".join(str(unicodedata.digit(c)) if unicodedata.category(c) == "Nd" else c for c in text)
+    text = _CJK_NUMBER.sub(_cjk_number, text)
     text = " ".join(text.split()).strip().rstrip(".")
     return _TAIL_WORDS.sub("", text).strip().rstrip(".,")
+
+
+def _cjk_number(m: re.Match[str]) -> str:
+    """Chinese numerals as Arabic digits: "二〇二四" -> "2024", "十二" -> "12", "二十四" -> "24", "卅一" -> "31"."""
+    chars = m.group(1)
+    tens = [c for c in chars if c in _CJK_TENS]
+    if not tens:
+        return "".join(str(_CJK_DIGITS[c]) for c in chars)
+    head, _, tail = chars.partition(tens[0])
+    if len(tens) > 1 or len(head) > 1 or len(tail) > 1 or (head and tens[0] != "十"):
+        return chars  # not a month or a day: left as it is, so the line is no date
+    value = (_CJK_DIGITS[head] if head else _CJK_TENS[tens[0]]) * 10
+    return str(value + (_CJK_DIGITS[tail] if tail else 0))
 
 
 def _candidates(text: str) -> list[str]:
     """The line, and what follows a short place name and a comma ("Paris, le 4 janvier 2020")."""
     out = [text]
-    for comma in (",", "،", "，"):
+    for comma in (",", "،", "，", "、"):
         head, sep, tail = text.rpartition(comma)
         if sep and 0 < len(head) <= 40 and len(head.split()) <= 4 and not any(c.isdigit() for c in head):
             out.append(_LEAD_WORDS.sub("", tail.strip()))

@@ -70,3 +70,27 @@ def test_date_lines_in_the_languages_the_tool_reads(line, expected):
 )
 def test_lines_that_only_contain_a_date_or_part_of_one_are_not_date_lines(line):
     assert parse_date(line) is None
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("二〇二三年五月一日", date(2023, 5, 1)),  # the year digit by digit, 〇 for nought
+        ("二零二三年五月一日", date(2023, 5, 1)),  # 零 for nought
+        ("二○一九年十一月十五日", date(2019, 11, 15)),  # ○ (a circle) for nought; 十一, 十五 counted
+        ("一九八九年十月二十日", date(1989, 10, 20)),
+        ("二〇二二年十二月三十一日", date(2022, 12, 31)),
+        ("二〇二二年三月卅日", date(2022, 3, 30)),  # 卅: thirty
+        ("東京、二〇二二年九月九日", date(2022, 9, 9)),  # Japanese, a place before the comma
+        ("台北，二〇二一年一月二日", date(2021, 1, 2)),
+    ],
+)
+def test_chinese_numeral_dates_are_parsed(line, expected):
+    assert parse_date(line) == expected
+
+
+@pytest.mark.parametrize(
+    "line", ["二〇二三年二月三十日", "二〇二三年十三月一日", "二〇二三年五月一二三日", "一二三年五月一日"]
+)
+def test_chinese_numerals_that_are_no_date_are_not_parsed(line):
+    assert parse_date(line) is None
