@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.errors import BotError, ConfigError, StatementError
+from bot.errors import BotError, ConfigError, SplitError, StatementError
 from bot.model import Statement, Thread
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def split_file(
     try:
         statement = read_statement(path, config.tz)
         threads = plan_threads(statement, config, accounts, platform, reported, sent)
-    except (StatementError, ConfigError) as e:
+    except (StatementError, ConfigError, SplitError) as e:  # their messages name the file already
         return Split(path, error=str(e))
     except BotError as e:
         return Split(path, error=f"{path}: {e}")

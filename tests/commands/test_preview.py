@@ -70,6 +70,14 @@ def test_bad_file_exits_2_with_one_line(tmp_path, capsys):
     assert err == f"statement-bot: {bad}: file is empty"
 
 
+def test_a_statement_that_cannot_be_split_is_one_line_naming_the_file_once(tmp_path, capsys):
+    bad = tmp_path / "tag.txt"
+    bad.write_text("A title\n\nBody text #" + "a" * 400 + "\n", encoding="utf-8")
+    assert main(["preview", str(bad), "--platform", "x"]) != 0
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"statement-bot: {bad}: the hashtag '#aaa") and line.count(str(bad)) == 1
+
+
 def test_bad_usage_exits_2():
     result = run_cli("preview", "--format", "yaml", "x.txt")
     assert result.returncode == 2 and "invalid choice" in result.stderr
