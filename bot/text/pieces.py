@@ -54,6 +54,7 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-•*–·▪◦‣]|\(?[0-9٠-٩۰-۹]{1,3}[.
 _LEAD_END = re.compile(r"(?:[:：]|" + "|".join(bw.LEAD_INS) + r")[" + re.escape(_TRAILING) + r"]*$")
 _BRACKETS = OPENERS + CLOSERS
 _MARKERS = frozenset("- • * – · ▪ ◦ ‣".split())
+_REPEAT_MARKS = "ๆໆ"  # Thai and Lao repetition marks: "repeat the word before"
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
@@ -85,7 +86,11 @@ def paragraph_pieces(paragraph: str, *, glue: bool = False, language: str = "en"
             icu = needs_icu(word)
             parts = segments(word, language) if icu else ((word, True),)
             for si, (part, clean) in enumerate(parts[:-1]):
-                brk, flags = _rank_inside(part, parts[si + 1][0], clean, lang)
+                following = parts[si + 1][0]
+                if following[0] in _REPEAT_MARKS or following.startswith("ฯลฯ"):
+                    brk, flags = GLUE, 0  # glued to the word before by _glue_punctuation
+                else:
+                    brk, flags = _rank_inside(part, following, clean, lang)
                 pieces.append(Piece(part, "", GLUE if glue else brk, flags | item, _words(part, lang, True)))
             last = parts[-1][0]
             units = _words(last, lang, icu)
@@ -140,6 +145,8 @@ def _glue_punctuation(words: list[str]) -> list[str]:
             pending = word  # a lone opening quote/bracket, or a line's list marker, belongs to the next word
         elif out and _ONLY_PUNCT.match(word) and not word.startswith(("#", "@")):
             out[-1] += " " + word  # lone closers, dashes, ellipses stay with the word before
+        elif out and (word[0] in _REPEAT_MARKS or word.startswith("ฯลฯ")):
+            out[-1] += " " + word  # Thai "ต่าง ๆ", "ฯลฯ" (etc.): written after a space, they belong to the word before
         else:
             out.append(word)
     if pending:

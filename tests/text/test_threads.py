@@ -274,3 +274,15 @@ def test_max_posts_of_one_is_the_link_alone_without_numbering(seed):
     s = replace(seed, url="https://workers-iran.org/s/soleimani")
     thread = thread_for(s, Account(name="a", platform="x", max_posts=1), ORG)
     assert [p.text for p in thread.posts] == ["Read the full statement: https://workers-iran.org/s/soleimani"]
+
+
+@pytest.mark.parametrize("platform", ["x", "mastodon", "bluesky", "threads"])
+def test_thai_repetition_marks_and_etc_stay_with_the_word_before(platform):
+    # Thai writes a space before ๆ and ฯลฯ; here it is the only space, so the gap a splitter would like best.
+    sentence = "แรงงานข้ามชาติจากประเทศต่าง ๆ ในภูมิภาคถูกเลิกจ้างและถูกกดดันด้วยวิธีการอื่น ฯลฯ"
+    s = _statement([sentence * 12], title="ข้อเรียกร้อง", language="th")
+    thread = thread_for(s, Account(name="a", platform=platform), Organisation())
+    assert len(thread.posts) >= 2
+    for post in thread.posts:
+        assert not post.text.startswith(("ๆ", "ฯลฯ")), post.text
+    assert "".join(p.text for p in thread.posts).count("ๆ") == 12
