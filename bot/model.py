@@ -25,6 +25,7 @@ class Statement:
     content_hash: str
     path: str = ""
     date: dt.date | None = None
+    date_line: str | None = None  # the line stating ``date`` as the text writes it (place included), if any
     url: str | None = None
     hook: str | None = None
     slogans: tuple[str, ...] = ()

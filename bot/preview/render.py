@@ -18,6 +18,7 @@ def statement_fields(statement: Statement) -> dict[str, Any]:
         "id": statement.id,
         "title": statement.title,
         "date": _iso(statement.date),
+        "date_line": statement.date_line,
         "language": statement.language,
         "slogans": list(statement.slogans),
         "links": list(statement.links),

@@ -6,7 +6,10 @@ alone; and phone lines ("Tel. +44 20 7946 0123", "Tél. :", "Teléfono:", "ها�
 not links. Date lines are ``bot.text.dates``'s. Slogans are short lines ending in "!" after a finished
 sentence or another closing line (some statements end with their slogans, after the links); the signature
 is one or two lines after the slogans (one name wrapped), or several lines each standing alone (a blank
-line between them, as the PDF reader writes every closing line), one signatory a line.
+line between them, as the PDF reader writes every closing line), one signatory a line, or a list of two or
+more signatories on consecutive lines (see ``_signatory_list``). Lines of hashtags only ("#FreeThemAll
+#StopExecutions") may stand anywhere in the block: they do not end it, and go back to the end of the body,
+where ``bot.text.statement`` takes them as the statement's hashtags.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from datetime import date
 
 from bot.text import furniture
 from bot.text.dates import parse_date
+from bot.text.entities import find_entities
 
 TERMINAL = ".!?…؟۔。！？"
 CLOSERS = "\"'”’»)]›」』）"
@@ -40,7 +44,10 @@ _PHONE_LABEL = re.compile(
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")  # a digit of another script (Persian, Arabic-Indic...)
 _PHONE = re.compile(r"^\+?\(?\d[\d\s().\-/]{5,}\d$")
 _SEPARATORS = re.compile(r"^[\s,;|·•/]*$")
-_SIGNATORIES = 12  # at most this many signatories on lines of their own
+# At most this many signatories on lines of their own: a joint statement's list of organisations (30 is not
+# rare); longer, a run of short lines is more likely the body's than a list of names.
+_SIGNATORIES = 40
+_SIGNATORY_LENGTH = 100  # a signatory's line: one organisation's name, with its city or country
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,9 @@ def peel(lines: list[str], footers: frozenset[str] = frozenset()) -> tuple[list[
     ``bot.text.furniture``) of running footers to step over at the very end. No slogan, contact or
     date: no closing block (a short last line alone is body, not a signature)."""
     slogans: list[str] = []
+    tags: list[str] = []  # hashtag lines, given back after the body
     signature: list[str] = []
+    listed = False  # the signature is a list of signatories: nothing above it joins it
     glue: list[str] = []  # between signature lines: " " in one wrapped name, "\n" between lines of their own
     links: list[str] = []
     when: date | None = None
@@ -72,6 +81,11 @@ def peel(lines: list[str], footers: frozenset[str] = frozenset()) -> tuple[list[
             alone = alone or not line
             end -= 1
             continue
+        if is_hashtag_line(line):
+            tags.insert(0, line)
+            end -= 1
+            continue
+        signing = not slogans or (last_words and bool(links or when))  # before the slogans, or after the links
         contact = contact_links(line)
         if contact is not None:
             links[:0] = contact
@@ -80,11 +94,13 @@ def peel(lines: list[str], footers: frozenset[str] = frozenset()) -> tuple[list[
         elif is_slogan(line, None) and (before is None or _closes(before)):
             slogans.insert(0, line)
             last_words = last_words and not (links or when)
-        elif (
-            (not slogans or (last_words and (links or when)))  # before the slogans, or the links when slogans end
-            and _signature_goes_on(len(signature), glue, alone)
-            and _is_signature(line, before)
-        ):
+        elif signing and not signature and (start := _signatory_list(lines, end)) is not None:
+            signature = [name.strip() for name in lines[start:end]]
+            glue = ["\n"] * (len(signature) - 1)
+            listed = True
+            end = start
+            continue
+        elif signing and not listed and _signature_goes_on(len(signature), glue, alone) and _is_signature(line, before):
             if signature:
                 glue.insert(0, "\n" if alone else " ")
             signature.insert(0, line)
@@ -95,7 +111,8 @@ def peel(lines: list[str], footers: frozenset[str] = frozenset()) -> tuple[list[
     if not (slogans or links or when):
         return lines, Closing()
     joined = "".join(part + sep for part, sep in zip(signature, [*glue, ""])) or None
-    return lines[:end], Closing(tuple(slogans), joined, when, tuple(links))
+    body = [*lines[:end], "", *tags] if tags else lines[:end]
+    return body, Closing(tuple(slogans), joined, when, tuple(links))
 
 
 def _signature_goes_on(count: int, glue: list[str], alone: bool) -> bool:
@@ -107,10 +124,46 @@ def _signature_goes_on(count: int, glue: list[str], alone: bool) -> bool:
     return alone and all(g == "\n" for g in glue) and count < _SIGNATORIES
 
 
+def _signatory_list(lines: list[str], end: int) -> int | None:
+    """Where a list of signatories ending at ``end`` starts: two or more consecutive lines, each a name (see
+    ``_is_name``), up to ``_SIGNATORIES``, after an optional label line ("Signed:", "Signataires :") and
+    after a blank line, a finished sentence or a slogan (a name and a role, "Maria Lopez" then "General
+    Secretary", are two lines too); None: no list."""
+    start = end
+    while start > 0 and end - start < _SIGNATORIES and _is_name(lines[start - 1].strip()):
+        start -= 1
+    if end - start < 2:
+        return None
+    if start > 0 and _LABELS.fullmatch(lines[start - 1].strip()):
+        start -= 1
+    above = lines[start - 1].strip() if start > 0 else ""
+    return start if not above or ends_sentence(above) or is_slogan(above, None) else None
+
+
+def _is_name(line: str) -> bool:
+    """A line that may be one signatory: short, starting with a capital (or a letter of a caseless script),
+    no sentence or clause punctuation at its end, no link, no date."""
+    if not line or len(line) > _SIGNATORY_LENGTH or not line[0].isalpha() or line[0].islower():
+        return False
+    return line[-1] not in TERMINAL + ",;:،؛：，" and not LINK.search(line) and parse_date(line) is None
+
+
+def is_hashtag_line(line: str) -> bool:
+    """A line of hashtags only, as the networks find them: "#FreeThemAll #StopExecutions"."""
+    if not line.startswith(("#", "＃")) or len(line) > 300:
+        return False
+    return [e.text for e in find_entities(line) if e.kind == "hashtag"] == line.split()
+
+
 def _closes(before: str) -> bool:
     """Whether a slogan may follow this line: a finished sentence, or another line of the closing block
     (slogans also come after the contact lines: "https://example.org" then "Long live solidarity!")."""
-    return ends_sentence(before) or contact_links(before) is not None or parse_date(before) is not None
+    return (
+        ends_sentence(before)
+        or contact_links(before) is not None
+        or parse_date(before) is not None
+        or is_hashtag_line(before)
+    )
 
 
 def contact_links(line: str) -> list[str] | None:
@@ -150,4 +203,4 @@ def _is_signature(line: str, before: str | None) -> bool:
         return False
     if LINK.search(line):
         return False  # an address is a contact, never part of the signature
-    return before is None or ends_sentence(before) or is_slogan(before, None)
+    return before is None or ends_sentence(before) or is_slogan(before, None) or is_hashtag_line(before)

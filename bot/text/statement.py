@@ -1,7 +1,9 @@
 """Turn a statement's text (front matter + body) into a ``Statement``. Pure.
 
 Front matter fields win; whatever they leave out is recovered from the text by
-``bot.text.cleaning`` (title, date, slogans, signature, contacts) and ``bot.text.language``.
+``bot.text.cleaning`` (title, date, slogans, signature, contacts) and ``bot.text.language``. Lines of
+hashtags ending the text are the statement's hashtags, after the front matter's; the date line is kept
+as written, to be posted as the statement signs it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from typing import Any
 from bot.errors import StatementError
 from bot.model import Statement
 from bot.text.cleaning import clean
+from bot.text.closing import is_hashtag_line
 from bot.text.controls import clean_controls
+from bot.text.dates import written_date
 from bot.text.frontmatter import parse_front_matter, validate_front_matter
 from bot.text.language import detect_language
 
@@ -60,7 +64,9 @@ def parse_statement(text: str, *, name: str, fmt: str = "txt", digest: str | Non
         paragraphs = paragraphs[1:]  # a Markdown H1 repeating the front matter title
     if not paragraphs and not title:
         raise StatementError(name, "has no statement text")
+    paragraphs, tags = _closing_hashtags(paragraphs)
     links = fields.get("links")
+    when = fields.get("date") or cleaned.date
     return Statement(
         id=fields.get("id") or statement_id(name),
         title=title,
@@ -68,13 +74,16 @@ def parse_statement(text: str, *, name: str, fmt: str = "txt", digest: str | Non
         language=(fields.get("language") or detect_language(" ".join((title,) + paragraphs))).lower(),
         content_hash=digest or hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
         path=name,
-        date=fields.get("date") or cleaned.date,
+        date=when,
+        date_line=written_date(body.splitlines(), when) if when else None,
         url=fields.get("url"),
         hook=fields.get("hook"),
         slogans=tuple(fields.get("slogans") or cleaned.slogans),
         signature=fields.get("signature") or cleaned.signature,
         links=tuple(links if links is not None else cleaned.contacts),
-        hashtags=tuple(h if h.startswith("#") else "#" + h for h in fields.get("hashtags", ())),
+        hashtags=tuple(
+            dict.fromkeys([*(h if h.startswith("#") else "#" + h for h in fields.get("hashtags", ())), *tags])
+        ),
         accounts=tuple(fields["accounts"]) if "accounts" in fields else None,
         publish_at=fields.get("publish_at"),
         anniversary=fields.get("anniversary"),
@@ -83,6 +92,15 @@ def parse_statement(text: str, *, name: str, fmt: str = "txt", digest: str | Non
         image=_image_path(fields.get("image"), name),
         alt=fields.get("alt"),
     )
+
+
+def _closing_hashtags(paragraphs: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The paragraphs without the lines of hashtags that end them (the closing block gives its hashtag lines
+    back there), and those hashtags; a statement of hashtags alone keeps them as its text."""
+    end = len(paragraphs)
+    while end > 1 and all(is_hashtag_line(line.strip()) for line in paragraphs[end - 1].splitlines()):
+        end -= 1
+    return paragraphs[:end], tuple(tag for paragraph in paragraphs[end:] for tag in paragraph.split())
 
 
 def _image_path(image: str | None, name: str) -> str | None:

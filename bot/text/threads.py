@@ -188,8 +188,9 @@ def _hashtags(
 
 
 def _date_line(statement: Statement) -> str | None:
-    if statement.date is None:
-        return None
+    """The date as the statement signs it; formatted only when nothing in the text states it (front matter)."""
+    if statement.date_line or statement.date is None:
+        return statement.date_line
     d = statement.date
     return f"{MONTHS_EN[d.month - 1]} {d.day}, {d.year}" if statement.language == "en" else d.isoformat()
 

@@ -1,0 +1,60 @@
+"""What a statement keeps of its closing block: the date line as written, hashtag lines as hashtags."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.model import Account, Organisation
+from bot.networks.registry import platform_rules
+from bot.text.statement import parse_statement
+from bot.text.threads import build_thread
+
+BODY = "Die Streikenden haben unsere volle Unterstützung.\n\n"
+
+
+def _posted(text: str, name: str = "s.txt") -> str:
+    statement = parse_statement(text, name=name)
+    thread = build_thread(statement, Account(name="m", platform="mastodon"), Organisation(), platform_rules("mastodon"))
+    return "\n".join(p.text for p in thread.posts)
+
+
+def test_the_date_line_is_posted_as_written_with_its_place():
+    text = "Titel\n\n" + BODY + "Gewerkschaftsgruppe Nord\nBerlin, den 4. März 2024\n"
+    statement = parse_statement(text, name="s.txt")
+    assert statement.date == date(2024, 3, 4) and statement.date_line == "Berlin, den 4. März 2024"
+    assert "Berlin, den 4. März 2024" in _posted(text) and "2024-03-04" not in _posted(text)
+
+
+def test_a_solar_hijri_date_line_is_posted_as_written_and_dated_in_the_gregorian_calendar():
+    text = "عنوان\n\nما از کارگران اعتصابی حمایت می‌کنیم.\n\nشورای همبستگی\n۱۴ دی ۱۴۰۲\n"
+    statement = parse_statement(text, name="s.txt")
+    assert statement.date == date(2024, 1, 4) and "۱۴ دی ۱۴۰۲" in _posted(text)
+
+
+def test_a_front_matter_date_alone_is_formatted():
+    text = "---\ndate: 2024-03-04\nlanguage: de\n---\nTitel\n\n" + BODY + "Gewerkschaftsgruppe Nord\n"
+    assert parse_statement(text, name="s.md", fmt="md").date_line is None
+    assert "2024-03-04" in _posted(text, "s.md")
+
+
+def test_a_front_matter_date_other_than_the_date_line_wins_and_is_formatted():
+    text = "---\ndate: 2024-03-05\n---\nTitel\n\n" + BODY + "Gewerkschaftsgruppe Nord\nBerlin, den 4. März 2024\n"
+    statement = parse_statement(text, name="s.md", fmt="md")
+    assert statement.date == date(2024, 3, 5) and statement.date_line is None
+
+
+def test_hashtag_lines_ending_the_text_are_the_statements_hashtags():
+    text = "Titre\n\nNous soutenons les grévistes.\n\nVive la grève !\nLyon, le 8 mars 2023\n#Grève #Lyon\n"
+    statement = parse_statement(text, name="s.txt")
+    assert statement.hashtags == ("#Grève", "#Lyon") and statement.slogans == ("Vive la grève !",)
+    assert statement.paragraphs == ("Nous soutenons les grévistes.",)
+    assert "#Grève #Lyon" in _posted(text)
+
+
+def test_hashtags_of_the_text_come_after_the_front_matters_each_once():
+    text = "---\nhashtags: [Grève, Solidarité]\n---\nTitre\n\nNous soutenons les grévistes.\n\n#Grève #Paris\n"
+    assert parse_statement(text, name="s.md", fmt="md").hashtags == ("#Grève", "#Solidarité", "#Paris")
+
+
+def test_a_statement_of_hashtags_alone_keeps_them_as_its_text():
+    assert parse_statement("Titre\n\n#Grève #Paris\n", name="s.txt").paragraphs == ("#Grève #Paris",)
