@@ -21,8 +21,6 @@ from bot.text import closing, furniture, hyphens
 from bot.text.closing import ends_sentence
 from bot.text.dates import parse_date
 
-# A Markdown heading's markers: no network renders them, and the line alone still reads as a heading.
-_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.M)
 TITLE_LINES = 3  # a title in a caseless script, wrapped: at most this many lines
 NOT_TITLE_ENDS = (".", "。", ",", "،", ";", "؛", ":")  # a sentence's or a lead-in's end
 # Words a title keeps in lower case, in the languages the tool reads ("Déclaration des Droits de l'Homme").
@@ -67,7 +65,7 @@ def clean(text: str, *, find_title: bool = True) -> Cleaned:
     context = hyphens.Text(text)
     width = _wrap_width(lines)
     paragraphs = [p for block_ in _blocks(lines, width) for p in _join_lines(block_, width, context)]
-    paragraphs = [_HEADING.sub(r"\1", _rejoin_dangling_hyphens(p, context)) for p in paragraphs]
+    paragraphs = [_rejoin_dangling_hyphens(p, context) for p in paragraphs]
     if title is not None:
         title = _rejoin_dangling_hyphens(title, context)
     return Cleaned(

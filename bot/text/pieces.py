@@ -54,6 +54,7 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-•*–·▪◦‣]|\(?[0-9٠-٩۰-۹]{1,3}[.
 _LEAD_END = re.compile(r"(?:[:：]|" + "|".join(bw.LEAD_INS) + r")[" + re.escape(_TRAILING) + r"]*$")
 _BRACKETS = OPENERS + CLOSERS
 _MARKERS = frozenset("- • * – · ▪ ◦ ‣".split())
+_MARKDOWN_HEADING = re.compile(r"#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
 _REPEAT_MARKS = "ๆໆ"  # Thai and Lao repetition marks: "repeat the word before"
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
@@ -78,6 +79,8 @@ def paragraph_pieces(paragraph: str, *, glue: bool = False, language: str = "en"
     lang = bw.base_language(language)
     lines = [line for line in paragraph.split("\n") if line.strip()]
     heading = not glue and _is_heading(lines)
+    if heading and (marked := _MARKDOWN_HEADING.match(lines[0].strip())):
+        lines = [marked.group(1)]  # no network renders "## ": the text alone, still a heading
     pieces: list[Piece] = []
     for li, line in enumerate(lines):
         words = _glue_punctuation(_SPACE.split(line.strip()))

@@ -192,6 +192,8 @@ def test_an_image_longer_than_twenty_to_one_is_padded_not_refused(
     [message] = telegram_server.messages(channel)
     got = Pil.open(io.BytesIO(download(telegram_server, bot.token, message["photo"][-1]["file_id"])))
     assert got.size == (media.width, media.height)
-    centre, corner = got.convert("RGB").getpixel((got.width // 2, got.height // 2)), got.convert("RGB").getpixel((0, 0))
+    rgb = got.convert("RGB")
+    centre, corner = rgb.getpixel((got.width // 2, got.height // 2)), rgb.getpixel((0, 0))
+    assert isinstance(centre, tuple) and isinstance(corner, tuple)
     assert max(abs(a - b) for a, b in zip(centre, (0x80, 0x40, 0x20), strict=True)) <= 8  # the picture, in the middle
     assert min(corner) >= 247  # white padding at the sides

@@ -160,12 +160,9 @@ def test_a_short_first_paragraph_ending_as_a_sentence_is_not_a_title():
     assert c.paragraphs[0].startswith("We stand with the strikers.")
 
 
-def test_markdown_heading_markers_are_not_posted_and_the_heading_stays_a_line_of_its_own():
-    c = clean(
-        "# Free Them All\n\nThe teachers must be released.\n\n## Our demands ##\n\n"
-        "1. Release them.\n\n#\n\n#Iran #NoWar"
-    )
-    assert c.paragraphs == ("The teachers must be released.", "Our demands", "1. Release them.", "#Iran #NoWar")
+def test_an_empty_markdown_heading_is_dropped():
+    c = clean("# Free Them All\n\nThe teachers must be released.\n\n#\n\n## Our demands\n\n#Iran #NoWar")
+    assert c.paragraphs == ("The teachers must be released.", "## Our demands", "#Iran #NoWar")
 
 
 # --- issue 9: the text path generalised --------------------------------------------------------------

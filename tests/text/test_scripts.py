@@ -164,6 +164,9 @@ CORPUS = sorted(
 )
 
 
+HEADING = re.compile(r"^#{1,6}[ \t]+")
+
+
 @pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
 def test_the_multilingual_corpus_fits_keeps_every_word_and_no_post_ends_on_a_lead_in(path):
     from bot.text.reading import read_statement
@@ -174,11 +177,13 @@ def test_the_multilingual_corpus_fits_keeps_every_word_and_no_post_ends_on_a_lea
         thread = build_thread(s, Account(name=platform, platform=platform), Organisation(), rules)
         assert all(rules.fits(p.text) for p in thread.posts)
         bodies = _bodies([p.text for p in thread.posts])
-        source = " ".join([s.title, *s.paragraphs, *s.slogans, s.signature or "", _date_line(s) or "", *s.links])
+        paragraphs = [HEADING.sub("", p) for p in s.paragraphs]  # "## " is not posted
+        source = " ".join([s.title, *paragraphs, *s.slogans, s.signature or "", _date_line(s) or "", *s.links])
         words = [w for w in "".join(bodies).split() if w not in s.hashtags]  # hashtags go where they cost least
         assert "".join(words) == "".join(source.split()), platform
         assert all(tag in "".join(bodies) or any(tag in w for w in thread.warnings) for tag in s.hashtags), platform
-        lead_ins = [b[-80:] for b in bodies[:-1] if b.splitlines()[-1].startswith("#") or b.endswith((":", "："))]
+        headings = {HEADING.sub("", p) for p in s.paragraphs if HEADING.match(p)}
+        lead_ins = [b[-80:] for b in bodies[:-1] if b.splitlines()[-1] in headings or b.endswith((":", "："))]
         assert not lead_ins, (platform, lead_ins)
 
 

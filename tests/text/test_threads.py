@@ -170,6 +170,18 @@ def test_no_post_ends_after_a_function_word_a_name_or_a_number_when_a_clean_brea
         assert not last.isdigit() and last not in ("Middle", "November", "Islamic", "Revolutionary", "Guard")
 
 
+@pytest.mark.parametrize("platform", ["x", "mastodon", "bluesky"])
+def test_markdown_heading_markers_are_not_posted_and_the_heading_never_ends_a_post(platform):
+    body = "Los trabajadores del puerto siguen en huelga y exigen que se respeten sus derechos laborales. " * 3
+    for heading in ("## Exigimos ##", "### مطالبنا"):
+        s = _statement([body.strip(), heading, body.strip(), body.strip()], language="es")
+        thread = thread_for(s, Account(name="a", platform=platform), Organisation())
+        text = "\n".join(p.text for p in thread.posts)
+        assert "#" not in text and heading.strip("# ") in text.splitlines()
+        for post in thread.posts[:-1]:
+            assert re.sub(r"\n\d+/\d+$", "", post.text).splitlines()[-1] != heading.strip("# "), post.text
+
+
 @pytest.mark.parametrize("heading", ["## What we demand", "What we demand"])
 def test_a_heading_or_a_lead_in_never_ends_a_post(heading):
     body = ("The strike went on for weeks and the workers held out against every threat they received. " * 2).strip()
