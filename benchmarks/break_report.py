@@ -57,8 +57,9 @@ NUMBERING = re.compile(r"\n\(?\d+/\d+\)?$")
 LEAD_IN = re.compile(r"(?:[:：]|ดังนี้)\s*$")
 
 
-def closed_class_words() -> dict[str, list[tuple[str, ...]]]:
-    """language -> the word sequences of break_words.md part A (do not break after)."""
+def closed_class_words(wanted: str) -> dict[str, list[tuple[str, ...]]]:
+    """language -> the word sequences of break_words.md part ``wanted``: A, do not break after; B,
+    conjunctions and relative pronouns (good to break before, weak to break after)."""
     out: dict[str, list[tuple[str, ...]]] = defaultdict(list)
     lang, part = "", ""
     for line in WORDS_MD.read_text(encoding="utf-8").splitlines():
@@ -66,7 +67,7 @@ def closed_class_words() -> dict[str, list[tuple[str, ...]]]:
             lang, part = m.group(1), ""
         elif line.startswith("### "):
             part = line[4]
-        elif part == "A" and line.startswith("- ") and ":" in line:
+        elif part == wanted and line.startswith("- ") and ":" in line and "never break before" not in line:
             for item in line.split(":", 1)[1].split("·"):
                 item = item.strip().lower()
                 if item and not item.endswith("-") and "(" not in item:
@@ -74,7 +75,19 @@ def closed_class_words() -> dict[str, list[tuple[str, ...]]]:
     return out
 
 
-CLOSED = closed_class_words()
+def never_before() -> dict[str, set[str]]:
+    """language -> words a post must not start with (break_words.md: "never break before X")."""
+    out: dict[str, set[str]] = defaultdict(set)
+    lang = ""
+    for line in WORDS_MD.read_text(encoding="utf-8").splitlines():
+        if m := re.match(r"## .*\((\w+)\)", line):
+            lang = m.group(1)
+        elif m := re.search(r"never break before (\S+)", line):
+            out[lang].add(m.group(1).lower())
+    return out
+
+
+CLOSED, CONJUNCTIONS, NEVER_BEFORE = closed_class_words("A"), closed_class_words("B"), never_before()
 
 
 @dataclass
@@ -156,6 +169,11 @@ def weak_break(before: str, after: str, lang: str) -> str | None:
     for item in CLOSED.get(base, []):
         if tuple(low[-len(item) :]) == item:
             return f"after {' '.join(item)!r}"
+    for item in CONJUNCTIONS.get(base, []):
+        if tuple(low[-len(item) :]) == item:
+            return f"after the conjunction {' '.join(item)!r}"
+    if bare(nxt) in NEVER_BEFORE.get(base, ()):
+        return f"before {bare(nxt)!r}"
     if NUMBER.match(last):
         return "after a number"
     if bare(last) in MONTHS and re.match(r"\d", nxt):
@@ -209,10 +227,15 @@ def fewest(texts: list[str], rules: Rules, numbering: str | None) -> int:
 
 
 def source_text(statement: Statement) -> str:
+    """What the thread must carry; a Markdown heading's "## " is not posted, its text is."""
+    paragraphs = (MARKDOWN_HEADING.sub("", p) for p in statement.paragraphs)
     return " ".join(
-        (statement.hook or statement.title, *statement.paragraphs, *statement.slogans, statement.signature or "")
+        (statement.hook or statement.title, *paragraphs, *statement.slogans, statement.signature or "")
         + statement.links
     )
+
+
+MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+")
 
 
 UNIT = re.compile(NO_SPACE.pattern + r"|[^\W\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]+|\S", re.UNICODE)

@@ -119,7 +119,7 @@ BEFORE: dict[str, frozenset[str]] = {
 }
 
 # Words a post must not start with: Persian's object marker closes the phrase before it.
-NEVER_BEFORE: dict[str, frozenset[str]] = {"fa": _words("را")}
+NEVER_BEFORE: dict[str, frozenset[str]] = {"fa": _words("را"), "en": _words("than")}
 
 # Chinese has no spaces: these are matched at the end (A) or start (B) of a run between break opportunities.
 ZH_AFTER = (
@@ -143,7 +143,9 @@ MONTHS = _words(
     "dicembre ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık"
 )
 # Lower-case links inside a name: "Republic | of Iran", "Universidad | de Chile".
-NAME_LINKS = _words("of de du des del della di la le von van der den al")
+NAME_LINKS = _words("of for de du des del della di la le von van der den al")
+# Between a month and its year: "5 de octubre | de 2022", "5 de outubro de 2022".
+DATE_LINKS = _words("de del")
 # Abbreviations that belong to the word after them: "Dr. | Smith", "No. | 87".
 BOUND_ABBREVIATIONS = _words(
     "dr. mr. mrs. ms. prof. st. no. nos. nº n.º art. p. pp. vol. ch. sec. fig. gen. sen. rep. rev. hon. pres. "

@@ -196,15 +196,21 @@ def _word_flags(words: list[str], wi: int, lang: str) -> int:
     following = bw.normalise(nxt.strip(_BRACKETS))
     if (
         bare in bw.AFTER.get(lang, ())
+        or bare in bw.BEFORE.get(lang, ())  # a conjunction or relative pronoun left at a post's end: "…and" | "…"
         or bare in bw.BOUND_ABBREVIATIONS
         or _NUMBER.match(word)
         or (bare in bw.MONTHS and _NUMBER.match(nxt.rstrip(",.")))
+        or (bare in bw.MONTHS and following in bw.DATE_LINKS and _NUMBER.match(_after(words, wi + 1).rstrip(",.")))
         or following in bw.NEVER_BEFORE.get(lang, ())
         or _in_name(words, wi)
         or _phrase_before(words, wi, lang)
     ):
         return WEAK
     return GOOD if following in bw.BEFORE.get(lang, ()) else 0
+
+
+def _after(words: list[str], wi: int) -> str:
+    return words[wi + 1] if wi + 1 < len(words) else ""
 
 
 def _phrase_before(words: list[str], wi: int, lang: str) -> bool:

@@ -114,3 +114,21 @@ def test_segments_keep_a_url_and_hangul_whole_inside_text_without_spaces():
     parts = [p for p, _ in segments(f"详情请见{url}，谢谢。", "zh")]
     assert any(url in p for p in parts)
     assert [p for p, _ in segments("노동자들의권리를", "ko")] == ["노동자들의권리를"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "after"),
+    [
+        ("el pasado 5 de octubre de 2022 entraron", "es", "octubre"),
+        ("the workers and their families", "en", "and"),
+        ("la zona, y las autoridades", "es", "y"),
+        ("les syndicats qui ont appelé", "fr", "qui"),
+        ("cutting off more than 80 million people", "en", "more"),
+        ("the High Commissioner for Human Rights said", "en", "Commissioner"),
+    ],
+)
+def test_an_editor_would_not_end_a_post_here(text, language, after):
+    from bot.text.pieces import WEAK, paragraph_pieces
+
+    [piece] = [p for p in paragraph_pieces(text, language=language) if p.text.strip(", ") == after]
+    assert piece.flags & WEAK, (text, after)
