@@ -39,6 +39,8 @@ def build_thread(statement: Statement, account: Account, organisation: Organisat
     than a post): such a thread is never started.
     """
     warnings: list[str] = []
+    if not statement.paragraphs:  # front matter and a title alone: most likely the text was never pasted in
+        warnings.append("the statement has no text under its title: only the title and closing block are posted")
     pieces, posts = _best_split(statement, account, organisation, rules, warnings)
     url = statement_url(statement, organisation)
     if account.max_posts and len(posts) > account.max_posts:

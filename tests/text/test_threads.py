@@ -298,3 +298,10 @@ def test_thai_repetition_marks_and_etc_stay_with_the_word_before(platform):
     for post in thread.posts:
         assert not post.text.startswith(("ๆ", "ฯลฯ")), post.text
     assert "".join(p.text for p in thread.posts).count("ๆ") == 12
+
+
+def test_a_statement_with_a_title_and_no_text_is_posted_with_a_warning():
+    s = Statement(id="t", title="Free the teachers", paragraphs=(), language="en", content_hash="h")
+    thread = thread_for(s, Account(name="a", platform="x"), Organisation())
+    assert [p.text for p in thread.posts] == ["Free the teachers"]
+    assert any("no text under its title" in w for w in thread.warnings)
