@@ -16,12 +16,16 @@ from datetime import date
 from bot.text.months import MONTHS, SOLAR_MONTHS
 
 _TAIL_WORDS = re.compile(
-    r"\s*(?:г\.?|года|yılı|ه\.?\s*ش\.?|هـ\.?\s*ش\.?|هجری\s+شمسی|خورشیدی|شمسی|میلادی|م\.?|ميلادي|n\.\s*chr\.?)$", re.I
+    r"\s*(?:г\.?|года|року|р\.?|yılı|ه\.?\s*ش\.?|هـ\.?\s*ش\.?|هجری\s+شمسی|خورشیدی|شمسی|میلادی|م\.?|ميلادي"
+    r"|n\.\s*chr\.?)$",
+    re.I,
 )
 _LEAD_WORDS = re.compile(r"^(?:le|den|am|el|il|lo|o|a|on|the|ce|du|vom)\s+", re.I)
 _NUMERIC = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),  # 2020-01-04
     re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$"),  # 2020年1月4日
+    re.compile(r"^(\d{4})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일$"),  # 2023년 11월 12일 (Korean)
+    re.compile(r"^(\d{4})\.\s*(\d{1,2})\.\s*(\d{1,2})$"),  # 2023. 11. 12. (Korean, and ISO with dots)
 )
 # Chinese numerals before 年, 月, 日: a year digit by digit (二〇二四, 二零二四), month and day counted (十二, 二十四)
 _CJK_NUMBER = re.compile(r"([〇零○一二三四五六七八九十廿卅]+)(?=\s*[年月日])")

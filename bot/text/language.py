@@ -17,8 +17,16 @@ _SCRIPTS = (
     ("he", re.compile("[\u0590-\u05ff]")),
     ("ru", re.compile("[\u0400-\u04ff]")),
     ("el", re.compile("[\u0370-\u03ff]")),
+    ("ko", re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")),
+    ("th", re.compile("[\u0e00-\u0e7f]")),
+    ("lo", re.compile("[\u0e80-\u0eff]")),
+    ("km", re.compile("[\u1780-\u17ff]")),
+    ("my", re.compile("[\u1000-\u109f]")),
 )
+_UKRAINIAN = re.compile("[іїєґІЇЄҐ]")  # letters Ukrainian uses and Russian does not
+_RUSSIAN = re.compile("[ыэъёЫЭЪЁ]")  # and the other way round
 _HAN = re.compile("[\u4e00-\u9fff]")
+_KANA = re.compile("[\u3040-\u30ff]")  # Japanese writes kana between its kanji; Chinese never does
 _LETTER = re.compile(r"[^\W\d_]")
 FUNCTION_WORDS = {
     "en": "the and of to in is that for are with on as this by we be not it from have",
@@ -51,9 +59,12 @@ def detect_language(text: str, default: str = "en") -> str:
         return "fa" if persian > arabic else "ar"
     for lang, script in _SCRIPTS:
         if len(script.findall(text)) > letters / 2:
+            if lang == "ru" and len(_UKRAINIAN.findall(text)) > len(_RUSSIAN.findall(text)):
+                return "uk"
             return lang
-    if len(_HAN.findall(text)) > letters / 3:
-        return "zh"
+    han, kana = len(_HAN.findall(text)), len(_KANA.findall(text))
+    if han + kana > letters / 3:
+        return "ja" if kana > letters / 10 else "zh"
     scores = dict.fromkeys(_WORDS, 0)
     for token in _TOKEN.findall(text.lower()):
         for lang in _OWNERS.get(token, ()):

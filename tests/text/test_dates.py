@@ -94,3 +94,18 @@ def test_chinese_numeral_dates_are_parsed(line, expected):
 )
 def test_chinese_numerals_that_are_no_date_are_not_parsed(line):
     assert parse_date(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("2023년 11월 12일", date(2023, 11, 12)),
+        ("서울, 2023년 11월 12일", date(2023, 11, 12)),
+        ("2023. 11. 12.", date(2023, 11, 12)),
+        ("Павлоград, 6 березня 2025 р.", date(2025, 3, 6)),
+        ("Київ, 1 травня 2024 року", date(2024, 5, 1)),
+        ("24 серпня 2023", date(2023, 8, 24)),
+    ],
+)
+def test_korean_and_ukrainian_date_lines_are_parsed(line, expected):
+    assert parse_date(line) == expected
