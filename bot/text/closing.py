@@ -18,10 +18,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from bot.text import furniture
 from bot.text.dates import parse_date
-from bot.text.entities import find_entities
+from bot.text.entities import find_entities, tlds
 
 TERMINAL = ".!?…؟۔。！？"
 CLOSERS = "\"'”’»)]›」』）"
@@ -29,7 +30,7 @@ LINK = re.compile(
     r"(?:https?://|www\.)[^\s<>\"]+"  # a URL
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # an e-mail address
     r"|(?<![\w@./-])(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,6}(?:/[^\s<>\"]*)?(?![\w@-])"  # a bare domain: t.me/name
-    r"|(?<![\w@])@\w(?:[\w.]*\w)?(?:@[\w-]+(?:\.[\w-]+)+)?",  # a handle: @name, @name.domain, @user@server
+    r"|(?<![\w@])@\w(?:[\w.-]*\w)?(?:@[\w-]+(?:\.[\w-]+)+)?",  # a handle: @name, @name.bsky.social, @user@server
 )
 # Labels before links: "Email:", "Courriel :", "البريد الإلكتروني:", "Full list of signatories:" (up to four
 # words), several on one line ("Web: … Mastodon: …")
@@ -145,7 +146,7 @@ def _is_name(line: str) -> bool:
     no sentence or clause punctuation at its end, no link, no date."""
     if not line or len(line) > _SIGNATORY_LENGTH or not line[0].isalpha() or line[0].islower():
         return False
-    return line[-1] not in TERMINAL + ",;:،؛：，" and not LINK.search(line) and parse_date(line) is None
+    return line[-1] not in TERMINAL + ",;:،؛：，" and not links_in(line) and parse_date(line) is None
 
 
 def is_hashtag_line(line: str) -> bool:
@@ -176,10 +177,28 @@ def contact_links(line: str) -> list[str] | None:
         return []
     if _PHONE.match(_ascii_digits(text)) and text.lstrip()[:1] == "+":
         return []
-    found = [m.group(0) for m in LINK.finditer(text)]
-    if not found or not _SEPARATORS.match(_LABELS.sub(" ", LINK.sub(" ", text))):
+    found = links_in(text)
+    rest = LINK.sub(lambda m: " " if _is_link(m.group(0)) else m.group(0), text)
+    if not found or not _SEPARATORS.match(_LABELS.sub(" ", rest)):
         return None  # words other than labels: a sentence that mentions an address, not a contact line
     return [link.rstrip(".,;:)!?") for link in found]
+
+
+def links_in(text: str) -> list[str]:
+    """The links in ``text``; a bare domain without a path counts only with a known TLD ("t.me/x",
+    "example.org", but not the name "ver.di")."""
+    return [m.group(0) for m in LINK.finditer(text) if _is_link(m.group(0))]
+
+
+def _is_link(found: str) -> bool:
+    if "/" in found or "@" in found or found.lower().startswith("www."):
+        return True
+    return found.rsplit(".", 1)[-1].lower() in _known_tlds()
+
+
+@lru_cache(maxsize=1)
+def _known_tlds() -> frozenset[str]:
+    return frozenset(tlds())
 
 
 def _ascii_digits(text: str) -> str:
@@ -198,9 +217,21 @@ def is_slogan(line: str, before: str | None) -> bool:
     return core.endswith(("!", "！")) and len(line) <= 100 and (before is None or ends_sentence(before))
 
 
+# A name may end in an abbreviation: "Solidaritätskreis e.V.", "Union S.A.", "Workers Ltd."
+_ABBREVIATED_END = re.compile(r"(?:^|\s)(?:(?:[^\W\d_]{1,2}\.){2,3}|(?:Inc|Ltd|Co|Corp|Assn|Ass)\.)$")
+
+
+def _name_start(line: str) -> bool:
+    """A capital, a caseless script's letter, or a stylised lower-case name ("ver.di Betriebsgruppe")."""
+    first = line[0]
+    return first.isupper() or not first.isascii() or any(word[:1].isupper() for word in line.split()[1:3])
+
+
 def _is_signature(line: str, before: str | None) -> bool:
-    if len(line) > 120 or line[-1] in ".,;:!?؟。！？，" or not (line[0].isupper() or not line[0].isascii()):
+    if len(line) > 120 or not _name_start(line):
         return False
-    if LINK.search(line):
+    if line[-1] in ".,;:!?؟。！？，" and not _ABBREVIATED_END.search(line):
+        return False
+    if links_in(line):
         return False  # an address is a contact, never part of the signature
     return before is None or ends_sentence(before) or is_slogan(before, None) or is_hashtag_line(before)

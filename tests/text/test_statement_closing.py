@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from bot.model import Account, Organisation
 from bot.networks.registry import platform_rules
 from bot.text.statement import parse_statement
@@ -58,3 +60,24 @@ def test_hashtags_of_the_text_come_after_the_front_matters_each_once():
 
 def test_a_statement_of_hashtags_alone_keeps_them_as_its_text():
     assert parse_statement("Titre\n\n#Grève #Paris\n", name="s.txt").paragraphs == ("#Grève #Paris",)
+
+
+@pytest.mark.parametrize(
+    ("signature", "contact"),
+    [
+        ("ver.di Betriebsgruppe Klinikum Nord", "E-Mail: nord@example.org"),
+        ("Ver.di Betriebsgruppe Klinikum Nord", "E-Mail: nord@example.org"),
+        ("Solidaritätskreis Klinikum Kassel e.V.", "E-Mail: nord@example.org"),
+        ("Warehouse Workers United", "Bluesky: @wwu-northgate.bsky.social"),
+    ],
+)
+def test_stylised_names_abbreviations_and_hyphenated_handles_keep_the_closing_block(signature, contact):
+    text = (
+        "Titel\n\nWir unterstützen den Streik der Beschäftigten.\n\nMehr Personal, mehr Lohn!\n"
+        f"Gemeinsam sind wir stark!\n\n{signature}\nKassel, 24. April 2024\n\n{contact}\n"
+    )
+    statement = parse_statement(text, name="s.txt")
+    assert statement.slogans == ("Mehr Personal, mehr Lohn!", "Gemeinsam sind wir stark!")
+    assert statement.signature == signature and statement.date == date(2024, 4, 24)
+    assert statement.links == (contact.split(": ", 1)[1],)
+    assert statement.paragraphs == ("Wir unterstützen den Streik der Beschäftigten.",)
