@@ -6,6 +6,8 @@ pitch of 16 pt, headers near the top edge and footers near the bottom one.
 
 from __future__ import annotations
 
+import pytest
+
 from bot.text.pdf.glyphs import Line
 from bot.text.pdf.layout import drop_furniture, read_layout
 from bot.text.pdf.paragraphs import paragraphs
@@ -37,6 +39,20 @@ def test_title_is_the_largest_text_and_a_smaller_letterhead_above_it_is_dropped(
     assert layout.title == "Solidarity with the Striking Port Workers"
     assert layout.date_line == "4 January 2024"
     assert layout.paragraphs == ("For three weeks the port workers have kept the terminals closed.",)
+
+
+@pytest.mark.parametrize("hyphen", ["removed", "kept"])
+def test_a_title_word_hyphenated_at_its_line_end_is_whole(hyphen):
+    first = "Gute Pflege braucht gute Arbeitsbedingungen – unsere For" + ("-" if hyphen == "kept" else "")
+    lines = [
+        line(first, 100, size=18, bold=True, hyphen=hyphen == "removed"),
+        line("derungen zum Warnstreik", 121, size=18, bold=True, x1=300),
+        *body(["Die Beschäftigten der Klinik streiken seit Montag für mehr Personal und", "bessere Löhne."],
+              y=165, ends=(1,)),
+    ]  # fmt: skip
+    layout = read_layout(lines)
+    assert layout is not None
+    assert layout.title == "Gute Pflege braucht gute Arbeitsbedingungen – unsere Forderungen zum Warnstreik"
 
 
 def test_a_sentence_case_title_in_any_script_is_found_by_size():

@@ -27,10 +27,10 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from bot.text import closing, furniture
+from bot.text import closing, furniture, hyphens
 from bot.text.dates import parse_date
 from bot.text.pdf.glyphs import Line
-from bot.text.pdf.paragraphs import paragraphs
+from bot.text.pdf.paragraphs import join_lines, paragraphs
 
 BAND = 0.1  # top and bottom tenth of a page: where running headers and footers are
 TITLE_ZONE = 0.45  # the title starts in the top 45 % of page 1
@@ -58,7 +58,7 @@ def read_layout(lines: list[Line]) -> Layout | None:
     if title_at is None:
         return None
     start, end = title_at
-    title = _join_title(body[start:end])
+    title = join_lines(body[start:end], hyphens.Text("\n".join(line.text for line in body)))
     rest = body[end:]
     date_line = None
     if rest and rest[0].page == body[end - 1].page and parse_date(rest[0].text) is not None:
@@ -192,17 +192,6 @@ def _body_size(lines: list[Line]) -> float:
 
 def _close_below(above: Line, below: Line) -> bool:
     return below.page == above.page and 0 < below.baseline - above.baseline <= 2.5 * max(above.size, below.size)
-
-
-def _join_title(lines: list[Line]) -> str:
-    out = lines[0].text
-    for line in lines[1:]:
-        out += line.text if _cjk(out[-1:]) and _cjk(line.text[:1]) else " " + line.text
-    return out
-
-
-def _cjk(char: str) -> bool:
-    return bool(char) and ("\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef" or "\uac00" <= char <= "\ud7af")
 
 
 def line_pitch(lines: list[Line]) -> float:

@@ -58,7 +58,7 @@ def paragraphs(lines: list[Line]) -> list[str]:
     out: list[str] = []
     previous_item = False
     for block in blocks:
-        joined = _join(block.lines, context)
+        joined = join_lines(block.lines, context)
         if block.item:
             joined = MARKER.sub(lambda m: m.group(0).rstrip() + " ", joined, count=1).rstrip()
         if block.item and previous_item:
@@ -186,7 +186,8 @@ def _gutter(lines: list[Line]) -> tuple[float, float, float] | None:
     return statistics.median(centres), min(tops), max(bottoms)
 
 
-def _join(lines: list[Line], context: hyphens.Text) -> str:
+def join_lines(lines: list[Line], context: hyphens.Text) -> str:
+    """One paragraph's (or the title's) lines as one line: a line-end hyphen resolved, no space between CJK."""
     out = lines[0].text
     for a, b in itertools.pairwise(lines):
         if a.hyphen or (out.endswith("-") and out[-2:-1].isalpha() and b.text[:1].islower()):
