@@ -72,7 +72,7 @@ def main() -> None:
         rules = account_rules(account)
         thread = build_thread(statement, account, config.organisation, rules)
         tags = _hashtags(statement, account, config.organisation, rules, [])
-        pieces = _pieces(statement, account, config.organisation, tags)
+        pieces = _pieces(statement, account, config.organisation, tags, rules)
         measure = rules.measure
         room = (
             rules.measure("\n" + account.numbering.format(i=99, n=99))

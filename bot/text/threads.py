@@ -41,6 +41,11 @@ def build_thread(statement: Statement, account: Account, organisation: Organisat
     warnings: list[str] = []
     if not statement.paragraphs:  # front matter and a title alone: most likely the text was never pasted in
         warnings.append("the statement has no text under its title: only the title and closing block are posted")
+    opener = statement.hook or statement.title
+    if opener and not rules.fits(opener + numbering_text(account.numbering, 99, 99)):
+        warnings.append(
+            f"the title is longer than a post ({rules.overrun(opener) or 'with numbering'}): cut where it reads best"
+        )
     pieces, posts = _best_split(statement, account, organisation, rules, warnings)
     url = statement_url(statement, organisation)
     if account.max_posts and len(posts) > account.max_posts:
@@ -67,7 +72,7 @@ def _best_split(
     best: tuple[tuple[int, int, int], list[Piece], Split, list[str]] | None = None
     for rank, place in enumerate(("opener", "closing", "none") if tags else ("none",)):
         notes: list[str] = []
-        pieces = _pieces(statement, account, organisation, tags if place == "opener" else [])
+        pieces = _pieces(statement, account, organisation, tags if place == "opener" else [], rules)
         if place == "closing":
             pieces = _join([pieces, [Piece(t, " ", GLUE) for t in tags]], "\n\n", PARAGRAPH)
         done = split(pieces, rules, account.numbering, notes, name=name, extra=_extra_post_cost(account))
@@ -103,7 +108,9 @@ def statement_url(statement: Statement, organisation: Organisation) -> str | Non
     return statement.url or (template.format(id=statement.id) if template else None)
 
 
-def _pieces(statement: Statement, account: Account, organisation: Organisation, tags: Sequence[str]) -> list[Piece]:
+def _pieces(
+    statement: Statement, account: Account, organisation: Organisation, tags: Sequence[str], rules: Rules
+) -> list[Piece]:
     language = statement.language
     groups: list[list[Piece]] = []
     opener = statement.hook or statement.title
@@ -112,7 +119,9 @@ def _pieces(statement: Statement, account: Account, organisation: Organisation, 
         opener = f"{opener}\n{url}" if opener else url
     tag_line = [Piece(t, " ", GLUE) for t in tags]
     if opener:
-        head = paragraph_pieces(opener, glue=True, language=language)
+        # Glued, so only cut if it cannot fit one post; then ranked like a sentence, so it is cut where it reads best.
+        glue = rules.fits(opener + numbering_text(account.numbering, 99, 99))
+        head = paragraph_pieces(opener, glue=glue, language=language)
         groups.append(_join([head, tag_line], "\n", GLUE) if tags else head)
     elif tags:  # no title: the hashtags open the thread on their own line
         groups.append(tag_line)
@@ -180,9 +189,10 @@ def _hashtags(
         if tag.lower() not in {t.lower() for t in wanted} and tag.lower() not in opener.lower().split():
             wanted.append(tag)
     room = numbering_text(account.numbering, 99, 99)
+    head = opener + "\n" if rules.fits(opener + room) else ""  # a title cut in parts leaves room after its last
     kept: list[str] = []
     for tag in wanted:
-        if rules.fits(opener + "\n" + " ".join(kept + [tag]) + room):
+        if rules.fits(head + " ".join(kept + [tag]) + room):
             kept.append(tag)
         else:
             warnings.append(f"hashtag {tag} does not fit in the first post after the title; left out")

@@ -208,7 +208,7 @@ def test_seed_split_is_compact_and_has_no_weak_or_bad_break(seed_path, platform)
     account = Account(name=platform, platform=platform)
     thread = thread_for(s, account, Organisation())
     rules = rules_for(platform)
-    pieces = _pieces(s, account, Organisation(), [])
+    pieces = _pieces(s, account, Organisation(), [], rules)
     measure = rules.measure
     budget = tuple(a - b for a, b in zip(rules.limits, rules.measure("\n" + "99/99")))
     floor = fewest_posts(window_starts([measure(p.text) for p in pieces], [measure(p.sep) for p in pieces], budget))

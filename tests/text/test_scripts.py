@@ -123,7 +123,7 @@ def test_no_weak_break_where_a_cleaner_split_of_the_same_length_exists(language,
     s = _statement(language, [text])
     account = Account(name="a", platform=platform, limit=limit)
     rules = platform_rules(platform, limit=limit)
-    pieces = _pieces(s, account, Organisation(), [])
+    pieces = _pieces(s, account, Organisation(), [], rules)
     assume(2 <= len(pieces) <= 18)
     done = split(pieces, rules, account.numbering, [])
     n = len(done.texts)

@@ -305,3 +305,18 @@ def test_a_statement_with_a_title_and_no_text_is_posted_with_a_warning():
     thread = thread_for(s, Account(name="a", platform="x"), Organisation())
     assert [p.text for p in thread.posts] == ["Free the teachers"]
     assert any("no text under its title" in w for w in thread.warnings)
+
+
+@pytest.mark.parametrize("platform", ["x", "bluesky"])
+def test_a_title_longer_than_a_post_is_cut_where_it_reads_best_with_a_warning_and_keeps_the_hashtags(platform):
+    title = (
+        "Joint Statement of the Coalition of Independent Trade Unions, Tenant Associations, Migrant Worker "
+        "Collectives, Student Unions and Human Rights Defenders on the Mass Dismissals, Arrests and Deportations "
+        "Following the General Strike of the Port, Railway, Healthcare and Education Workers in the Northern Provinces"
+    )
+    s = _statement(["We demand the release of all detained workers."], title=title)
+    thread = thread_for(s, Account(name="a", platform=platform), Organisation(hashtags=("#Strike",)))
+    first = re.sub(r"\n\d+/\d+$", "", thread.posts[0].text)
+    assert first.endswith((",", "Unions", "Defenders")), first[-40:]  # a clause end or a name's end, never "the"
+    assert "#Strike" in "\n".join(p.text for p in thread.posts)
+    assert any("title is longer than a post" in w for w in thread.warnings)
