@@ -222,3 +222,28 @@ def test_the_first_words_printed_width_is_measured_from_its_glyphs():
     glyphs = [*laid_out("first line", 0), Glyph(LINE_BREAK, 0, 0, 0, 0, 0, 1.0), *laid_out("語です", 1)]
     lines = page_lines(glyphs, 0, 595.0, HEIGHT)
     assert [line.first_word for line in lines] == [5 * ADVANCE, 12.0]  # "first"; a CJK line's first character
+
+
+def _glyphs_at(text: str, x: float, width: float = 7.0) -> list[Glyph]:
+    out = []
+    for char in text:
+        advance = 0.0 if char == " " else width
+        out.append(Glyph(char, x, 0.0, x + advance, 12.0, 2.0, 12.0))
+        x += advance
+    return out
+
+
+def test_a_space_pdfium_saw_where_a_glyph_drawn_later_sits_is_no_space():
+    from bot.text.pdf.repair import drop_false_spaces
+
+    # Writer draws "info@mawani.example.org" in a right-to-left line letters first, dots after: PDFium sees
+    # gaps where the dots go and puts its own zero-width spaces there.
+    left = _glyphs_at("mawani", 100.0)
+    right = _glyphs_at("example", 145.5)
+    gap = Glyph(" ", 145.5, 0.0, 145.5, 12.0, 2.0, 12.0)
+    dot = Glyph(".", 142.0, 0.0, 145.4, 12.0, 2.0, 12.0)
+    kept = drop_false_spaces([*left, gap, *right, dot])
+    assert " " not in "".join(g.char for g in kept)
+    # A real word space: nothing drawn in the gap.
+    words = [*_glyphs_at("mawani", 100.0), Glyph(" ", 145.5, 0.0, 145.5, 12.0, 2.0, 12.0), *_glyphs_at("org", 148.5)]
+    assert "".join(g.char for g in drop_false_spaces(words)) == "mawani org"
