@@ -247,3 +247,12 @@ def test_a_space_pdfium_saw_where_a_glyph_drawn_later_sits_is_no_space():
     # A real word space: nothing drawn in the gap.
     words = [*_glyphs_at("mawani", 100.0), Glyph(" ", 145.5, 0.0, 145.5, 12.0, 2.0, 12.0), *_glyphs_at("org", 148.5)]
     assert "".join(g.char for g in drop_false_spaces(words)) == "mawani org"
+
+
+def test_a_glyph_drawn_after_the_rest_of_its_line_goes_where_it_sits():
+    """Writer draws a Ukrainian apostrophe (U+02BC) after the rest of the line; PDFium saw a gap there."""
+    head = laid_out("право на об", 0)
+    apostrophe = laid_out("ʼ", 0, start=head[-1].x1)
+    tail = laid_out("єднання гарантоване", 0, start=apostrophe[0].x1)
+    gap = Glyph(" ", tail[0].x0, tail[0].y0, tail[0].x0, tail[0].y1, tail[0].baseline, SIZE)
+    assert texts([*head, gap, *tail, *apostrophe]) == ["право на обʼєднання гарантоване"]

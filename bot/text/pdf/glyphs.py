@@ -226,6 +226,9 @@ def _line(
         if touching and span_gap(glyphs[-4:], fragment.glyphs[:4]) > 0.15 * fragment.size:
             glyphs.append(_space_between(glyphs[-1], fragment.glyphs[0]))
         glyphs.extend(fragment.glyphs)
+    if not rtl:
+        # A glyph drawn after the rest of its line goes where it sits (Ukrainian "обʼєднання" came as "об єднання … ʼ").
+        glyphs.sort(key=lambda g: g.x0)
     glyphs += [g for f in group if f.marks_only() for g in f.glyphs if is_mark(g.char)]  # placed by position next
     glyphs = attach_marks(glyphs)
     glyphs = drop_false_spaces(glyphs)
