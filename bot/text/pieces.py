@@ -198,6 +198,7 @@ def _word_flags(words: list[str], wi: int, lang: str) -> int:
         bare in bw.AFTER.get(lang, ())
         or bare in bw.BEFORE.get(lang, ())  # a conjunction or relative pronoun left at a post's end: "…and" | "…"
         or bare in bw.BOUND_ABBREVIATIONS
+        or (lang == "en" and bare.endswith(("'s", "’s")) and word[-1:].isalpha())  # "management's | promises"
         or _NUMBER.match(word)
         or (bare in bw.MONTHS and _NUMBER.match(nxt.rstrip(",.")))
         or (bare in bw.MONTHS and following in bw.DATE_LINKS and _NUMBER.match(_after(words, wi + 1).rstrip(",.")))

@@ -125,6 +125,7 @@ def test_segments_keep_a_url_and_hangul_whole_inside_text_without_spaces():
         ("les syndicats qui ont appelé", "fr", "qui"),
         ("cutting off more than 80 million people", "en", "more"),
         ("the High Commissioner for Human Rights said", "en", "Commissioner"),
+        ("the timeline of management's broken promises", "en", "management's"),
     ],
 )
 def test_an_editor_would_not_end_a_post_here(text, language, after):
