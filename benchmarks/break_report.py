@@ -82,8 +82,8 @@ def never_before() -> dict[str, set[str]]:
     for line in WORDS_MD.read_text(encoding="utf-8").splitlines():
         if m := re.match(r"## .*\((\w+)\)", line):
             lang = m.group(1)
-        elif m := re.search(r"never break before (\S+)", line):
-            out[lang].add(m.group(1).lower())
+        elif m := re.search(r"never break before ([^(]+)", line):
+            out[lang].update(w.strip().lower() for w in m.group(1).split("·") if w.strip())
     return out
 
 

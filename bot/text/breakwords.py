@@ -135,7 +135,12 @@ BEFORE: dict[str, frozenset[str]] = {
 }
 
 # Words a post must not start with: Persian's object marker closes the phrase before it.
-NEVER_BEFORE: dict[str, frozenset[str]] = {"fa": _words("را"), "en": _words("than")}
+NEVER_BEFORE: dict[str, frozenset[str]] = {
+    "fa": _words("را"),
+    "en": _words("than"),
+    "tr": _words("de da mi mı mu mü"),
+    "ko": _words("것 수 데 바 줄 채 씨 등 때문 중 뿐 만큼 대로"),
+}
 
 # Chinese has no spaces: these are matched at the end (A) or start (B) of a run between break opportunities.
 ZH_AFTER = (

@@ -22,10 +22,27 @@ def _lists() -> list[tuple[str, str, str, str]]:
             lang, part = m.group(1), ""
         elif line.startswith("### "):
             part = line[4]
-        elif part and line.startswith("- ") and ":" in line:
+        elif part and line.startswith("- ") and ":" in line and "never break before" not in line:
             cls, items = line[2:].split(":", 1)
             out.extend((lang, part, cls, item.strip()) for item in items.split("·") if item.strip())
     return out
+
+
+def _never_before() -> list[tuple[str, str]]:
+    """(language, word) for every "never break before" word of break_words.md."""
+    out: list[tuple[str, str]] = []
+    lang = ""
+    for line in (FIXTURES / "break_words.md").read_text(encoding="utf-8").splitlines():
+        if m := re.match(r"## .*\((\w+)\)", line):
+            lang = m.group(1)
+        elif m := re.search(r"never break before ([^(]+)", line):
+            out.extend((lang, w.strip()) for w in m.group(1).split("·") if w.strip())
+    return out
+
+
+@pytest.mark.parametrize(("language", "word"), _never_before())
+def test_every_word_never_to_break_before_is_in_the_splitters_list(language, word):
+    assert bw.normalise(word) in bw.NEVER_BEFORE[language]
 
 
 WORDS = [
@@ -126,6 +143,8 @@ def test_segments_keep_a_url_and_hangul_whole_inside_text_without_spaces():
         ("cutting off more than 80 million people", "en", "more"),
         ("the High Commissioner for Human Rights said", "en", "Commissioner"),
         ("the timeline of management's broken promises", "en", "management's"),
+        ("büyük e-ticaret şirketlerini de tedarik zincirini", "tr", "şirketlerini"),
+        ("제대로 듣지 못한 채 장례를 치렀다", "ko", "못한"),
     ],
 )
 def test_an_editor_would_not_end_a_post_here(text, language, after):
