@@ -44,6 +44,7 @@ class Cleaned:
     signature: str | None = None
     date: date | None = None
     contacts: tuple[str, ...] = ()
+    date_line: str | None = None  # the line stating ``date``, as written ("Paris, le 4 janvier 2020")
 
 
 def clean(text: str, *, find_title: bool = True) -> Cleaned:
@@ -56,21 +57,21 @@ def clean(text: str, *, find_title: bool = True) -> Cleaned:
     body, block = closing.peel(lines, feet)
     running = heads | feet
     lines = [line for line, key in zip(body, keyed) if not key or key not in running]
-    title, when = None, block.date
+    title, when, when_line = None, block.date, block.date_line
     if find_title:
         title, lines = _title(lines)
-        if title is not None:
-            top_date, lines = _date_line(lines)
-            when = when or top_date
+    if title is not None or not find_title:  # a date line under the title (or atop a body whose title is given)
+        top_date, top_line, lines = _date_line(lines)
+        if when is None:
+            when, when_line = top_date, top_line
     context = hyphens.Text(text)
     width = _wrap_width(lines)
     paragraphs = [p for block_ in _blocks(lines, width) for p in _join_lines(block_, width, context)]
     paragraphs = [_rejoin_dangling_hyphens(p, context) for p in paragraphs]
     if title is not None:
         title = _rejoin_dangling_hyphens(title, context)
-    return Cleaned(
-        title, tuple(p for p in paragraphs if p.strip("# \t")), block.slogans, block.signature, when, block.links
-    )
+    kept = tuple(p for p in paragraphs if p.strip("# \t"))
+    return Cleaned(title, kept, block.slogans, block.signature, when, block.links, when_line)
 
 
 def _normalise(text: str) -> list[str]:
@@ -143,14 +144,14 @@ def _has_letters(text: str) -> bool:
     return any(c.isalpha() for c in text)
 
 
-def _date_line(lines: list[str]) -> tuple[date | None, list[str]]:
-    """A date line right under the title ("4 January 2024", "Paris, le 4 janvier 2020"): the date, and the
-    lines without it."""
+def _date_line(lines: list[str]) -> tuple[date | None, str | None, list[str]]:
+    """A date line right under the title ("4 January 2024", "Paris, le 4 janvier 2020"): the date, the line
+    as written, and the lines without it."""
     i = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if i is None:
-        return None, lines
-    when = parse_date(lines[i])
-    return (when, lines[:i] + lines[i + 1 :]) if when is not None else (None, lines)
+    when = parse_date(lines[i]) if i is not None else None
+    if i is None or when is None:
+        return None, None, lines
+    return when, lines[i].strip(), lines[:i] + lines[i + 1 :]
 
 
 def _wrap_width(lines: list[str]) -> int:

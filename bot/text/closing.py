@@ -59,6 +59,7 @@ class Closing:
     signature: str | None = None
     date: date | None = None
     links: tuple[str, ...] = ()
+    date_line: str | None = None  # the line stating ``date``, as written
 
 
 def peel(lines: list[str], footers: frozenset[str] = frozenset()) -> tuple[list[str], Closing]:
@@ -72,6 +73,7 @@ def peel(lines: list[str], footers: frozenset[str] = frozenset()) -> tuple[list[
     glue: list[str] = []  # between signature lines: " " in one wrapped name, "\n" between lines of their own
     links: list[str] = []
     when: date | None = None
+    when_line: str | None = None
     last_words = True  # the slogans found so far are the very end of the text, after links and date
     end = len(lines)
     alone = False  # a blank line follows the line being read
@@ -91,7 +93,7 @@ def peel(lines: list[str], footers: frozenset[str] = frozenset()) -> tuple[list[
         if contact is not None:
             links[:0] = contact
         elif when is None and (parsed := parse_date(line)) is not None:
-            when = parsed
+            when, when_line = parsed, line
         elif is_slogan(line, None) and (before is None or _closes(before)):
             slogans.insert(0, line)
             last_words = last_words and not (links or when)
@@ -113,7 +115,7 @@ def peel(lines: list[str], footers: frozenset[str] = frozenset()) -> tuple[list[
         return lines, Closing()
     joined = "".join(part + sep for part, sep in zip(signature, [*glue, ""])) or None
     body = [*lines[:end], "", *tags] if tags else lines[:end]
-    return body, Closing(tuple(slogans), joined, when, tuple(links))
+    return body, Closing(tuple(slogans), joined, when, tuple(links), when_line)
 
 
 def _signature_goes_on(count: int, glue: list[str], alone: bool) -> bool:

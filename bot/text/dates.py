@@ -49,12 +49,6 @@ def parse_date(line: str) -> date | None:
     return None
 
 
-def written_date(lines: list[str], when: date) -> str | None:
-    """The last of ``lines`` that is a date line stating ``when``, as written ("Arequipa, 12 de octubre de
-    2022", "۱۱ اردیبهشت ۱۴۰۲"); None if no line states it."""
-    return next((line.strip() for line in reversed(lines) if parse_date(line) == when), None)
-
-
 def _normalise(line: str) -> str:
     text = unicodedata.normalize("NFC", line).replace("\u200c", " ").replace("\u00a0", " ").replace("\u202f", " ")
     text = "".join(str(unicodedata.digit(c)) if unicodedata.category(c) == "Nd" else c for c in text)

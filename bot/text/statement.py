@@ -18,7 +18,6 @@ from bot.model import Statement
 from bot.text.cleaning import clean
 from bot.text.closing import is_hashtag_line
 from bot.text.controls import clean_controls
-from bot.text.dates import written_date
 from bot.text.frontmatter import parse_front_matter, validate_front_matter
 from bot.text.language import detect_language
 
@@ -75,7 +74,7 @@ def parse_statement(text: str, *, name: str, fmt: str = "txt", digest: str | Non
         content_hash=digest or hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
         path=name,
         date=when,
-        date_line=written_date(body.splitlines(), when) if when else None,
+        date_line=cleaned.date_line if when == cleaned.date else None,
         url=fields.get("url"),
         hook=fields.get("hook"),
         slogans=tuple(fields.get("slogans") or cleaned.slogans),

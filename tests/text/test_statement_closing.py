@@ -81,3 +81,12 @@ def test_stylised_names_abbreviations_and_hyphenated_handles_keep_the_closing_bl
     assert statement.signature == signature and statement.date == date(2024, 4, 24)
     assert statement.links == (contact.split(": ", 1)[1],)
     assert statement.paragraphs == ("Wir unterstützen den Streik der Beschäftigten.",)
+
+
+def test_a_date_line_atop_a_body_whose_title_is_in_the_front_matter_is_posted_once():
+    front = "---\ntitle: Grève\nlanguage: fr\n---\n"
+    text = front + "Paris, le 4 janvier 2020\n\nNous soutenons la grève.\n\nVive la grève !\n"
+    statement = parse_statement(text, name="s.md", fmt="md")
+    assert statement.date == date(2020, 1, 4) and statement.date_line == "Paris, le 4 janvier 2020"
+    assert statement.paragraphs == ("Nous soutenons la grève.",)
+    assert _posted(text, "s.md").count("Paris, le 4 janvier 2020") == 1
