@@ -144,11 +144,8 @@ def _signatory_list(lines: list[str], end: int) -> int | None:
 
 
 def _is_name(line: str) -> bool:
-    """A line that may be one signatory: short, starting with a capital (or a letter of a caseless script),
-    no sentence or clause punctuation at its end, no link, no date."""
-    if not line or len(line) > _SIGNATORY_LENGTH or not line[0].isalpha() or line[0].islower():
-        return False
-    return line[-1] not in TERMINAL + ",;:،؛：，" and not links_in(line) and parse_date(line) is None
+    """A line that may be one signatory of a list: a name (see ``_name_like``) of one organisation, no date."""
+    return line[:1].isalpha() and _name_like(line, _SIGNATORY_LENGTH) and parse_date(line) is None
 
 
 def is_hashtag_line(line: str) -> bool:
@@ -223,17 +220,26 @@ def is_slogan(line: str, before: str | None) -> bool:
 _ABBREVIATED_END = re.compile(r"(?:^|\s)(?:(?:[^\W\d_]{1,2}\.){2,3}|(?:Inc|Ltd|Co|Corp|Assn|Ass)\.)$")
 
 
-def _name_start(line: str) -> bool:
-    """A capital, a caseless script's letter, or a stylised lower-case name ("ver.di Betriebsgruppe")."""
+def _name_like(line: str, longest: int) -> bool:
+    """A line that reads as a name: at most ``longest`` long; starting with a capital, another non-ASCII
+    sign (a caseless script's letter) or a stylised lower-case name ("ver.di Betriebsgruppe"); no sentence or
+    clause punctuation at its end unless an abbreviation ("… e.V."); no link (an address is a contact)."""
+    if not line or len(line) > longest:
+        return False
     first = line[0]
-    return first.isupper() or not first.isascii() or any(word[:1].isupper() for word in line.split()[1:3])
+    if not (first.isupper() or not first.isascii() or _stylised(line)):
+        return False
+    if line[-1] in TERMINAL + ",;:،؛：，" and not _ABBREVIATED_END.search(line):
+        return False
+    return not links_in(line)
+
+
+def _stylised(line: str) -> bool:
+    """A lower-case name before capitals: "ver.di Betriebsgruppe", "iww Local 4"."""
+    return line[0].isalpha() and any(word[:1].isupper() for word in line.split()[1:3])
 
 
 def _is_signature(line: str, before: str | None) -> bool:
-    if len(line) > 120 or not _name_start(line):
+    if not _name_like(line, 120):
         return False
-    if line[-1] in ".,;:!?؟。！？，" and not _ABBREVIATED_END.search(line):
-        return False
-    if links_in(line):
-        return False  # an address is a contact, never part of the signature
     return before is None or ends_sentence(before) or is_slogan(before, None) or is_hashtag_line(before)

@@ -90,3 +90,14 @@ def test_a_date_line_atop_a_body_whose_title_is_in_the_front_matter_is_posted_on
     assert statement.date == date(2020, 1, 4) and statement.date_line == "Paris, le 4 janvier 2020"
     assert statement.paragraphs == ("Nous soutenons la grève.",)
     assert _posted(text, "s.md").count("Paris, le 4 janvier 2020") == 1
+
+
+def test_a_list_of_signatories_may_hold_stylised_and_abbreviated_names():
+    names = ["ver.di Betriebsgruppe Klinikum Nord", "Solidaritätskreis Kassel e.V.", "Pflege in Bewegung"]
+    text = (
+        "Titel\n\nWir unterstützen den Streik.\n\nGemeinsam sind wir stark!\n\n"
+        + "\n".join(names)
+        + "\n\nE-Mail: nord@example.org\n"
+    )
+    statement = parse_statement(text, name="s.txt")
+    assert statement.signature == "\n".join(names) and statement.slogans == ("Gemeinsam sind wir stark!",)
