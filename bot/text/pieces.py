@@ -90,7 +90,7 @@ def paragraph_pieces(paragraph: str, *, glue: bool = False, language: str = "en"
             parts = segments(word, language) if icu else ((word, True),)
             for si, (part, clean) in enumerate(parts[:-1]):
                 following = parts[si + 1][0]
-                if following[0] in _REPEAT_MARKS or following.startswith("ฯลฯ"):
+                if _leans_back(following):
                     brk, flags = GLUE, 0  # glued to the word before by _glue_punctuation
                 else:
                     brk, flags = _rank_inside(part, following, clean, lang)
@@ -148,7 +148,7 @@ def _glue_punctuation(words: list[str]) -> list[str]:
             pending = word  # a lone opening quote/bracket, or a line's list marker, belongs to the next word
         elif out and _ONLY_PUNCT.match(word) and not word.startswith(("#", "@")):
             out[-1] += " " + word  # lone closers, dashes, ellipses stay with the word before
-        elif out and (word[0] in _REPEAT_MARKS or word.startswith("ฯลฯ")):
+        elif out and _leans_back(word):
             out[-1] += " " + word  # Thai "ต่าง ๆ", "ฯลฯ" (etc.): written after a space, they belong to the word before
         else:
             out.append(word)
@@ -208,6 +208,11 @@ def _word_flags(words: list[str], wi: int, lang: str) -> int:
     ):
         return WEAK
     return GOOD if following in bw.BEFORE.get(lang, ()) else 0
+
+
+def _leans_back(word: str) -> bool:
+    """A Thai or Lao repetition mark (ๆ) or ฯลฯ (etc.): written after a space, part of the word before."""
+    return word[:1] in _REPEAT_MARKS or word.startswith("ฯลฯ")
 
 
 def _after(words: list[str], wi: int) -> str:

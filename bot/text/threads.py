@@ -42,7 +42,7 @@ def build_thread(statement: Statement, account: Account, organisation: Organisat
     if not statement.paragraphs:  # front matter and a title alone: most likely the text was never pasted in
         warnings.append("the statement has no text under its title: only the title and closing block are posted")
     opener = statement.hook or statement.title
-    if opener and not rules.fits(opener + numbering_text(account.numbering, 99, 99)):
+    if opener and not _fits_a_post(opener, account, rules):
         warnings.append(
             f"the title is longer than a post ({rules.overrun(opener) or 'with numbering'}): cut where it reads best"
         )
@@ -120,7 +120,7 @@ def _pieces(
     tag_line = [Piece(t, " ", GLUE) for t in tags]
     if opener:
         # Glued, so only cut if it cannot fit one post; then ranked like a sentence, so it is cut where it reads best.
-        glue = rules.fits(opener + numbering_text(account.numbering, 99, 99))
+        glue = _fits_a_post(opener, account, rules)
         head = paragraph_pieces(opener, glue=glue, language=language)
         groups.append(_join([head, tag_line], "\n", GLUE) if tags else head)
     elif tags:  # no title: the hashtags open the thread on their own line
@@ -189,7 +189,7 @@ def _hashtags(
         if tag.lower() not in {t.lower() for t in wanted} and tag.lower() not in opener.lower().split():
             wanted.append(tag)
     room = numbering_text(account.numbering, 99, 99)
-    head = opener + "\n" if rules.fits(opener + room) else ""  # a title cut in parts leaves room after its last
+    head = opener + "\n" if _fits_a_post(opener, account, rules) else ""  # a title cut in parts: room after its last
     kept: list[str] = []
     for tag in wanted:
         if rules.fits(head + " ".join(kept + [tag]) + room):
@@ -197,6 +197,11 @@ def _hashtags(
         else:
             warnings.append(f"hashtag {tag} does not fit in the first post after the title; left out")
     return kept
+
+
+def _fits_a_post(text: str, account: Account, rules: Rules) -> bool:
+    """Whether ``text`` fits one post beside the widest numbering the account's thread may have."""
+    return rules.fits(text + numbering_text(account.numbering, 99, 99))
 
 
 def _date_line(statement: Statement) -> str | None:
