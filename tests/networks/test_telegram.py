@@ -20,7 +20,6 @@ from bot.networks.base import MemoryStore, Outgoing
 from bot.networks.registry import platform_rules
 from bot.networks.telegram.adapter import TelegramAdapter
 from bot.networks.telegram.counting import telegram_rules
-from bot.publishing.journal import Journal
 from bot.publishing.send import publish_thread
 from bot.publishing.statement import resolve_post
 from bot.text.reading import read_statement
@@ -30,21 +29,6 @@ from tests.servers.local_api import ServerClock
 ROOT = Path(__file__).resolve().parents[2]
 TEXTS = ROOT / "tests" / "fixtures" / "texts"
 SETTINGS = PublishingSettings(timeout_seconds=2, max_attempts=4, backoff_base_seconds=0.01, backoff_max_seconds=0.05)
-
-
-@pytest.fixture
-def bot(telegram_server):
-    return telegram_server.create_bot(f"statements{random.randrange(10**6)}_bot")
-
-
-@pytest.fixture
-def channel(telegram_server, bot):
-    return telegram_server.create_channel(f"org{random.randrange(10**6)}", bot)
-
-
-@pytest.fixture
-def probe(telegram_server, bot):
-    return telegram_server.create_channel(None, bot, title="statement-bot probes")
 
 
 @pytest.fixture
@@ -95,12 +79,6 @@ def assert_chain(server, channel, texts: list[str]) -> None:
     stored = chain(server, channel)
     assert [text for _, text, _ in stored] == texts
     assert [parent for _, _, parent in stored] == [None] + [mid for mid, _, _ in stored[:-1]]
-
-
-@pytest.fixture
-def journal(tmp_path):
-    with Journal(tmp_path / "journal.sqlite3") as j:
-        yield j
 
 
 def test_a_thread_is_a_chain_of_html_messages_with_a_bold_title(telegram_server, bot, channel):

@@ -7,7 +7,6 @@ compared byte for byte with what was planned; captions and the reply chain come 
 from __future__ import annotations
 
 import io
-import random
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from bot.config import parse_config
 from bot.model import Media
 from bot.networks.base import Attached, MemoryStore
 from bot.planning import plan_thread
-from bot.publishing.journal import Journal
 from bot.publishing.retract import retract_thread
 from bot.text.reading import read_statement
 from tests.networks.test_telegram import adapter_for, out, publish
@@ -30,29 +28,8 @@ PDF = ROOT / "tests" / "fixtures" / "pdfs" / "en-port-workers.pdf"
 
 
 @pytest.fixture
-def bot(telegram_server):
-    return telegram_server.create_bot(f"media{random.randrange(10**6)}_bot")
-
-
-@pytest.fixture
-def channel(telegram_server, bot):
-    return telegram_server.create_channel(f"files{random.randrange(10**6)}", bot)
-
-
-@pytest.fixture
-def probe(telegram_server, bot):
-    return telegram_server.create_channel(None, bot, title="statement-bot probes")
-
-
-@pytest.fixture
 def clock(telegram_server):
     return ServerClock(telegram_server)
-
-
-@pytest.fixture
-def journal(tmp_path):
-    with Journal(tmp_path / "journal.sqlite3") as j:
-        yield j
 
 
 def download(server, token: str, file_id: str) -> bytes:

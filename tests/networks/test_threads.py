@@ -20,7 +20,6 @@ from bot.networks.base import MemoryStore, Outgoing
 from bot.networks.registry import platform_rules
 from bot.networks.threads.adapter import ThreadsAdapter
 from bot.networks.threads.counting import threads_rules
-from bot.publishing.journal import Journal
 from bot.publishing.send import publish_thread
 from bot.text.reading import read_statement
 from bot.text.threads import build_thread
@@ -40,12 +39,6 @@ def user(threads_server):
 @pytest.fixture
 def clock(threads_server):
     return ServerClock(threads_server)
-
-
-@pytest.fixture
-def journal(tmp_path):
-    with Journal(tmp_path / "journal.sqlite3") as j:
-        yield j
 
 
 def adapter_for(server, token: str, clock: ServerClock, store=None) -> ThreadsAdapter:

@@ -21,7 +21,6 @@ from bot.model import Account, Media
 from bot.networks.base import Attached, MemoryStore
 from bot.networks.threads.adapter import ThreadsAdapter
 from bot.planning import plan_thread
-from bot.publishing.journal import Journal
 from bot.publishing.retract import retract_thread
 from bot.text.reading import read_statement
 from tests.networks.test_threads import out, publish
@@ -57,12 +56,6 @@ def user(threads_server):
 @pytest.fixture
 def clock(threads_server):
     return ServerClock(threads_server)
-
-
-@pytest.fixture
-def journal(tmp_path):
-    with Journal(tmp_path / "journal.sqlite3") as j:
-        yield j
 
 
 def account(server, folder: Path, base: str) -> Account:
