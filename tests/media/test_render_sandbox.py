@@ -19,29 +19,11 @@ import pytest
 from bot.errors import StatementError
 from bot.media import images
 from bot.media.images import render_pdf_page, sniff
+from tests.fuzz.pdfs import assemble, stream
 
 ROOT = Path(__file__).resolve().parents[2]
 PDFS = ROOT / "tests" / "fixtures" / "pdfs"
 HOSTILE = PDFS / "hostile"
-
-
-def assemble(objects: list[bytes]) -> bytes:
-    """A PDF whose object n (1-based) is objects[n-1], with a correct xref table (as make_hostile.py builds them)."""
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(
-        b"%010d 00000 n \n" % o for o in offsets
-    )
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
-
-def stream(data: bytes) -> bytes:
-    return b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
 
 
 def annotation_bomb(path: Path) -> Path:
