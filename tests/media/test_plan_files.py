@@ -4,9 +4,6 @@ than a caption) in a post of its own before it; a PDF statement's own file after
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +14,7 @@ from bot.model import MediaRules, Post, Statement, Thread
 from bot.planning import plan_thread
 from bot.text.reading import read_statement
 from tests.servers.media import png
+from tests.support import run_bot
 
 ROOT = Path(__file__).resolve().parents[2]
 PDF = ROOT / "tests" / "fixtures" / "pdfs" / "fa-etesab-naft.pdf"
@@ -87,15 +85,7 @@ def test_no_alt_text_where_the_network_has_none(tmp_path):
 
 
 def test_the_json_preview_names_every_file_with_its_bytes():
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "preview", str(PDF), "--platform", "telegram", "--format", "json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
+    done = run_bot("preview", str(PDF), "--platform", "telegram", "--format", "json")
     assert done.returncode == 0, done.stderr
     [preview] = json.loads(done.stdout)["threads"]
     media = [(p["index"], m["path"], m["bytes"]) for p in preview["posts"] for m in p["media"]]

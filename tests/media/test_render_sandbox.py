@@ -20,6 +20,7 @@ from bot.errors import StatementError
 from bot.media import images
 from bot.media.images import render_pdf_page, sniff
 from tests.fuzz.pdfs import assemble, stream
+from tests.support import run_bot
 
 ROOT = Path(__file__).resolve().parents[2]
 PDFS = ROOT / "tests" / "fixtures" / "pdfs"
@@ -83,14 +84,7 @@ def test_a_damaged_pdf_says_what_pdfium_said(name, why):
 
 def test_preview_of_a_pdf_whose_page_cannot_be_rendered_fails_cleanly_at_preview_time(tmp_path):
     pdf = annotation_bomb(tmp_path / "teachers.pdf")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "preview", str(pdf), "--platform", "x", "--format", "json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_bot("preview", str(pdf), "--platform", "x", "--format", "json")
     assert done.returncode == 2, done.stdout
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and str(pdf) in lines[0], done.stderr
